@@ -1,0 +1,21 @@
+package io.metaspark.core.algo;
+
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.task.TaskData;
+
+/** First-order MAML: the query gradient at the adapted parameters, dropping the inner steps' Jacobian. */
+public record FirstOrderMaml(InnerLoop innerLoop) implements MetaAlgorithm {
+  @Override
+  public TaskOutcome compute(Learner learner, double[] theta, TaskData task, boolean measure) {
+    double before = measure ? learner.loss(theta, task.query()) : Double.NaN;
+    double[] adapted = innerLoop.adapt(learner, theta, task.support());
+    double[] gradient = new double[theta.length];
+    double after = learner.lossAndGradient(adapted, task.query(), gradient);
+    return new TaskOutcome(gradient, before, after);
+  }
+
+  @Override
+  public String name() {
+    return "fomaml";
+  }
+}

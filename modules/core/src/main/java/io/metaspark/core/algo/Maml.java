@@ -1,0 +1,34 @@
+package io.metaspark.core.algo;
+
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.task.TaskData;
+
+/**
+ * Second-order MAML (Finn, Abbeel and Levine 2017): the exact gradient of L_query(U_k(theta)),
+ * U_k being k SGD steps on the support set.
+ *
+ * <p>With theta_{j+1} = theta_j - alpha g_s(theta_j), the chain rule gives
+ * grad = (I - alpha H_0) ... (I - alpha H_{k-1}) g_q(theta_k), H_j the support-loss Hessian at
+ * theta_j. It is evaluated backwards as k Hessian-vector products, so memory is the k + 1
+ * parameter vectors of the trajectory, never the inner steps' activations.
+ */
+public record Maml(InnerLoop innerLoop, HessianVectorProduct hvp) implements MetaAlgorithm {
+  @Override
+  public TaskOutcome compute(Learner learner, double[] theta, TaskData task, boolean measure) {
+    double before = measure ? learner.loss(theta, task.query()) : Double.NaN;
+    double[][] path = innerLoop.trajectory(learner, theta, task.support());
+    double[] v = new double[theta.length];
+    double after = learner.lossAndGradient(path[path.length - 1], task.query(), v);
+    double[] hv = new double[theta.length];
+    for (int j = path.length - 2; j >= 0; j--) {
+      hvp.apply(learner, path[j], task.support(), v, hv);
+      Vectors.axpy(-innerLoop.learningRate(), hv, v);
+    }
+    return new TaskOutcome(v, before, after);
+  }
+
+  @Override
+  public String name() {
+    return "maml";
+  }
+}

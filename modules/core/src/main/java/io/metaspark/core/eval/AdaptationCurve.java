@@ -1,0 +1,52 @@
+package io.metaspark.core.eval;
+
+import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.task.TaskData;
+import java.util.Arrays;
+
+/**
+ * Query loss after each of a list of adaptation step counts (e.g. 0, 1, 10), from one run of the
+ * inner loop: the steps are taken once and the loss is read off on the way.
+ */
+public final class AdaptationCurve {
+  private final int[] steps;
+  private final double learningRate;
+
+  public AdaptationCurve(int[] steps, double learningRate) {
+    if (steps.length == 0) {
+      throw new IllegalArgumentException("no step counts to evaluate at");
+    }
+    int[] sorted = steps.clone();
+    Arrays.sort(sorted);
+    if (sorted[0] < 0) {
+      throw new IllegalArgumentException("step counts must be >= 0, got " + sorted[0]);
+    }
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i] == sorted[i - 1]) {
+        throw new IllegalArgumentException("step count " + sorted[i] + " is listed twice");
+      }
+    }
+    this.steps = sorted;
+    this.learningRate = learningRate;
+  }
+
+  public int[] steps() {
+    return steps.clone();
+  }
+
+  /** Query losses, one per step count in ascending order. */
+  public double[] queryLosses(Learner learner, double[] theta, TaskData task) {
+    InnerLoop oneStep = new InnerLoop(1, learningRate);
+    double[] losses = new double[steps.length];
+    double[] current = theta;
+    int done = 0;
+    for (int i = 0; i < steps.length; i++) {
+      for (; done < steps[i]; done++) {
+        current = oneStep.adapt(learner, current, task.support());
+      }
+      losses[i] = learner.loss(current, task.query());
+    }
+    return losses;
+  }
+}

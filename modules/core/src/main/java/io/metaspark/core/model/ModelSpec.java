@@ -1,0 +1,79 @@
+package io.metaspark.core.model;
+
+import java.io.Serializable;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The model definition: a DL4J network's JSON configuration, exactly as DL4J writes it, so any
+ * network a user builds with DL4J can be meta-trained and the result loaded back with DL4J.
+ */
+public final class ModelSpec implements Serializable {
+  private final String json;
+  private transient MultiLayerConfiguration parsed;
+
+  private ModelSpec(String json, MultiLayerConfiguration parsed) {
+    this.json = json;
+    this.parsed = parsed;
+  }
+
+  /** Parses and checks the JSON now, so a bad model fails before any Spark work starts. */
+  public static ModelSpec fromJson(String json) {
+    MultiLayerConfiguration conf;
+    try {
+      conf = MultiLayerConfiguration.fromJson(json);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a DL4J MultiLayerConfiguration JSON: " + e.getMessage(), e);
+    }
+    if (conf.getConfs().isEmpty()) {
+      throw new IllegalArgumentException("the DL4J configuration has no layers");
+    }
+    return new ModelSpec(json, conf);
+  }
+
+  public static ModelSpec of(MultiLayerConfiguration conf) {
+    return new ModelSpec(conf.toJson(), conf);
+  }
+
+  public String json() {
+    return json;
+  }
+
+  public MultiLayerConfiguration configuration() {
+    if (parsed == null) {
+      parsed = MultiLayerConfiguration.fromJson(json);
+    }
+    return parsed.clone();
+  }
+
+  public DataType dataType() {
+    return configuration().getDataType();
+  }
+
+  /** A freshly initialized network: DL4J's weight init, seeded by the configuration's seed. */
+  public MultiLayerNetwork newNetwork() {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration());
+    net.init();
+    return net;
+  }
+
+  /** The initial parameters DL4J's weight init gives, as the flat vector meta-training starts from. */
+  public double[] initialParams() {
+    return newNetwork().params().castTo(DataType.DOUBLE).toDoubleVector();
+  }
+
+  public Learner newLearner() {
+    return new Dl4jLearner(newNetwork());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelSpec other && other.json.equals(json);
+  }
+
+  @Override
+  public int hashCode() {
+    return json.hashCode();
+  }
+}

@@ -1,0 +1,168 @@
+package io.metaspark.core.sum;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * An element-wise sum of double vectors whose result does not depend on the order the vectors
+ * are added or merged in: each element is kept exactly, as a list of non-overlapping partials
+ * (Shewchuk 1997, the algorithm behind Python's {@code math.fsum}), and rounded once at the end.
+ *
+ * <p>That is what makes a run independent of the number of executors, of how Spark groups task
+ * results in its aggregation tree, and of retries: floating-point addition is not associative, so
+ * a plain running sum would change in its last bits with the merge order.
+ *
+ * <p>Non-finite inputs are summed on the side (NaN and infinities combine the same in any order)
+ * and win over the finite part. A finite sum that overflows also ends up there.
+ */
+public final class ExactVectorSum implements Serializable {
+  private final int length;
+  private int capacity;
+  /** length x capacity partials, element e's in [e * capacity, e * capacity + counts[e]). */
+  private double[] partials;
+  private int[] counts;
+  private double[] nonFinite;
+  private long vectors;
+
+  public ExactVectorSum(int length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must be >= 0, got " + length);
+    }
+    this.length = length;
+    this.capacity = 2;
+    this.partials = new double[length * capacity];
+    this.counts = new int[length];
+    this.nonFinite = new double[length];
+  }
+
+  public int length() {
+    return length;
+  }
+
+  /** How many vectors went into the sum, merged ones included. */
+  public long vectors() {
+    return vectors;
+  }
+
+  public ExactVectorSum add(double[] x) {
+    if (x.length != length) {
+      throw new IllegalArgumentException("vector has " + x.length + " entries, the sum " + length);
+    }
+    for (int e = 0; e < length; e++) {
+      addToElement(e, x[e]);
+    }
+    vectors++;
+    return this;
+  }
+
+  /** Adds another sum's exact contents to this one; {@code other} is not changed. */
+  public ExactVectorSum merge(ExactVectorSum other) {
+    if (other.length != length) {
+      throw new IllegalArgumentException("cannot merge a sum of length " + other.length + " into " + length);
+    }
+    for (int e = 0; e < length; e++) {
+      int base = e * other.capacity;
+      for (int p = 0; p < other.counts[e]; p++) {
+        addToElement(e, other.partials[base + p]);
+      }
+      if (other.nonFinite[e] != 0 || Double.isNaN(other.nonFinite[e])) {
+        nonFinite[e] += other.nonFinite[e];
+      }
+    }
+    vectors += other.vectors;
+    return this;
+  }
+
+  /** The correctly rounded sum of every element. */
+  public double[] round() {
+    double[] out = new double[length];
+    for (int e = 0; e < length; e++) {
+      out[e] = roundElement(e);
+    }
+    return out;
+  }
+
+  private void addToElement(int e, double x) {
+    if (!Double.isFinite(x)) {
+      nonFinite[e] += x;
+      return;
+    }
+    int base = e * capacity;
+    int n = counts[e];
+    int kept = 0;
+    for (int p = 0; p < n; p++) {
+      double y = partials[base + p];
+      if (Math.abs(x) < Math.abs(y)) {
+        double t = x;
+        x = y;
+        y = t;
+      }
+      double hi = x + y;
+      double lo = y - (hi - x);
+      if (lo != 0.0) {
+        partials[base + kept++] = lo;
+      }
+      x = hi;
+    }
+    if (!Double.isFinite(x)) {
+      nonFinite[e] += x;
+      counts[e] = 0;
+      return;
+    }
+    if (kept == capacity) {
+      grow();
+      base = e * capacity;
+    }
+    partials[base + kept++] = x;
+    counts[e] = kept;
+  }
+
+  private void grow() {
+    int wider = capacity * 2;
+    double[] moved = new double[length * wider];
+    for (int e = 0; e < length; e++) {
+      System.arraycopy(partials, e * capacity, moved, e * wider, counts[e]);
+    }
+    partials = moved;
+    capacity = wider;
+  }
+
+  /** Python's msum final step: add partials from the top, then correct a half-way rounding. */
+  private double roundElement(int e) {
+    if (nonFinite[e] != 0 || Double.isNaN(nonFinite[e])) {
+      return nonFinite[e];
+    }
+    int base = e * capacity;
+    int n = counts[e];
+    if (n == 0) {
+      return 0.0;
+    }
+    double hi = partials[base + --n];
+    double lo = 0;
+    while (n > 0) {
+      double x = hi;
+      double y = partials[base + --n];
+      hi = x + y;
+      double yr = hi - x;
+      lo = y - yr;
+      if (lo != 0.0) {
+        break;
+      }
+    }
+    if (n > 0 && ((lo < 0 && partials[base + n - 1] < 0) || (lo > 0 && partials[base + n - 1] > 0))) {
+      double y = lo * 2;
+      double x = hi + y;
+      double yr = x - hi;
+      if (y == yr) {
+        hi = x;
+      }
+    }
+    return hi;
+  }
+
+  @Override
+  public String toString() {
+    return "ExactVectorSum(length=" + length + ", vectors=" + vectors + ", first="
+        + Arrays.toString(Arrays.copyOf(round(), Math.min(length, 4))) + ")";
+  }
+}
