@@ -1,0 +1,71 @@
+package io.metaspark.core.sum;
+
+import io.metaspark.core.algo.TaskOutcome;
+import java.io.Serializable;
+
+/**
+ * The sum of a meta-batch's task outcomes: meta-gradients, and query losses when measured, summed
+ * exactly so that the mean does not depend on how tasks were grouped or in what order groups were
+ * merged. Starts empty (no vector allocated), so an empty sum is cheap to ship as a zero value.
+ */
+public final class OutcomeSum implements Serializable {
+  private ExactVectorSum sum;
+  private long measured;
+
+  public static OutcomeSum empty() {
+    return new OutcomeSum();
+  }
+
+  public OutcomeSum add(TaskOutcome outcome) {
+    double[] g = outcome.metaGradient();
+    boolean hasLosses = !Double.isNaN(outcome.queryLossBefore()) || !Double.isNaN(outcome.queryLossAfter());
+    double[] row = new double[g.length + 2];
+    System.arraycopy(g, 0, row, 0, g.length);
+    if (hasLosses) {
+      row[g.length] = outcome.queryLossBefore();
+      row[g.length + 1] = outcome.queryLossAfter();
+      measured++;
+    }
+    if (sum == null) {
+      sum = new ExactVectorSum(row.length);
+    }
+    sum.add(row);
+    return this;
+  }
+
+  public OutcomeSum merge(OutcomeSum other) {
+    if (other.sum == null) {
+      return this;
+    }
+    if (sum == null) {
+      sum = new ExactVectorSum(other.sum.length());
+    }
+    sum.merge(other.sum);
+    measured += other.measured;
+    return this;
+  }
+
+  public long tasks() {
+    return sum == null ? 0 : sum.vectors();
+  }
+
+  /** The mean of the task outcomes: meta-gradient and mean query losses (NaN when none were measured). */
+  public MeanOutcome mean() {
+    if (sum == null) {
+      throw new IllegalStateException("no task outcomes were added");
+    }
+    double[] total = sum.round();
+    int n = total.length - 2;
+    double[] gradient = new double[n];
+    double tasks = sum.vectors();
+    for (int i = 0; i < n; i++) {
+      gradient[i] = total[i] / tasks;
+    }
+    double before = measured > 0 ? total[n] / measured : Double.NaN;
+    double after = measured > 0 ? total[n + 1] / measured : Double.NaN;
+    return new MeanOutcome(gradient, before, after, sum.vectors());
+  }
+
+  /** The meta-batch's mean outcome. */
+  public record MeanOutcome(double[] metaGradient, double queryLossBefore, double queryLossAfter, long tasks) {}
+}

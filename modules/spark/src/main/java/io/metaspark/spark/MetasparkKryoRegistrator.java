@@ -1,0 +1,40 @@
+package io.metaspark.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.metaspark.core.sum.ExactVectorSum;
+import io.metaspark.core.sum.OutcomeSum;
+import io.metaspark.core.task.TaskDescriptor;
+import org.nd4j.kryo.Nd4jRegistrator;
+
+/**
+ * ND4J's registrator (so INDArrays survive Kryo) plus this project's classes. Java records have
+ * final fields Kryo 4 cannot set, so each record that travels gets an explicit serializer.
+ */
+public final class MetasparkKryoRegistrator extends Nd4jRegistrator {
+  @Override
+  public void registerClasses(Kryo kryo) {
+    super.registerClasses(kryo);
+    kryo.register(TaskDescriptor.class, new Serializer<TaskDescriptor>() {
+      @Override
+      public void write(Kryo k, Output out, TaskDescriptor d) {
+        out.writeLong(d.iteration());
+        out.writeInt(d.index());
+        out.writeLong(d.seed());
+      }
+
+      @Override
+      public TaskDescriptor read(Kryo k, Input in, Class<TaskDescriptor> type) {
+        return new TaskDescriptor(in.readLong(), in.readInt(), in.readLong());
+      }
+    });
+    // the runner holds user-defined families and algorithms: Java serialization takes any of them
+    kryo.register(TaskRunner.class, new JavaSerializer());
+    kryo.register(ExactVectorSum.class);
+    kryo.register(OutcomeSum.class);
+    kryo.register(double[].class);
+  }
+}

@@ -1,0 +1,79 @@
+package io.metaspark.spark;
+
+import io.metaspark.core.optim.Update;
+import io.metaspark.core.sum.OutcomeSum;
+import io.metaspark.core.task.TaskDescriptor;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The driver's loop. Each meta-iteration is one Spark job: broadcast the parameters, spread the
+ * meta-batch's task descriptors over partitions, compute and sum outcomes on the executors
+ * (treeAggregate, summed inside each partition first), then apply the outer update here.
+ *
+ * <p>The sum is exact and order-independent ({@link OutcomeSum}) and every task's data is a pure
+ * function of its descriptor, so the parameters after N iterations are bit-identical whatever the
+ * number of executors, partitions, or retried tasks.
+ */
+public final class SparkMetaTrainer {
+  private final JavaSparkContext sc;
+  private final TrainingPlan plan;
+
+  public SparkMetaTrainer(JavaSparkContext sc, TrainingPlan plan) {
+    this.sc = sc;
+    this.plan = plan;
+  }
+
+  /** Runs from {@code start} to the plan's last iteration and returns the final state. */
+  public TrainingState train(TrainingState start, IterationListener listener) {
+    Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
+    try {
+      TrainingState state = start;
+      for (long t = start.nextIteration(); t < plan.iterations(); t++) {
+        long began = System.nanoTime();
+        OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t);
+        Update update = plan.optimizer().update(mean.metaGradient(), state.optimizerState());
+        double[] params = state.params().clone();
+        update.applyTo(params);
+        state = new TrainingState(t + 1, params, update.state());
+        double millis = (System.nanoTime() - began) / 1e6;
+        listener.onIteration(new IterationReport(t, mean.tasks(), mean.queryLossBefore(), mean.queryLossAfter(),
+            norm(mean.metaGradient()), millis), state);
+      }
+      return state;
+    } finally {
+      runner.destroy();
+    }
+  }
+
+  private OutcomeSum.MeanOutcome metaBatch(Broadcast<TaskRunner> runner, double[] params, long iteration) {
+    List<TaskDescriptor> tasks = plan.sampler().metaBatch(iteration, plan.metaBatch());
+    boolean measure = plan.measures(iteration);
+    Broadcast<double[]> theta = sc.broadcast(params);
+    try {
+      JavaRDD<TaskDescriptor> rdd = sc.parallelize(tasks, Math.min(plan.partitions(), tasks.size()));
+      OutcomeSum sum = rdd.treeAggregate(
+          OutcomeSum.empty(),
+          (acc, task) -> acc.add(runner.value().outcome(task, theta.value(), measure)),
+          OutcomeSum::merge,
+          plan.treeDepth());
+      if (sum.tasks() != tasks.size()) {
+        throw new IllegalStateException("iteration " + iteration + " summed " + sum.tasks() + " of "
+            + tasks.size() + " tasks");
+      }
+      return sum.mean();
+    } finally {
+      theta.destroy();
+    }
+  }
+
+  private static double norm(double[] x) {
+    double s = 0;
+    for (double v : x) {
+      s += v * v;
+    }
+    return Math.sqrt(s);
+  }
+}

@@ -1,0 +1,35 @@
+package io.metaspark.spark;
+
+import io.metaspark.core.algo.HessianVectorProduct;
+import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.optim.Adam;
+import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.task.SinusoidTaskFamily;
+import io.metaspark.core.task.TaskFamily;
+import io.metaspark.core.task.TaskSampler;
+
+/** The sinusoid benchmark's plan at sizes a test can afford. */
+final class SinusoidPlans {
+  static final ModelSpec MODEL = MlpShorthand.parse("1-40-40-1").activation("relu").seed(7).toSpec();
+
+  private SinusoidPlans() {}
+
+  static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions) {
+    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), new HessianVectorProduct(0));
+    OuterOptimizer adam = Adam.withDefaults(0.001);
+    return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
+        partitions, 2, 5);
+  }
+
+  static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {
+    return plan(algorithm, SinusoidTaskFamily.mamlProtocol(10, 10), iterations, metaBatch, partitions);
+  }
+
+  static TrainingState start(TrainingPlan plan) {
+    double[] theta = MODEL.initialParams();
+    return new TrainingState(0, theta, plan.optimizer().init(theta.length));
+  }
+}
