@@ -3,15 +3,17 @@ package io.metaspark.spark;
 /**
  * What one meta-iteration did.
  *
+ * @param logged whether this is an iteration the plan measures and logs (every measure-every-th, and the last)
  * @param queryLossBefore mean query loss at the initialization, NaN on iterations not measured
  * @param queryLossAfter mean query loss after adaptation, NaN on iterations not measured
  * @param metaGradientNorm L2 norm of the mean meta-gradient
  * @param millis wall time of the iteration on the driver
  */
 public record IterationReport(
-    long iteration, long tasks, double queryLossBefore, double queryLossAfter, double metaGradientNorm, double millis) {
-
-  public boolean measured() {
-    return !Double.isNaN(queryLossBefore) || !Double.isNaN(queryLossAfter);
-  }
-}
+    long iteration,
+    long tasks,
+    boolean logged,
+    double queryLossBefore,
+    double queryLossAfter,
+    double metaGradientNorm,
+    double millis) {}

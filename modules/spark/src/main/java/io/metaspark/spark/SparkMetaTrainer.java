@@ -33,13 +33,14 @@ public final class SparkMetaTrainer {
       TrainingState state = start;
       for (long t = start.nextIteration(); t < plan.iterations(); t++) {
         long began = System.nanoTime();
-        OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t);
+        boolean measure = plan.measures(t);
+        OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t, measure);
         Update update = plan.optimizer().update(mean.metaGradient(), state.optimizerState());
         double[] params = state.params().clone();
         update.applyTo(params);
         state = new TrainingState(t + 1, params, update.state());
         double millis = (System.nanoTime() - began) / 1e6;
-        listener.onIteration(new IterationReport(t, mean.tasks(), mean.queryLossBefore(), mean.queryLossAfter(),
+        listener.onIteration(new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(), mean.queryLossAfter(),
             norm(mean.metaGradient()), millis), state);
       }
       return state;
@@ -48,9 +49,9 @@ public final class SparkMetaTrainer {
     }
   }
 
-  private OutcomeSum.MeanOutcome metaBatch(Broadcast<TaskRunner> runner, double[] params, long iteration) {
+  private OutcomeSum.MeanOutcome metaBatch(
+      Broadcast<TaskRunner> runner, double[] params, long iteration, boolean measure) {
     List<TaskDescriptor> tasks = plan.sampler().metaBatch(iteration, plan.metaBatch());
-    boolean measure = plan.measures(iteration);
     Broadcast<double[]> theta = sc.broadcast(params);
     try {
       JavaRDD<TaskDescriptor> rdd = sc.parallelize(tasks, Math.min(plan.partitions(), tasks.size()));

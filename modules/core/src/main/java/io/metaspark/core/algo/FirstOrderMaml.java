@@ -11,7 +11,7 @@ public record FirstOrderMaml(InnerLoop innerLoop) implements MetaAlgorithm {
     double[] adapted = innerLoop.adapt(learner, theta, task.support());
     double[] gradient = new double[theta.length];
     double after = learner.lossAndGradient(adapted, task.query(), gradient);
-    return new TaskOutcome(gradient, before, after);
+    return new TaskOutcome(gradient, before, measure ? after : Double.NaN);
   }
 
   @Override

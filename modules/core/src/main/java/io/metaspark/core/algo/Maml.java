@@ -24,7 +24,7 @@ public record Maml(InnerLoop innerLoop, HessianVectorProduct hvp) implements Met
       hvp.apply(learner, path[j], task.support(), v, hv);
       Vectors.axpy(-innerLoop.learningRate(), hv, v);
     }
-    return new TaskOutcome(v, before, after);
+    return new TaskOutcome(v, before, measure ? after : Double.NaN);
   }
 
   @Override

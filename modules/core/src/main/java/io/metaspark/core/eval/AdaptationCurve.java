@@ -9,7 +9,7 @@ import java.util.Arrays;
  * Query loss after each of a list of adaptation step counts (e.g. 0, 1, 10), from one run of the
  * inner loop: the steps are taken once and the loss is read off on the way.
  */
-public final class AdaptationCurve {
+public final class AdaptationCurve implements java.io.Serializable {
   private final int[] steps;
   private final double learningRate;
 

@@ -82,6 +82,22 @@ class MetaGradientTest {
   }
 
   @Test
+  void measuringLossesDoesNotChangeTheMetaGradient() {
+    ModelSpec spec = TinyNetworks.tanhMlp("1-8-8-1");
+    Learner learner = spec.newLearner();
+    TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 4, 77), DataType.DOUBLE);
+    double[] theta = spec.initialParams();
+    InnerLoop inner = new InnerLoop(2, 0.01);
+    for (MetaAlgorithm algorithm : new MetaAlgorithm[] {new Maml(inner, DEFAULT_HVP), new FirstOrderMaml(inner),
+        new Reptile(inner)}) {
+      TaskOutcome quiet = algorithm.compute(learner, theta, task, false);
+      TaskOutcome measured = algorithm.compute(learner, theta, task, true);
+      assertArrayEquals(quiet.metaGradient(), measured.metaGradient(), 0.0, algorithm.name());
+      assertTrue(Double.isNaN(quiet.queryLossAfter()) && Double.isFinite(measured.queryLossAfter()), algorithm.name());
+    }
+  }
+
+  @Test
   void hessianVectorProductMatchesTheExactHessianOfTheLinearModel() {
     Learner learner = TinyNetworks.linear().newLearner();
     double[] out = new double[2];

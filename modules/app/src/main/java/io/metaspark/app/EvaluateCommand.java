@@ -1,0 +1,48 @@
+package io.metaspark.app;
+
+import io.metaspark.core.model.ModelSpec;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Adapt a saved initialization to fresh tasks and report the query loss after 0, 1, ... steps.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Mixin
+  JobOptions options;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
+  String model;
+
+  @Option(names = "--output", paramLabel = "NAME", defaultValue = "evaluation.json",
+      description = "file name for the results, written in the model directory (default: ${DEFAULT-VALUE})")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig job = options.load();
+    RunDirectory modelDir;
+    MultiLayerNetwork net;
+    try {
+      modelDir = RunDirectory.open(model, new Configuration());
+      net = ModelExport.read(modelDir);
+    } catch (java.io.IOException e) {
+      throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
+    }
+    ModelSpec spec = ModelExport.spec(net);
+    double[] params = ModelExport.params(net);
+    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters)%n", modelDir, params.length);
+    try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
+      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
+      evaluation.print(System.out);
+      evaluation.write(modelDir, output);
+      System.out.printf("written: %s%n", modelDir.path(output));
+    }
+    return 0;
+  }
+}

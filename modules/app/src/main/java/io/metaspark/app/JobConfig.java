@@ -1,0 +1,310 @@
+package io.metaspark.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.metaspark.core.algo.HessianVectorProduct;
+import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.optim.Adam;
+import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.Sgd;
+import io.metaspark.core.task.SinusoidTaskFamily;
+import io.metaspark.core.task.TaskFamily;
+import io.metaspark.core.task.TaskSampler;
+import io.metaspark.spark.TaskRunner;
+import io.metaspark.spark.TrainingPlan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The typed view of a job config: each value read, range-checked and turned into the core object
+ * it configures. {@link #validated} builds every one of them up front, so a bad value is reported,
+ * by its key, before Spark starts.
+ */
+final class JobConfig {
+  private final Config config;
+
+  private JobConfig(Config config) {
+    this.config = config;
+  }
+
+  static JobConfig validated(Config config) {
+    JobConfig job = new JobConfig(config);
+    try {
+      job.plan();
+      job.sparkConf();
+      job.evaluationSteps();
+      job.evaluationTasks();
+      job.evaluationSeed();
+      job.evaluateAfterTrain();
+      job.validationEvery();
+      job.validationTasks();
+      job.validationSeed();
+      job.runName();
+      job.runDir();
+      job.sparkMaster();
+      job.appName();
+    } catch (ConfigException e) {
+      throw new ConfigError("config: " + e.getMessage(), e);
+    }
+    return job;
+  }
+
+  Config raw() {
+    return config;
+  }
+
+  String render() {
+    return config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+
+  // run
+
+  String runDir() {
+    return nonEmpty("run.dir");
+  }
+
+  String runName() {
+    String name = nonEmpty("run.name");
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigError("run.name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
+    }
+    return name;
+  }
+
+  long seed() {
+    return config.getLong("run.seed");
+  }
+
+  // spark
+
+  String sparkMaster() {
+    return nonEmpty("spark.master");
+  }
+
+  String appName() {
+    return nonEmpty("spark.app-name");
+  }
+
+  int partitions() {
+    return intAtLeast("spark.partitions", 1);
+  }
+
+  int treeDepth() {
+    return intAtLeast("spark.tree-depth", 1);
+  }
+
+  Map<String, String> sparkConf() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.getConfig("spark.conf").entrySet()) {
+      // HOCON splits dotted keys into paths; Spark wants the dotted name back
+      out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+    }
+    return out;
+  }
+
+  // tasks
+
+  TaskFamily taskFamily() {
+    String family = oneOf("tasks.family", "sinusoid");
+    int support = intAtLeast("tasks.support", 1);
+    int query = intAtLeast("tasks.query", 1);
+    return switch (family) {
+      default -> new SinusoidTaskFamily(support, query, range("tasks.sinusoid.amplitude"),
+          range("tasks.sinusoid.phase"), range("tasks.sinusoid.x"));
+    };
+  }
+
+  // model
+
+  ModelSpec modelSpec() {
+    String jsonFile = config.getString("model.json-file").trim();
+    if (!jsonFile.isEmpty()) {
+      Path path = Path.of(jsonFile);
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigError("model.json-file " + jsonFile + " does not exist");
+      }
+      try {
+        return ModelSpec.fromJson(Files.readString(path, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new ConfigError("cannot read model.json-file " + jsonFile + ": " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("model.json-file " + jsonFile + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return MlpShorthand.parse(config.getString("model.mlp"))
+          .activation(config.getString("model.activation"))
+          .outputActivation(config.getString("model.output-activation"))
+          .loss(config.getString("model.loss"))
+          .dataType(dataType())
+          .seed(config.getLong("model.seed"))
+          .toSpec();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model: " + e.getMessage(), e);
+    }
+  }
+
+  private DataType dataType() {
+    return switch (oneOf("model.data-type", "float", "double")) {
+      case "double" -> DataType.DOUBLE;
+      default -> DataType.FLOAT;
+    };
+  }
+
+  // algorithm
+
+  InnerLoop innerLoop() {
+    return new InnerLoop(intAtLeast("algorithm.inner-steps", 0), positive("algorithm.inner-lr"));
+  }
+
+  MetaAlgorithm algorithm() {
+    String name = oneOf("algorithm.name", "maml", "fomaml", "reptile");
+    double step = config.getDouble("algorithm.hvp-relative-step");
+    if (step < 0 || !Double.isFinite(step)) {
+      throw new ConfigError("algorithm.hvp-relative-step must be >= 0 (0 = automatic), got " + step);
+    }
+    return MetaAlgorithm.named(name, innerLoop(), new HessianVectorProduct(step));
+  }
+
+  OuterOptimizer optimizer() {
+    String name = oneOf("outer.optimizer", "adam", "sgd");
+    double lr = positive("outer.lr");
+    try {
+      return switch (name) {
+        case "sgd" -> new Sgd(lr);
+        default -> new Adam(lr, config.getDouble("outer.adam.beta1"), config.getDouble("outer.adam.beta2"),
+            config.getDouble("outer.adam.epsilon"));
+      };
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("outer: " + e.getMessage(), e);
+    }
+  }
+
+  // train
+
+  long iterations() {
+    long n = config.getLong("train.iterations");
+    if (n < 1) {
+      throw new ConfigError("train.iterations must be >= 1, got " + n);
+    }
+    return n;
+  }
+
+  int metaBatch() {
+    return intAtLeast("train.meta-batch", 1);
+  }
+
+  int logEvery() {
+    return intAtLeast("train.log-every", 1);
+  }
+
+  TrainingPlan plan() {
+    TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(), algorithm());
+    return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
+        treeDepth(), logEvery());
+  }
+
+  // evaluate
+
+  int evaluationTasks() {
+    return intAtLeast("evaluate.tasks", 2);
+  }
+
+  int[] evaluationSteps() {
+    List<Integer> steps = config.getIntList("evaluate.steps");
+    if (steps.isEmpty()) {
+      throw new ConfigError("evaluate.steps must list at least one step count");
+    }
+    int[] out = new int[steps.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = steps.get(i);
+      if (out[i] < 0) {
+        throw new ConfigError("evaluate.steps must be >= 0, got " + out[i]);
+      }
+    }
+    return out;
+  }
+
+  long evaluationSeed() {
+    return config.getLong("evaluate.seed");
+  }
+
+  boolean evaluateAfterTrain() {
+    return config.getBoolean("evaluate.after-train");
+  }
+
+  // validate
+
+  int validationEvery() {
+    return intAtLeast("validate.every", 0);
+  }
+
+  int validationTasks() {
+    return intAtLeast("validate.tasks", 2);
+  }
+
+  long validationSeed() {
+    long seed = config.getLong("validate.seed");
+    if (seed == evaluationSeed()) {
+      throw new ConfigError("validate.seed must differ from evaluate.seed (" + seed
+          + "): choosing a model on its test tasks would bias the reported result");
+    }
+    return seed;
+  }
+
+  // checks
+
+  private String nonEmpty(String path) {
+    String s = config.getString(path).trim();
+    if (s.isEmpty()) {
+      throw new ConfigError(path + " must not be empty");
+    }
+    return s;
+  }
+
+  private int intAtLeast(String path, int min) {
+    int v = config.getInt(path);
+    if (v < min) {
+      throw new ConfigError(path + " must be >= " + min + ", got " + v);
+    }
+    return v;
+  }
+
+  private double positive(String path) {
+    double v = config.getDouble(path);
+    if (!(v > 0) || !Double.isFinite(v)) {
+      throw new ConfigError(path + " must be a positive number, got " + v);
+    }
+    return v;
+  }
+
+  private String oneOf(String path, String... allowed) {
+    String v = config.getString(path).trim().toLowerCase(Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw new ConfigError(path + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+  }
+
+  private SinusoidTaskFamily.Range range(String path) {
+    List<Double> bounds = config.getDoubleList(path);
+    if (bounds.size() != 2 || !(bounds.get(0) <= bounds.get(1))) {
+      throw new ConfigError(path + " must be [low, high] with low <= high, got " + bounds);
+    }
+    return new SinusoidTaskFamily.Range(bounds.get(0), bounds.get(1));
+  }
+}

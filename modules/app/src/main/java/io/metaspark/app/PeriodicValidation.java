@@ -1,0 +1,41 @@
+package io.metaspark.app;
+
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.spark.IterationListener;
+import io.metaspark.spark.IterationReport;
+import io.metaspark.spark.TrainingState;
+import java.io.PrintStream;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Every {@code validate.every} iterations (after the iteration completes), adapts the current
+ * initialization to the fixed validation tasks and logs the query losses: the learning curve on
+ * held-out tasks, which the meta-batch's own noisy losses are not.
+ */
+final class PeriodicValidation implements IterationListener {
+  private final JavaSparkContext sc;
+  private final JobConfig job;
+  private final ModelSpec model;
+  private final MetricsLog metrics;
+  private final PrintStream out;
+
+  PeriodicValidation(JavaSparkContext sc, JobConfig job, ModelSpec model, MetricsLog metrics, PrintStream out) {
+    this.sc = sc;
+    this.job = job;
+    this.model = model;
+    this.metrics = metrics;
+    this.out = out;
+  }
+
+  @Override
+  public void onIteration(IterationReport report, TrainingState state) {
+    int every = job.validationEvery();
+    if (every == 0 || state.nextIteration() % every != 0) {
+      return;
+    }
+    AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, model, state.params(),
+        job.validationTasks(), job.validationSeed());
+    metrics.writeValidation(state.nextIteration(), validation);
+    out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));
+  }
+}

@@ -1,0 +1,111 @@
+package io.metaspark.app;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One run's directory on any Hadoop file system (local path, file://, hdfs://, s3a://). Files are
+ * written under a temporary name and renamed, so a crash never leaves a half-written file under
+ * its real name.
+ */
+final class RunDirectory {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private final FileSystem fs;
+  private final Path root;
+
+  private RunDirectory(FileSystem fs, Path root) {
+    this.fs = fs;
+    this.root = root;
+  }
+
+  /** A new directory {@code <base>/<name>-<timestamp>} (with a numeric suffix if that exists). */
+  static RunDirectory create(String base, String name, Configuration hadoop) throws IOException {
+    Path basePath = new Path(base);
+    FileSystem fs = quiet(basePath.getFileSystem(hadoop));
+    String stem = name + "-" + LocalDateTime.now().format(STAMP);
+    Path root = new Path(basePath, stem);
+    for (int n = 2; fs.exists(root); n++) {
+      root = new Path(basePath, stem + "-" + n);
+    }
+    if (!fs.mkdirs(root)) {
+      throw new IOException("cannot create run directory " + root);
+    }
+    return new RunDirectory(fs, fs.makeQualified(root));
+  }
+
+  static RunDirectory open(String dir, Configuration hadoop) throws IOException {
+    Path path = new Path(dir);
+    FileSystem fs = quiet(path.getFileSystem(hadoop));
+    if (!fs.isDirectory(path)) {
+      throw new IOException("no such directory: " + dir);
+    }
+    return new RunDirectory(fs, fs.makeQualified(path));
+  }
+
+  /** The local file system's .crc side files mean nothing to a user reading a run directory. */
+  private static FileSystem quiet(FileSystem fs) {
+    fs.setWriteChecksum(false);
+    return fs;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path path(String relative) {
+    return new Path(root, relative);
+  }
+
+  FileSystem fs() {
+    return fs;
+  }
+
+  /** A subdirectory, created if missing. */
+  RunDirectory child(String name) throws IOException {
+    Path p = path(name);
+    fs.mkdirs(p);
+    return new RunDirectory(fs, p);
+  }
+
+  void writeString(String relative, String content) throws IOException {
+    writeAtomically(relative, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  void writeAtomically(String relative, Writer writer) throws IOException {
+    Path target = path(relative);
+    Path temporary = path("." + relative + ".tmp");
+    try (FSDataOutputStream out = fs.create(temporary, true)) {
+      writer.write(out);
+    }
+    if (fs.exists(target)) {
+      fs.delete(target, false);
+    }
+    if (!fs.rename(temporary, target)) {
+      throw new IOException("cannot rename " + temporary + " to " + target);
+    }
+  }
+
+  /** Opens a file for appending lines (created now), e.g. metrics.jsonl. */
+  FSDataOutputStream createLog(String relative) throws IOException {
+    return fs.create(path(relative), false);
+  }
+
+  /** Writes a file's content to a stream. */
+  @FunctionalInterface
+  interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  @Override
+  public String toString() {
+    return root.toString();
+  }
+}

@@ -1,0 +1,94 @@
+package io.metaspark.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The commands a user runs, on a real embedded Spark, against real files. */
+class CliEndToEndTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void trainWritesARunThatPlainDl4jLoadsAndEvaluateReadsBack() throws IOException {
+    String[] common = {"--config", "../../conf/sinusoid.conf", "--set", "run.dir=" + dir, "--set", "train.iterations=12",
+        "--set", "train.log-every=5", "--set", "evaluate.tasks=20", "--master", "local[2]"};
+    assertEquals(0, MetasparkCli.run(concat(new String[] {"train"}, common)));
+
+    Path run;
+    try (Stream<Path> runs = Files.list(dir)) {
+      run = runs.filter(p -> p.getFileName().toString().startsWith("sinusoid-maml-")).findFirst().orElseThrow();
+    }
+    assertTrue(Files.readString(run.resolve("config.conf")).contains("iterations=12"));
+    List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+    ObjectMapper json = new ObjectMapper();
+    // iterations 0, 5, 10 and the last (11)
+    assertEquals(List.of(0, 5, 10, 11), metrics.stream().map(l -> readTree(json, l).get("iteration").asInt()).toList());
+    assertTrue(readTree(json, metrics.get(0)).get("query_loss_after").isNumber());
+
+    // the exported model is a plain DL4J model: no metaspark class needed to load it
+    File zip = run.resolve("final/model.zip").toFile();
+    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip);
+    assertEquals(1761, net.numParams());
+    JsonNode facts = json.readTree(run.resolve("final/model.json").toFile());
+    assertEquals("maml", facts.get("algorithm").asText());
+    assertEquals(0.01, facts.get("inner_lr").asDouble());
+    JsonNode trainEval = json.readTree(run.resolve("evaluation.json").toFile());
+    assertEquals(20, trainEval.get("tasks").asInt());
+
+    // evaluate the saved model: same tasks (same seed), so the same numbers as train's own evaluation
+    assertEquals(0, MetasparkCli.run(concat(new String[] {"evaluate", "--model", run.resolve("final").toString()}, common)));
+    JsonNode again = json.readTree(run.resolve("final/evaluation.json").toFile());
+    double[] expected = losses(trainEval);
+    assertArrayEquals(expected, losses(again), 1e-12);
+    assertEquals(DataType.DOUBLE, net.params().dataType());
+  }
+
+  @Test
+  void aBadConfigExitsWithCodeTwoBeforeSparkStarts() {
+    long start = System.nanoTime();
+    assertEquals(2, MetasparkCli.run("train", "--config", "../../conf/sinusoid.conf", "--set", "train.iteratons=5"));
+    assertEquals(2, MetasparkCli.run("evaluate", "--model", dir.resolve("nothing").toString(),
+        "--config", "../../conf/sinusoid.conf"));
+    assertEquals(2, MetasparkCli.run("train", "--no-such-option"));
+    assertTrue((System.nanoTime() - start) / 1e9 < 60, "no Spark job should have run");
+  }
+
+  private static double[] losses(JsonNode evaluation) {
+    JsonNode rows = evaluation.get("results");
+    double[] out = new double[rows.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rows.get(i).get("query_loss").asDouble();
+    }
+    return out;
+  }
+
+  private static JsonNode readTree(ObjectMapper json, String line) {
+    try {
+      return json.readTree(line);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+package io.metaspark.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metaspark.core.algo.Maml;
+import io.metaspark.core.optim.Sgd;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  private File conf(String text) throws IOException {
+    Path p = dir.resolve("job.conf");
+    Files.writeString(p, text);
+    return p.toFile();
+  }
+
+  private static String error(Runnable r) {
+    return assertThrows(ConfigError.class, r::run).getMessage();
+  }
+
+  @Test
+  void theShippedSinusoidConfigIsValid() {
+    JobConfig job = JobConfig.validated(ConfigLoader.load(new File("../../conf/sinusoid.conf"), List.of()));
+    assertTrue(job.algorithm() instanceof Maml);
+    assertEquals(25, job.metaBatch());
+    assertEquals(1761, job.modelSpec().initialParams().length);
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithTheNearestKnownOne() throws IOException {
+    File f = conf("train { iteratons = 10 }");
+    String message = error(() -> ConfigLoader.load(f, List.of()));
+    assertTrue(message.contains("unknown config key 'train.iteratons'"), message);
+    assertTrue(message.contains("did you mean 'train.iterations'"), message);
+    assertTrue(message.contains(f.toString()), message);
+  }
+
+  @Test
+  void badValuesAreNamedByKey() throws IOException {
+    assertTrue(validationError("train.iterations = lots").contains("train.iterations"));
+    assertTrue(validationError("train.meta-batch = 0").contains("train.meta-batch must be >= 1, got 0"));
+    assertTrue(validationError("algorithm.name = mammal")
+        .contains("algorithm.name must be one of maml, fomaml, reptile, got 'mammal'"));
+    assertTrue(validationError("model.activation = relux").contains("relux"));
+    assertTrue(validationError("tasks.sinusoid.x = [5, -5]").contains("tasks.sinusoid.x"));
+    assertTrue(validationError("model.json-file = nowhere.json").contains("model.json-file nowhere.json does not exist"));
+    assertTrue(validationError("validate.seed = 7").contains("validate.seed must differ from evaluate.seed"));
+    assertTrue(error(() -> ConfigLoader.load(new File(dir.toFile(), "missing.conf"), List.of()))
+        .contains("missing.conf does not exist"));
+  }
+
+  private String validationError(String text) throws IOException {
+    File f = conf(text);
+    return error(() -> JobConfig.validated(ConfigLoader.load(f, List.of())));
+  }
+
+  @Test
+  void overridesWinAndTakePlainStrings() throws IOException {
+    File f = conf("outer.optimizer = adam\nspark.master = \"local[1]\"");
+    JobConfig job = JobConfig.validated(ConfigLoader.load(f,
+        List.of("outer.optimizer=sgd", "spark.master=local[4]", "evaluate.steps=[0,5]", "spark.conf.\"spark.ui.enabled\"=false")));
+    assertTrue(job.optimizer() instanceof Sgd);
+    assertEquals("local[4]", job.sparkMaster());
+    assertEquals(5, job.evaluationSteps()[1]);
+    assertEquals("false", job.sparkConf().get("spark.ui.enabled"));
+    assertTrue(error(() -> ConfigLoader.load(f, List.of("train.iteratons=3"))).contains("did you mean 'train.iterations'"));
+    assertTrue(error(() -> ConfigLoader.load(f, List.of("no-equals-sign"))).contains("key=value"));
+  }
+}
