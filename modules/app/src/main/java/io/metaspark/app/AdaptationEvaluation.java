@@ -42,8 +42,8 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
   String summary(String label) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s (%d tasks):", label, tasks));
     for (int i = 0; i < steps.length; i++) {
-      b.append(String.format(Locale.ROOT, "%s %d step%s %.4f +- %.4f", i == 0 ? "" : " |", steps[i],
-          steps[i] == 1 ? "" : "s", losses[i].mean(), losses[i].halfWidth95()));
+      b.append(String.format(Locale.ROOT, "%s %d step%s %s +- %s", i == 0 ? "" : " |", steps[i],
+          steps[i] == 1 ? "" : "s", number(losses[i].mean()), number(losses[i].halfWidth95())));
     }
     return b.toString();
   }
@@ -66,8 +66,15 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
     out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), inner lr %s%n", tasks, seed, innerLearningRate);
     out.println("  steps   query loss   95% CI");
     for (int i = 0; i < steps.length; i++) {
-      out.printf(Locale.ROOT, "  %5d   %10.4f   +- %.4f%n", steps[i], losses[i].mean(), losses[i].halfWidth95());
+      out.printf(Locale.ROOT, "  %5d   %10s   +- %s%n", steps[i], number(losses[i].mean()), number(losses[i].halfWidth95()));
     }
+  }
+
+  /** Four decimals, or scientific notation for a diverged value that would print as dozens of digits. */
+  static String number(double x) {
+    return Math.abs(x) < 1e5 || !Double.isFinite(x)
+        ? String.format(Locale.ROOT, "%.4f", x)
+        : String.format(Locale.ROOT, "%.3e", x);
   }
 
   /** The mean query loss after {@code step} steps, if that step count was evaluated. */

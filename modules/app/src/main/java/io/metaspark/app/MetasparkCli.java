@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point for bin/metaspark and spark-submit. Exit codes: 0 done, 1 failed, 2 bad config or usage. */
 @Command(name = "metaspark", mixinStandardHelpOptions = true, version = "metaspark 0.1.0",
     description = "Distributed meta-learning (MAML, first-order MAML, Reptile) on Spark with DL4J models.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class})
 public final class MetasparkCli {
   static final int FAILED = 1;
   static final int BAD_CONFIG = 2;

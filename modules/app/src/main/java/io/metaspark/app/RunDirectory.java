@@ -104,8 +104,14 @@ final class RunDirectory {
     void write(OutputStream out) throws IOException;
   }
 
+  /** Local runs as a plain path (relative to the working directory when under it); others as their URI. */
   @Override
   public String toString() {
-    return root.toString();
+    if (!"file".equals(root.toUri().getScheme())) {
+      return root.toString();
+    }
+    java.nio.file.Path local = java.nio.file.Path.of(root.toUri().getPath());
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+    return local.startsWith(cwd) ? cwd.relativize(local).toString() : local.toString();
   }
 }

@@ -26,6 +26,11 @@ public final class SinusoidTaskFamily implements TaskFamily {
     double draw(SplittableRandom random) {
       return low + (high - low) * random.nextDouble();
     }
+
+    @Override
+    public String toString() {
+      return "[" + low + ", " + high + ")";
+    }
   }
 
   public SinusoidTaskFamily(int support, int query, Range amplitude, Range phase, Range x) {
@@ -66,7 +71,7 @@ public final class SinusoidTaskFamily implements TaskFamily {
 
   @Override
   public String describe() {
-    return "sinusoid(K=" + support + ", Q=" + query + ", amplitude=" + amplitude + ", phase=" + phase + ", x=" + x + ")";
+    return "sinusoid(K=" + support + ", Q=" + query + ", amplitude " + amplitude + ", phase " + phase + ", x " + x + ")";
   }
 
   public int support() {
