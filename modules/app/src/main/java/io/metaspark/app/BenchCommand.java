@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
       for (String master : masters) {
         try (JavaSparkContext sc = SparkContexts.start(jobs.values().iterator().next(), master)) {
           for (Map.Entry<String, JobConfig> job : jobs.entrySet()) {
-            double median = medianIterationMillis(sc, job.getValue().plan());
+            double median = medianIterationMillis(sc, job.getValue());
             medians.computeIfAbsent(master + " " + job.getKey(), k -> new double[repeats])[r] = median;
             System.out.printf(Locale.ROOT, "repeat %d/%d  %-10s %-8s %8.2f ms/iteration%n", r + 1, repeats, master,
                 job.getKey(), median);
@@ -85,8 +85,9 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private double medianIterationMillis(JavaSparkContext sc, TrainingPlan plan) {
-    double[] initial = plan.runner().model().initialParams();
+  private double medianIterationMillis(JavaSparkContext sc, JobConfig job) {
+    TrainingPlan plan = job.plan();
+    double[] initial = job.initialParams(plan.runner().model());
     double[] millis = new double[iterations];
     new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial.length)),
         (report, state) -> {

@@ -9,6 +9,7 @@ import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
 import io.metaspark.core.optim.OuterOptimizer;
 import io.metaspark.core.optim.Sgd;
@@ -43,6 +44,7 @@ final class JobConfig {
     JobConfig job = new JobConfig(config);
     try {
       job.plan();
+      job.parameterInit();
       job.sparkConf();
       job.evaluationSteps();
       job.evaluationTasks();
@@ -154,6 +156,19 @@ final class JobConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigError("model: " + e.getMessage(), e);
     }
+  }
+
+  ParameterInit parameterInit() {
+    try {
+      return ParameterInit.named(config.getString("model.init"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model.init: " + e.getMessage(), e);
+    }
+  }
+
+  /** The starting point of meta-training. */
+  double[] initialParams(ModelSpec model) {
+    return parameterInit().initialParams(model, config.getLong("model.seed"));
   }
 
   private DataType dataType() {

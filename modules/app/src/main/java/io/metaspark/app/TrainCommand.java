@@ -27,10 +27,11 @@ final class TrainCommand implements Callable<Integer> {
     JobConfig job = options.load();
     TrainingPlan plan = job.plan();
     ModelSpec model = plan.runner().model();
-    double[] initial = model.initialParams();
-    out.printf(Locale.ROOT, "metaspark train: %s, %d inner step(s) at lr %s; %s; model %d parameters (%s)%n",
+    double[] initial = job.initialParams(model);
+    out.printf(Locale.ROOT, "metaspark train: %s, %d inner step(s) at lr %s; %s; model %d parameters (%s, init %s)%n",
         plan.runner().algorithm().name(), job.innerLoop().steps(), job.innerLoop().learningRate(),
-        plan.runner().family().describe(), initial.length, model.dataType().name().toLowerCase(Locale.ROOT));
+        plan.runner().family().describe(), initial.length, model.dataType().name().toLowerCase(Locale.ROOT),
+        job.parameterInit().configName());
     out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s lr %s, seed %d%n", plan.iterations(),
         plan.metaBatch(), plan.optimizer().name(), job.raw().getDouble("outer.lr"), job.seed());
 
