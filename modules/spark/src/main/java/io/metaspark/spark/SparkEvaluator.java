@@ -22,20 +22,29 @@ public final class SparkEvaluator {
 
   /** Per step count (ascending, as {@link AdaptationCurve#steps()}), the mean query loss with its CI. */
   public MeanEstimate[] evaluate(TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
+    double[][] losses = lossesPerStepCount(runner, params, tasks, curve);
+    MeanEstimate[] out = new MeanEstimate[losses.length];
+    for (int s = 0; s < losses.length; s++) {
+      out[s] = MeanEstimate.of(losses[s]);
+    }
+    return out;
+  }
+
+  /** [step count][task]: each task's query loss, tasks in the order given (for paired comparisons). */
+  public double[][] lossesPerStepCount(
+      TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
     Broadcast<TaskRunner> r = sc.broadcast(runner);
     Broadcast<double[]> theta = sc.broadcast(params);
     try {
+      // collect() keeps the RDD's order, which is the order of the list
       List<double[]> perTask = sc.parallelize(tasks, Math.min(partitions, tasks.size()))
           .map(task -> r.value().adaptationLosses(task, theta.value(), curve))
           .collect();
-      int steps = curve.steps().length;
-      MeanEstimate[] out = new MeanEstimate[steps];
-      for (int s = 0; s < steps; s++) {
-        double[] values = new double[perTask.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = perTask.get(i)[s];
+      double[][] out = new double[curve.steps().length][perTask.size()];
+      for (int i = 0; i < perTask.size(); i++) {
+        for (int s = 0; s < out.length; s++) {
+          out[s][i] = perTask.get(i)[s];
         }
-        out[s] = MeanEstimate.of(values);
       }
       return out;
     } finally {

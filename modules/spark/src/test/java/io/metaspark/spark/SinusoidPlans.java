@@ -5,6 +5,7 @@ import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
 import io.metaspark.core.optim.OuterOptimizer;
 import io.metaspark.core.task.SinusoidTaskFamily;
@@ -28,8 +29,9 @@ final class SinusoidPlans {
     return plan(algorithm, SinusoidTaskFamily.mamlProtocol(10, 10), iterations, metaBatch, partitions);
   }
 
+  /** The sinusoid config's starting point (PyTorch's default init). */
   static TrainingState start(TrainingPlan plan) {
-    double[] theta = MODEL.initialParams();
+    double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(MODEL, 1);
     return new TrainingState(0, theta, plan.optimizer().init(theta.length));
   }
 }

@@ -17,7 +17,7 @@ class SparkEvaluatorTest {
   @Test
   void distributedEvaluationEqualsTheSameTasksEvaluatedInOneThread() {
     TrainingPlan plan = SinusoidPlans.plan("maml", 1, 1, 1);
-    double[] theta = SinusoidPlans.MODEL.initialParams();
+    double[] theta = SinusoidPlans.start(plan).params();
     List<TaskDescriptor> tasks = TaskSampler.evaluationTasks(5, 30);
     AdaptationCurve curve = new AdaptationCurve(new int[] {0, 1, 5}, 0.01);
     MeanEstimate[] distributed;
