@@ -55,6 +55,9 @@ final class JobConfig {
       job.validationSeed();
       job.runName();
       job.runDir();
+      job.checkpointEvery();
+      job.checkpointKeep();
+      job.staleLockAfter();
       job.sparkMaster();
       job.appName();
     } catch (ConfigException e) {
@@ -225,10 +228,32 @@ final class JobConfig {
     return intAtLeast("train.log-every", 1);
   }
 
+  int maxSkippedUpdates() {
+    return intAtLeast("train.max-skipped-updates", 1);
+  }
+
   TrainingPlan plan() {
     TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(), algorithm());
     return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
-        treeDepth(), logEvery());
+        treeDepth(), logEvery(), maxSkippedUpdates());
+  }
+
+  // checkpoints and locks
+
+  int checkpointEvery() {
+    return intAtLeast("checkpoint.every", 1);
+  }
+
+  int checkpointKeep() {
+    return intAtLeast("checkpoint.keep", 1);
+  }
+
+  java.time.Duration staleLockAfter() {
+    java.time.Duration d = config.getDuration("run.stale-lock-after");
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigError("run.stale-lock-after must be positive, got " + d);
+    }
+    return d;
   }
 
   // evaluate

@@ -3,13 +3,20 @@ package io.metaspark.app;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point for bin/metaspark and spark-submit. Exit codes: 0 done, 1 failed, 2 bad config or usage. */
+/**
+ * Entry point for bin/metaspark and spark-submit. Exit codes a scheduler can act on: 0 done,
+ * 1 failed, 2 bad config or usage, 3 bad or missing data, 4 diverged, 5 run locked by another job;
+ * an interrupted job ends with the signal's code (130 for SIGINT, 143 for SIGTERM).
+ */
 @Command(name = "metaspark", mixinStandardHelpOptions = true, version = "metaspark 0.1.0",
     description = "Distributed meta-learning (MAML, first-order MAML, Reptile) on Spark with DL4J models.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class})
 public final class MetasparkCli {
   static final int FAILED = 1;
   static final int BAD_CONFIG = 2;
+  static final int BAD_DATA = 3;
+  static final int DIVERGED = 4;
+  static final int LOCKED = 5;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -22,10 +29,28 @@ public final class MetasparkCli {
         cmd.getErr().println("metaspark: " + e.getMessage());
         return BAD_CONFIG;
       }
+      if (e instanceof RunLock.RunLockedException) {
+        cmd.getErr().println("metaspark: " + e.getMessage());
+        return LOCKED;
+      }
+      if (causedBy(e, io.metaspark.spark.DivergedException.class) != null) {
+        cmd.getErr().println("metaspark: " + causedBy(e, io.metaspark.spark.DivergedException.class).getMessage()
+            + "; the checkpoints keep the last good state");
+        return DIVERGED;
+      }
       cmd.getErr().println("metaspark: failed: " + e);
       e.printStackTrace(cmd.getErr());
       return FAILED;
     });
     return cli.execute(args);
+  }
+
+  private static Throwable causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return t;
+      }
+    }
+    return null;
   }
 }

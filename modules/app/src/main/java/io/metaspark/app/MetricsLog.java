@@ -15,8 +15,35 @@ final class MetricsLog implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FSDataOutputStream out;
 
+  static final String FILE = "metrics.jsonl";
+
   MetricsLog(FSDataOutputStream out) {
     this.out = out;
+  }
+
+  /**
+   * Opens the run's metrics for a run continuing at iteration {@code next}: records of iterations
+   * before it are kept, later ones (work lost since the last checkpoint, about to be redone) dropped.
+   */
+  static MetricsLog continuing(RunDirectory run, long next) throws IOException {
+    java.util.List<String> kept = new java.util.ArrayList<>();
+    for (String line : run.readLines(FILE)) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode record = JSON.readTree(line);
+        long iteration = record.path("iteration").asLong(Long.MAX_VALUE);
+        if (record.has("validation") ? iteration <= next : iteration < next) {
+          kept.add(line);
+        }
+      } catch (IOException e) {
+        // a line cut off by a crash: drop it
+      }
+    }
+    MetricsLog log = new MetricsLog(run.createLog(FILE));
+    for (String line : kept) {
+      log.out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    log.out.hflush();
+    return log;
   }
 
   void write(IterationReport r, double tasksPerSecond, double elapsedSeconds) {
@@ -29,6 +56,9 @@ final class MetricsLog implements Closeable {
     line.put("iteration_ms", r.millis());
     line.put("tasks_per_second", tasksPerSecond);
     line.put("elapsed_seconds", elapsedSeconds);
+    if (r.skipped()) {
+      line.put("skipped_update", true);
+    }
     append(line);
   }
 

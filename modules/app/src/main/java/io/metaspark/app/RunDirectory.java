@@ -3,8 +3,6 @@ package io.metaspark.app;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -16,8 +14,6 @@ import org.apache.hadoop.fs.Path;
  * its real name.
  */
 final class RunDirectory {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
   private final FileSystem fs;
   private final Path root;
 
@@ -26,19 +22,18 @@ final class RunDirectory {
     this.root = root;
   }
 
-  /** A new directory {@code <base>/<name>-<timestamp>} (with a numeric suffix if that exists). */
-  static RunDirectory create(String base, String name, Configuration hadoop) throws IOException {
-    Path basePath = new Path(base);
-    FileSystem fs = quiet(basePath.getFileSystem(hadoop));
-    String stem = name + "-" + LocalDateTime.now().format(STAMP);
-    Path root = new Path(basePath, stem);
-    for (int n = 2; fs.exists(root); n++) {
-      root = new Path(basePath, stem + "-" + n);
-    }
-    if (!fs.mkdirs(root)) {
+  /** {@code <base>/<name>}, created if it does not exist yet. */
+  static RunDirectory openOrCreate(String base, String name, Configuration hadoop) throws IOException {
+    Path root = new Path(new Path(base), name);
+    FileSystem fs = quiet(root.getFileSystem(hadoop));
+    if (!fs.isDirectory(root) && !fs.mkdirs(root)) {
       throw new IOException("cannot create run directory " + root);
     }
     return new RunDirectory(fs, fs.makeQualified(root));
+  }
+
+  boolean exists(String relative) throws IOException {
+    return fs.exists(path(relative));
   }
 
   static RunDirectory open(String dir, Configuration hadoop) throws IOException {
@@ -93,9 +88,19 @@ final class RunDirectory {
     }
   }
 
-  /** Opens a file for appending lines (created now), e.g. metrics.jsonl. */
+  /** Creates (or replaces) a file to write lines to as they come, e.g. metrics.jsonl. */
   FSDataOutputStream createLog(String relative) throws IOException {
-    return fs.create(path(relative), false);
+    return fs.create(path(relative), true);
+  }
+
+  /** The file's lines, or none if it does not exist. */
+  java.util.List<String> readLines(String relative) throws IOException {
+    if (!exists(relative)) {
+      return java.util.List.of();
+    }
+    try (java.io.InputStream in = fs.open(path(relative))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
   }
 
   /** Writes a file's content to a stream. */

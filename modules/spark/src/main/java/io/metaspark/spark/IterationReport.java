@@ -8,6 +8,7 @@ package io.metaspark.spark;
  * @param queryLossAfter mean query loss after adaptation, NaN on iterations not measured
  * @param metaGradientNorm L2 norm of the mean meta-gradient
  * @param millis wall time of the iteration on the driver
+ * @param skipped the update was not applied: the meta-gradient or a loss was not finite
  */
 public record IterationReport(
     long iteration,
@@ -16,4 +17,5 @@ public record IterationReport(
     double queryLossBefore,
     double queryLossAfter,
     double metaGradientNorm,
-    double millis) {}
+    double millis,
+    boolean skipped) {}

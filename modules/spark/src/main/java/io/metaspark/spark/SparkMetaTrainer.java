@@ -7,6 +7,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The driver's loop. Each meta-iteration is one Spark job: broadcast the parameters, spread the
@@ -18,6 +20,7 @@ import org.apache.spark.broadcast.Broadcast;
  * number of executors, partitions, or retried tasks.
  */
 public final class SparkMetaTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkMetaTrainer.class);
   private final JavaSparkContext sc;
   private final TrainingPlan plan;
 
@@ -31,17 +34,32 @@ public final class SparkMetaTrainer {
     Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
     try {
       TrainingState state = start;
+      int skippedInARow = 0;
       for (long t = start.nextIteration(); t < plan.iterations(); t++) {
         long began = System.nanoTime();
         boolean measure = plan.measures(t);
         OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t, measure);
-        Update update = plan.optimizer().update(mean.metaGradient(), state.optimizerState());
-        double[] params = state.params().clone();
-        update.applyTo(params);
-        state = new TrainingState(t + 1, params, update.state());
+        double gradientNorm = norm(mean.metaGradient());
+        boolean finite = Double.isFinite(gradientNorm)
+            && !(measure && !(Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter())));
+        if (finite) {
+          skippedInARow = 0;
+          Update update = plan.optimizer().update(mean.metaGradient(), state.optimizerState());
+          double[] params = state.params().clone();
+          update.applyTo(params);
+          state = new TrainingState(t + 1, params, update.state());
+        } else {
+          skippedInARow++;
+          LOG.warn("iteration {}: meta-gradient norm {}, query losses {} / {}: update skipped ({} in a row, the limit is {})",
+              t, gradientNorm, mean.queryLossBefore(), mean.queryLossAfter(), skippedInARow, plan.maxSkippedUpdates());
+          state = new TrainingState(t + 1, state.params(), state.optimizerState());
+        }
         double millis = (System.nanoTime() - began) / 1e6;
         listener.onIteration(new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(), mean.queryLossAfter(),
-            norm(mean.metaGradient()), millis), state);
+            gradientNorm, millis, !finite), state);
+        if (skippedInARow >= plan.maxSkippedUpdates()) {
+          throw new DivergedException(t, skippedInARow);
+        }
       }
       return state;
     } finally {

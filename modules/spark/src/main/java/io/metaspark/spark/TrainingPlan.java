@@ -12,6 +12,7 @@ import io.metaspark.core.task.TaskSampler;
  * @param partitions Spark partitions per meta-iteration; tasks are split evenly over them
  * @param treeDepth depth of Spark's treeAggregate; 1 merges every partition on the driver
  * @param measureEvery measure query losses on every this-many iterations (and on the last)
+ * @param maxSkippedUpdates consecutive non-finite updates (skipped) after which the run stops
  */
 public record TrainingPlan(
     TaskRunner runner,
@@ -21,7 +22,8 @@ public record TrainingPlan(
     int metaBatch,
     int partitions,
     int treeDepth,
-    int measureEvery) {
+    int measureEvery,
+    int maxSkippedUpdates) {
 
   public TrainingPlan {
     if (iterations < 0) {
@@ -38,6 +40,9 @@ public record TrainingPlan(
     }
     if (measureEvery < 1) {
       throw new IllegalArgumentException("measure-every must be >= 1, got " + measureEvery);
+    }
+    if (maxSkippedUpdates < 1) {
+      throw new IllegalArgumentException("max skipped updates must be >= 1, got " + maxSkippedUpdates);
     }
   }
 

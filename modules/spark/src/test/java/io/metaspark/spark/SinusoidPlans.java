@@ -22,7 +22,7 @@ final class SinusoidPlans {
     MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), new HessianVectorProduct(0));
     OuterOptimizer adam = Adam.withDefaults(0.001);
     return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
-        partitions, 2, 5);
+        partitions, 2, 5, 3);
   }
 
   static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {

@@ -1,0 +1,58 @@
+package io.metaspark.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Whether a checkpoint's run may be continued under the current config. Keys that decide what is
+ * computed (model, tasks, algorithm, optimizer, seed, meta-batch) must not change; keys that only
+ * say how long, where, or how it is reported may.
+ */
+final class ResumeCheck {
+  /** May change between a checkpoint and its resumption. */
+  private static final List<String> MUTABLE = List.of(
+      "train.iterations", "train.log-every", "validate.", "evaluate.", "spark.", "checkpoint.", "run.dir",
+      "run.stale-lock-after");
+
+  private ResumeCheck() {}
+
+  /** The keys whose values differ, as "key (saved -> now)"; empty when the run can resume. */
+  static List<String> differences(String savedConfig, Config current) {
+    Config saved = ConfigFactory.parseString(savedConfig);
+    TreeSet<String> keys = new TreeSet<>();
+    saved.entrySet().forEach(e -> keys.add(e.getKey()));
+    current.entrySet().forEach(e -> keys.add(e.getKey()));
+    return keys.stream()
+        .filter(k -> MUTABLE.stream().noneMatch(m -> m.endsWith(".") ? k.startsWith(m) : k.equals(m)))
+        .filter(k -> !Objects.equals(value(saved, k), value(current, k)))
+        .map(k -> k + " (" + value(saved, k) + " -> " + value(current, k) + ")")
+        .toList();
+  }
+
+  private static String value(Config c, String key) {
+    if (!c.hasPath(key)) {
+      return "unset";
+    }
+    return normalized(c.getValue(key).unwrapped());
+  }
+
+  /** Numbers by value (0.001 and 1e-3, 5 and 5.0 are the same setting), lists and maps element-wise. */
+  private static String normalized(Object raw) {
+    if (raw instanceof Number n) {
+      return String.valueOf(n.doubleValue());
+    }
+    if (raw instanceof List<?> list) {
+      return list.stream().map(ResumeCheck::normalized).toList().toString();
+    }
+    if (raw instanceof Map<?, ?> map) {
+      java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+      map.forEach((k, v) -> sorted.put(String.valueOf(k), normalized(v)));
+      return sorted.toString();
+    }
+    return String.valueOf(raw);
+  }
+}

@@ -1,0 +1,149 @@
+package io.metaspark.app;
+
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.spark.SparkMetaTrainer;
+import io.metaspark.spark.TrainingPlan;
+import io.metaspark.spark.TrainingState;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One invocation of train on a run directory: lock it, continue from its newest valid checkpoint
+ * (or start), checkpoint every {@code checkpoint.every} iterations and at the end, export the
+ * final model and evaluate it. A crash loses at most the iterations since the last checkpoint.
+ */
+final class TrainingRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  static final String CHECKPOINTS = "checkpoints";
+  static final String FINAL = "final";
+
+  private final JavaSparkContext sc;
+  private final JobConfig job;
+  private final PrintStream out;
+
+  TrainingRun(JavaSparkContext sc, JobConfig job, PrintStream out) {
+    this.sc = sc;
+    this.job = job;
+    this.out = out;
+  }
+
+  /** @param requireCheckpoint --resume: refuse to start from scratch */
+  RunDirectory run(boolean requireCheckpoint) throws IOException {
+    RunDirectory run = RunDirectory.openOrCreate(job.runDir(), job.runName(), sc.hadoopConfiguration());
+    try (RunLock lock = RunLock.acquire(run.fs(), run.root(), job.staleLockAfter(), LOG::warn)) {
+      CheckpointStore checkpoints = new CheckpointStore(run.fs(), run.path(CHECKPOINTS), job.checkpointKeep());
+      TrainingPlan plan = job.plan();
+      ModelSpec model = plan.runner().model();
+      TrainingState start = startingPoint(run, checkpoints, model, requireCheckpoint);
+      run.writeString("config.conf", job.render());
+      if (start.nextIteration() >= plan.iterations() && run.exists(FINAL + "/" + ModelExport.MODEL)) {
+        out.printf(Locale.ROOT, "run %s is complete (%d of %d iterations); its model: %s/%s%n", run,
+            start.nextIteration(), plan.iterations(), run, FINAL);
+        return run;
+      }
+      TrainingState end = train(run, lock, checkpoints, plan, model, start);
+      finish(run, plan, model, end);
+      return run;
+    }
+  }
+
+  private TrainingState startingPoint(RunDirectory run, CheckpointStore checkpoints, ModelSpec model,
+      boolean requireCheckpoint) throws IOException {
+    Optional<Checkpoint> latest = checkpoints.newestValid(reason -> {
+      LOG.warn("skipping checkpoint {}", reason);
+      out.println("  skipping a checkpoint that does not verify: " + reason);
+    });
+    if (latest.isEmpty()) {
+      if (requireCheckpoint) {
+        throw new ConfigError("--resume: " + run + " has no checkpoint that verifies");
+      }
+      double[] initial = job.initialParams(model);
+      return new TrainingState(0, initial, job.plan().optimizer().init(initial.length));
+    }
+    Checkpoint c = latest.get();
+    List<String> changed = ResumeCheck.differences(c.config(), job.raw());
+    if (!changed.isEmpty()) {
+      throw new ConfigError("run " + run + " was trained with a different config, so it cannot be continued: "
+          + String.join(", ", changed) + ". Use another run.name for a new run.");
+    }
+    if (c.state().params().length != model.initialParams().length) {
+      throw new ConfigError("the checkpoint of " + run + " has " + c.state().params().length
+          + " parameters, the model " + model.initialParams().length);
+    }
+    out.printf(Locale.ROOT, "  resuming %s from its checkpoint at iteration %d%n", run, c.nextIteration());
+    return c.state();
+  }
+
+  private TrainingState train(RunDirectory run, RunLock lock, CheckpointStore checkpoints, TrainingPlan plan,
+      ModelSpec model, TrainingState start) throws IOException {
+    out.printf(Locale.ROOT, "  Spark %s (%s), %d partitions; run directory %s%n", sc.version(), sc.master(),
+        plan.partitions(), run);
+    long began = System.nanoTime();
+    TrainingState end;
+    try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
+      ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
+      PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
+      String config = job.render();
+      end = new SparkMetaTrainer(sc, plan).train(start, (report, state) -> {
+        progress.onIteration(report, state);
+        validation.onIteration(report, state);
+        try {
+          if (state.nextIteration() % job.checkpointEvery() == 0) {
+            checkpoints.write(new Checkpoint(state, config));
+          }
+          if (report.logged()) {
+            lock.heartbeat();
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write a checkpoint of " + run, e);
+        }
+      });
+      checkpoints.write(new Checkpoint(end, config));
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    long done = end.nextIteration() - start.nextIteration();
+    out.printf(Locale.ROOT, "trained %d iterations in %s (%.0f tasks/s overall)%n", done,
+        ProgressReporter.clock(seconds), done * plan.metaBatch() / Math.max(seconds, 1e-9));
+    return end;
+  }
+
+  private void finish(RunDirectory run, TrainingPlan plan, ModelSpec model, TrainingState end) throws IOException {
+    Map<String, Object> facts = facts(plan, end.params().length);
+    if (job.evaluateAfterTrain()) {
+      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, end.params());
+      evaluation.print(out);
+      evaluation.write(run, "evaluation.json");
+      facts.put("evaluation", Map.of("tasks", evaluation.tasks(), "seed", evaluation.seed(), "results",
+          evaluation.rows()));
+    }
+    ModelExport.write(run.child(FINAL), model, end.params(), facts);
+    out.printf("model: %s/%s%n", run, FINAL);
+  }
+
+  private Map<String, Object> facts(TrainingPlan plan, int numParams) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("format", "metaspark-model/1");
+    facts.put("created", Instant.now().toString());
+    facts.put("algorithm", plan.runner().algorithm().name());
+    facts.put("inner_steps", job.innerLoop().steps());
+    facts.put("inner_lr", job.innerLoop().learningRate());
+    facts.put("task_family", plan.runner().family().describe());
+    facts.put("iterations", plan.iterations());
+    facts.put("meta_batch", plan.metaBatch());
+    facts.put("seed", job.seed());
+    facts.put("num_params", numParams);
+    facts.put("init", job.parameterInit().configName());
+    facts.put("config", job.render());
+    return facts;
+  }
+}

@@ -1,0 +1,146 @@
+package io.metaspark.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nightly-job behaviour through the real command line: resume, corrupt files, locks, divergence. */
+class ResumeTest {
+  @TempDir
+  Path dir;
+
+  private int train(String name, int iterations, String... extra) {
+    List<String> args = new ArrayList<>(List.of("train", "--config", "../../conf/sinusoid.conf", "--master", "local[2]",
+        "--set", "run.dir=" + dir, "--set", "run.name=" + name, "--set", "train.iterations=" + iterations,
+        "--set", "train.log-every=5", "--set", "checkpoint.every=4", "--set", "checkpoint.keep=2",
+        "--set", "evaluate.after-train=false", "--set", "train.meta-batch=8"));
+    args.addAll(Arrays.asList(extra));
+    return MetasparkCli.run(args.toArray(String[]::new));
+  }
+
+  private double[] finalParams(String name) throws IOException {
+    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(name + "/final/model.zip").toFile());
+    return net.params().toDoubleVector();
+  }
+
+  @Test
+  void stoppingAndResumingGivesBitIdenticalParametersEvenPastDamagedCheckpoints() throws IOException {
+    assertEquals(0, train("straight", 20));
+    double[] straight = finalParams("straight");
+
+    // 10 iterations, as if the job had stopped there (checkpoints at 4, 8 and the end, 10; two kept)
+    assertEquals(0, train("resumed", 10));
+    Path checkpoints = dir.resolve("resumed/checkpoints");
+    // a crash in the middle of writing the next checkpoint leaves a partial temporary file ...
+    Files.write(checkpoints.resolve(".ckpt-000000000012.msck.tmp"), new byte[] {'M', 'S', 'C', 'K', 0, 0});
+    // ... and the newest checkpoint is cut short by damaged storage: resume must fall back to 8
+    Path newest = checkpoints.resolve("ckpt-000000000010.msck");
+    byte[] bytes = Files.readAllBytes(newest);
+    Files.write(newest, Arrays.copyOf(bytes, bytes.length / 3));
+
+    String log = captured(() -> assertEquals(0, train("resumed", 20)));
+    assertTrue(log.contains("skipping a checkpoint that does not verify"), log);
+    assertTrue(log.contains("resuming") && log.contains("at iteration 8"), log);
+    assertArrayEquals(straight, finalParams("resumed"), 0.0);
+
+    // metrics: one record per logged iteration, none duplicated by the redone iterations
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<Integer> iterations = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("resumed/metrics.jsonl"))) {
+      iterations.add(json.readTree(line).get("iteration").asInt());
+    }
+    assertEquals(List.of(0, 5, 10, 15, 19), iterations);
+  }
+
+  @Test
+  void aChangedConfigIsRefusedNamingTheKeysAndACompleteRunIsLeftAlone() throws IOException {
+    assertEquals(0, train("run", 6));
+    String err = capturedErr(() -> assertEquals(2, train("run", 12, "--set", "algorithm.name=fomaml",
+        "--set", "outer.lr=0.002")));
+    assertTrue(err.contains("algorithm.name (maml -> fomaml)") && err.contains("outer.lr"), err);
+    // what may change does not block a resume: more iterations, partitions, logging
+    String out = captured(() -> assertEquals(0, train("run", 6, "--set", "spark.partitions=3")));
+    assertTrue(out.contains("is complete (6 of 6 iterations)"), out);
+    assertTrue(capturedErr(() -> assertEquals(2, train("fresh", 6, "--resume"))).contains("no checkpoint"));
+  }
+
+  @Test
+  void aSecondJobOnALockedRunIsRefusedWithExitCodeFive() throws IOException {
+    Path run = Files.createDirectories(dir.resolve("busy"));
+    // a live holder: this very process
+    Files.writeString(run.resolve("lock"), "{\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
+        + "\",\"pid\":" + ProcessHandle.current().pid() + ",\"started\":\"2026-01-01T00:00:00Z\",\"heartbeat\":\""
+        + java.time.Instant.now() + "\"}");
+    String err = capturedErr(() -> assertEquals(5, train("busy", 4)));
+    assertTrue(err.contains("being written by another job") && err.contains("pid " + ProcessHandle.current().pid()), err);
+    assertFalse(Files.exists(run.resolve("final")));
+
+    // a dead holder on this host: the lock is stale and taken over
+    Process dead = new ProcessBuilder("true").start();
+    dead.onExit().join();
+    Files.writeString(run.resolve("lock"), "{\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
+        + "\",\"pid\":" + dead.pid() + ",\"started\":\"2026-01-01T00:00:00Z\",\"heartbeat\":\"" + java.time.Instant.now() + "\"}");
+    assertEquals(0, train("busy", 4));
+    assertFalse(Files.exists(run.resolve("lock")), "released at the end");
+  }
+
+  @Test
+  void divergenceStopsWithExitCodeFourAndKeepsFiniteCheckpoints() throws IOException {
+    String err = capturedErr(() -> assertEquals(4, train("nan", 30, "--set", "algorithm.inner-lr=1e30",
+        "--set", "train.max-skipped-updates=3", "--set", "checkpoint.every=1")));
+    assertTrue(err.contains("diverged"), err);
+    File[] kept = dir.resolve("nan/checkpoints").toFile().listFiles((d, n) -> n.endsWith(".msck"));
+    assertTrue(kept != null && kept.length > 0);
+    for (File f : kept) {
+      Checkpoint c = assertDoesNotThrowDecode(Files.readAllBytes(f.toPath()));
+      assertTrue(Arrays.stream(c.state().params()).allMatch(Double::isFinite), f.getName());
+    }
+  }
+
+  private static Checkpoint assertDoesNotThrowDecode(byte[] bytes) {
+    try {
+      return CheckpointFormat.decode(bytes);
+    } catch (CheckpointFormat.CorruptCheckpointException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String captured(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buffer.toString();
+  }
+
+  private static String capturedErr(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buffer.toString();
+  }
+}
