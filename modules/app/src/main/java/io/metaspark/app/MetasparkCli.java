@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "metaspark", mixinStandardHelpOptions = true, version = "metaspark 0.1.0",
     description = "Distributed meta-learning (MAML, first-order MAML, Reptile) on Spark with DL4J models.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, BenchCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, AdaptCommand.class, BenchCommand.class})
 public final class MetasparkCli {
   static final int FAILED = 1;
   static final int BAD_CONFIG = 2;
@@ -28,6 +28,10 @@ public final class MetasparkCli {
       if (e instanceof ConfigError) {
         cmd.getErr().println("metaspark: " + e.getMessage());
         return BAD_CONFIG;
+      }
+      if (e instanceof DataError) {
+        cmd.getErr().println("metaspark: bad data: " + e.getMessage());
+        return BAD_DATA;
       }
       if (e instanceof RunLock.RunLockedException) {
         cmd.getErr().println("metaspark: " + e.getMessage());

@@ -24,7 +24,15 @@ final class RunDirectory {
 
   /** {@code <base>/<name>}, created if it does not exist yet. */
   static RunDirectory openOrCreate(String base, String name, Configuration hadoop) throws IOException {
-    Path root = new Path(new Path(base), name);
+    return openOrCreate(new Path(new Path(base), name), hadoop);
+  }
+
+  /** A directory for output, created if it does not exist yet. */
+  static RunDirectory openOrCreate(String dir, Configuration hadoop) throws IOException {
+    return openOrCreate(new Path(dir), hadoop);
+  }
+
+  private static RunDirectory openOrCreate(Path root, Configuration hadoop) throws IOException {
     FileSystem fs = quiet(root.getFileSystem(hadoop));
     if (!fs.isDirectory(root) && !fs.mkdirs(root)) {
       throw new IOException("cannot create run directory " + root);

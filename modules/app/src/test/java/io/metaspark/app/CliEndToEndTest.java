@@ -52,6 +52,34 @@ class CliEndToEndTest {
     double[] expected = losses(trainEval);
     assertArrayEquals(expected, losses(again), 1e-12);
     assertEquals(DataType.DOUBLE, net.params().dataType());
+
+    // adapt the exported model to a new task from 10 examples and predict 5 inputs
+    StringBuilder support = new StringBuilder("x,y\n");
+    for (int i = 0; i < 10; i++) {
+      double x = -4.5 + i;
+      support.append(x).append(',').append(3 * Math.sin(x - 1)).append('\n');
+    }
+    Files.writeString(dir.resolve("support.csv"), support);
+    Files.writeString(dir.resolve("inputs.csv"), "-2\n-1\n0\n1\n2\n");
+    Path adapted = dir.resolve("adapted");
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("adapt", "--model", run.resolve("final").toString(),
+        "--support", dir.resolve("support.csv").toString(), "--predict", dir.resolve("inputs.csv").toString(),
+        "--steps", "5", "--output", adapted.toString())));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("support loss ([0-9.]+) -> ([0-9.]+)").matcher(out);
+    assertTrue(m.find(), out);
+    assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), out);
+    MultiLayerNetwork adaptedNet = ModelSerializer.restoreMultiLayerNetwork(adapted.resolve("model.zip").toFile());
+    List<String> predictions = Files.readAllLines(adapted.resolve("predictions.csv"));
+    assertEquals(5, predictions.size());
+    double predicted = Double.parseDouble(predictions.get(2).split(",")[1]);
+    assertEquals(adaptedNet.output(org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0}}), false).getDouble(0),
+        predicted, 1e-12);
+
+    // a malformed file is bad data, exit code 3, named with its line and column
+    Files.writeString(dir.resolve("bad.csv"), "1,2\n3,oops\n");
+    String err = Console.err(() -> assertEquals(3, MetasparkCli.run("adapt", "--model", run.resolve("final").toString(),
+        "--support", dir.resolve("bad.csv").toString(), "--output", adapted.toString())));
+    assertTrue(err.contains("bad.csv line 2 column 2: 'oops' is not a number"), err);
   }
 
   @Test

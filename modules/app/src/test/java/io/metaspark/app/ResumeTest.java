@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +51,7 @@ class ResumeTest {
     byte[] bytes = Files.readAllBytes(newest);
     Files.write(newest, Arrays.copyOf(bytes, bytes.length / 3));
 
-    String log = captured(() -> assertEquals(0, train("resumed", 20)));
+    String log = Console.out(() -> assertEquals(0, train("resumed", 20)));
     assertTrue(log.contains("skipping a checkpoint that does not verify"), log);
     assertTrue(log.contains("resuming") && log.contains("at iteration 8"), log);
     assertArrayEquals(straight, finalParams("resumed"), 0.0);
@@ -70,13 +68,13 @@ class ResumeTest {
   @Test
   void aChangedConfigIsRefusedNamingTheKeysAndACompleteRunIsLeftAlone() throws IOException {
     assertEquals(0, train("run", 6));
-    String err = capturedErr(() -> assertEquals(2, train("run", 12, "--set", "algorithm.name=fomaml",
+    String err = Console.err(() -> assertEquals(2, train("run", 12, "--set", "algorithm.name=fomaml",
         "--set", "outer.lr=0.002")));
     assertTrue(err.contains("algorithm.name (maml -> fomaml)") && err.contains("outer.lr"), err);
     // what may change does not block a resume: more iterations, partitions, logging
-    String out = captured(() -> assertEquals(0, train("run", 6, "--set", "spark.partitions=3")));
+    String out = Console.out(() -> assertEquals(0, train("run", 6, "--set", "spark.partitions=3")));
     assertTrue(out.contains("is complete (6 of 6 iterations)"), out);
-    assertTrue(capturedErr(() -> assertEquals(2, train("fresh", 6, "--resume"))).contains("no checkpoint"));
+    assertTrue(Console.err(() -> assertEquals(2, train("fresh", 6, "--resume"))).contains("no checkpoint"));
   }
 
   @Test
@@ -86,7 +84,7 @@ class ResumeTest {
     Files.writeString(run.resolve("lock"), "{\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
         + "\",\"pid\":" + ProcessHandle.current().pid() + ",\"started\":\"2026-01-01T00:00:00Z\",\"heartbeat\":\""
         + java.time.Instant.now() + "\"}");
-    String err = capturedErr(() -> assertEquals(5, train("busy", 4)));
+    String err = Console.err(() -> assertEquals(5, train("busy", 4)));
     assertTrue(err.contains("being written by another job") && err.contains("pid " + ProcessHandle.current().pid()), err);
     assertFalse(Files.exists(run.resolve("final")));
 
@@ -101,7 +99,7 @@ class ResumeTest {
 
   @Test
   void divergenceStopsWithExitCodeFourAndKeepsFiniteCheckpoints() throws IOException {
-    String err = capturedErr(() -> assertEquals(4, train("nan", 30, "--set", "algorithm.inner-lr=1e30",
+    String err = Console.err(() -> assertEquals(4, train("nan", 30, "--set", "algorithm.inner-lr=1e30",
         "--set", "train.max-skipped-updates=3", "--set", "checkpoint.every=1")));
     assertTrue(err.contains("diverged"), err);
     File[] kept = dir.resolve("nan/checkpoints").toFile().listFiles((d, n) -> n.endsWith(".msck"));
@@ -118,29 +116,5 @@ class ResumeTest {
     } catch (CheckpointFormat.CorruptCheckpointException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static String captured(Runnable r) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true));
-    try {
-      r.run();
-    } finally {
-      System.setOut(old);
-    }
-    return buffer.toString();
-  }
-
-  private static String capturedErr(Runnable r) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buffer, true));
-    try {
-      r.run();
-    } finally {
-      System.setErr(old);
-    }
-    return buffer.toString();
   }
 }

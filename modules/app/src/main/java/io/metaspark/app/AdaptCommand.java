@@ -1,0 +1,103 @@
+package io.metaspark.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.Examples;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "adapt", mixinStandardHelpOptions = true,
+    description = {"Fine-tune an exported initialization on a new task's few examples, save the adapted network,",
+        "and predict. Uses the model's own inner-loop settings (model.json) unless told otherwise."})
+final class AdaptCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
+  String model;
+
+  @Option(names = "--support", required = true, paramLabel = "CSV",
+      description = "the task's examples: per row the input columns, then the target columns (a header line is allowed)")
+  String support;
+
+  @Option(names = "--predict", paramLabel = "CSV", description = "inputs to predict for, one row each")
+  String predict;
+
+  @Option(names = "--steps", description = "adaptation steps (default: the model's inner_steps)")
+  Integer steps;
+
+  @Option(names = "--lr", description = "adaptation step size (default: the model's inner_lr)")
+  Double learningRate;
+
+  @Option(names = "--output", defaultValue = "adapted", paramLabel = "DIR",
+      description = "where the adapted model.zip and predictions.csv go (default: ${DEFAULT-VALUE})")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration hadoop = new Configuration();
+    RunDirectory modelDir;
+    MultiLayerNetwork net;
+    JsonNode facts;
+    try {
+      modelDir = RunDirectory.open(model, hadoop);
+      net = ModelExport.read(modelDir);
+      try (InputStream in = modelDir.fs().open(modelDir.path(ModelExport.FACTS))) {
+        facts = new ObjectMapper().readTree(in);
+      }
+    } catch (IOException e) {
+      throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
+    }
+    InnerLoop inner = new InnerLoop(steps != null ? steps : facts.path("inner_steps").asInt(1),
+        learningRate != null ? learningRate : facts.path("inner_lr").asDouble(0.01));
+    int inputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getNIn();
+    int outputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations()
+        .getConf(net.getnLayers() - 1).getLayer()).getNOut();
+
+    ModelSpec spec = ModelExport.spec(net);
+    Learner learner = spec.newLearner();
+    Examples examples = CsvExamples.examples(CsvExamples.read(support, inputs + outputs, hadoop), inputs, outputs,
+        learner.dataType());
+    double[] theta = ModelExport.params(net);
+    double before = learner.loss(theta, examples);
+    double[] adapted = inner.adapt(learner, theta, examples);
+    double after = learner.loss(adapted, examples);
+    System.out.printf(Locale.ROOT, "adapted on %d examples with %d step(s) at lr %s: support loss %.4f -> %.4f%n",
+        examples.size(), inner.steps(), inner.learningRate(), before, after);
+
+    RunDirectory out = RunDirectory.openOrCreate(output, hadoop);
+    net.setParams(Nd4j.createFromArray(adapted).castTo(net.params().dataType()).reshape(1, adapted.length));
+    out.writeAtomically(ModelExport.MODEL, stream -> ModelSerializer.writeModel(net, stream, false));
+    System.out.printf("adapted model: %s/%s%n", out, ModelExport.MODEL);
+
+    if (predict != null) {
+      List<double[]> rows = CsvExamples.read(predict, inputs, hadoop);
+      INDArray predictions = net.output(CsvExamples.matrix(rows, 0, inputs, net.params().dataType()), false);
+      StringBuilder csv = new StringBuilder();
+      for (int r = 0; r < rows.size(); r++) {
+        StringBuilder line = new StringBuilder();
+        for (double v : rows.get(r)) {
+          line.append(v).append(',');
+        }
+        for (int o = 0; o < outputs; o++) {
+          line.append(predictions.getDouble(r, o)).append(o + 1 < outputs ? "," : "");
+        }
+        csv.append(line).append('\n');
+      }
+      out.writeString("predictions.csv", csv.toString());
+      System.out.printf("predictions for %d inputs: %s/predictions.csv%n", rows.size(), out);
+    }
+    return 0;
+  }
+}
