@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "metaspark", mixinStandardHelpOptions = true, version = "metaspark 0.1.0",
     description = "Distributed meta-learning (MAML, first-order MAML, Reptile) on Spark with DL4J models.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, AdaptCommand.class, BenchCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, AdaptCommand.class, ReportCommand.class,
+        BenchCommand.class})
 public final class MetasparkCli {
   static final int FAILED = 1;
   static final int BAD_CONFIG = 2;

@@ -25,15 +25,18 @@ class CliEndToEndTest {
   @Test
   void trainWritesARunThatPlainDl4jLoadsAndEvaluateReadsBack() throws IOException {
     String[] common = {"--config", "../../conf/sinusoid.conf", "--set", "run.dir=" + dir, "--set", "train.iterations=12",
-        "--set", "train.log-every=5", "--set", "evaluate.tasks=20", "--master", "local[2]"};
+        "--set", "train.log-every=5", "--set", "evaluate.tasks=20", "--set", "validate.every=6",
+        "--set", "validate.tasks=10", "--master", "local[2]"};
     assertEquals(0, MetasparkCli.run(concat(new String[] {"train"}, common)));
 
     Path run = dir.resolve("sinusoid-maml");
     assertTrue(Files.readString(run.resolve("config.conf")).contains("iterations=12"));
     List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
     ObjectMapper json = new ObjectMapper();
-    // iterations 0, 5, 10 and the last (11)
-    assertEquals(List.of(0, 5, 10, 11), metrics.stream().map(l -> readTree(json, l).get("iteration").asInt()).toList());
+    // iterations 0, 5, 10 and the last (11), and validations after 6 and 12 iterations
+    assertEquals(List.of(0, 5, 6, 10, 11, 12),
+        metrics.stream().map(l -> readTree(json, l).get("iteration").asInt()).toList());
+    assertEquals(3, readTree(json, metrics.get(2)).get("validation").get("results").size());
     assertTrue(readTree(json, metrics.get(0)).get("query_loss_after").isNumber());
 
     // the exported model is a plain DL4J model: no metaspark class needed to load it
@@ -52,6 +55,13 @@ class CliEndToEndTest {
     double[] expected = losses(trainEval);
     assertArrayEquals(expected, losses(again), 1e-12);
     assertEquals(DataType.DOUBLE, net.params().dataType());
+
+    // the morning-after report: a PNG of three charts and a page with the evaluation table
+    assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
+    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(run.resolve("report.png").toFile());
+    assertEquals(3 * 560, png.getWidth());
+    String html = Files.readString(run.resolve("report.html"));
+    assertTrue(html.contains("<img src=\"report.png\"") && html.contains("Evaluation on 20 fresh tasks"), html);
 
     // adapt the exported model to a new task from 10 examples and predict 5 inputs
     StringBuilder support = new StringBuilder("x,y\n");
