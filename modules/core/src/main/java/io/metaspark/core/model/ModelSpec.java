@@ -1,6 +1,7 @@
 package io.metaspark.core.model;
 
 import java.io.Serializable;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -63,7 +64,17 @@ public final class ModelSpec implements Serializable {
     return newNetwork().params().castTo(DataType.DOUBLE).toDoubleVector();
   }
 
+  /**
+   * The fastest learner that computes what DL4J computes: {@link DenseLearner} for a plain MLP,
+   * DL4J itself for everything else.
+   */
   public Learner newLearner() {
+    Optional<DenseLearner> fast = DenseLearner.of(configuration());
+    return fast.isPresent() ? fast.get() : newDl4jLearner();
+  }
+
+  /** DL4J itself, whatever the configuration: the reference the fast path is checked against. */
+  public Dl4jLearner newDl4jLearner() {
     return new Dl4jLearner(newNetwork());
   }
 

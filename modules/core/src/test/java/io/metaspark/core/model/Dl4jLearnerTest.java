@@ -15,7 +15,7 @@ class Dl4jLearnerTest {
 
   @Test
   void lossIsTheMeanSquaredErrorOfTheLinearModel() {
-    Learner learner = TinyNetworks.linear().newLearner();
+    Learner learner = TinyNetworks.linear().newDl4jLearner();
     Examples ex = new Examples(
         Nd4j.createFromArray(new double[][] {{1}, {2}}), Nd4j.createFromArray(new double[][] {{2}, {1}}));
     // w = 0.5, b = 0.25: predictions 0.75 and 1.25, errors -1.25 and 0.25
@@ -32,7 +32,7 @@ class Dl4jLearnerTest {
   @Test
   void gradientOfAnMlpMatchesCentralDifferences() {
     ModelSpec spec = TinyNetworks.tanhMlp("1-6-5-1");
-    Learner learner = spec.newLearner();
+    Learner learner = spec.newDl4jLearner();
     Examples ex = SinusoidTaskFamily.mamlProtocol(7, 3)
         .sample(new TaskDescriptor(0, 0, 99), DataType.DOUBLE).support();
     double[] theta = spec.initialParams();
@@ -51,7 +51,7 @@ class Dl4jLearnerTest {
 
   @Test
   void wrongParameterCountIsRefusedWithBothCounts() {
-    Learner learner = TinyNetworks.linear().newLearner();
+    Learner learner = TinyNetworks.linear().newDl4jLearner();
     Examples ex = new Examples(Nd4j.createFromArray(new double[][] {{1}}), Nd4j.createFromArray(new double[][] {{1}}));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> learner.loss(new double[3], ex));
     assertTrue(e.getMessage().contains("expected 2 parameters, got 3"), e.getMessage());

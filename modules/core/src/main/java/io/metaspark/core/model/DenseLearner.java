@@ -1,0 +1,385 @@
+package io.metaspark.core.model;
+
+import io.metaspark.core.task.Examples;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * The function {@link Dl4jLearner} computes for a plain MLP, in plain Java: DL4J's fixed cost per
+ * call (~0.4 ms) is about 20 times the arithmetic of a 1-40-40-1 network on 10 points, and
+ * meta-learning makes thousands of such calls.
+ *
+ * <p>Only what it reproduces exactly is accepted ({@link #of}): DenseLayers then one OutputLayer
+ * with DL4J's MSE (per example the mean over outputs, then the mean over examples), identity,
+ * ReLU, tanh or sigmoid activations, biases, and nothing that changes the function or its gradient
+ * (dropout, weight noise, regularization, constraints, preprocessors, layer norm...). The
+ * parameters are DL4J's flat vector, so the same vector is the same network for both learners.
+ *
+ * <p>It computes in double whatever the configuration's data type: for a float network it agrees
+ * with DL4J to float rounding, not bit for bit. {@link #dataType()} is still the configuration's,
+ * because that is the type examples are created in.
+ *
+ * <p>Not thread-safe: work buffers are reused from call to call.
+ */
+public final class DenseLearner implements Learner {
+  private final DataType dataType;
+  /** widths[0] inputs, widths[l + 1] units of layer l. */
+  private final int[] widths;
+  private final Nonlinearity[] nonlinearities;
+  /** Where layer l's weights start; its bias follows them. */
+  private final int[] weightOffsets;
+  private final int numParams;
+
+  private int rowCapacity;
+  private final double[][] preActivations;
+  private final double[][] activations;
+  private double[] delta;
+  private double[] previousDelta;
+
+  private DenseLearner(DataType dataType, int[] widths, Nonlinearity[] nonlinearities) {
+    this.dataType = dataType;
+    this.widths = widths;
+    this.nonlinearities = nonlinearities;
+    this.weightOffsets = new int[nonlinearities.length];
+    int offset = 0;
+    for (int l = 0; l < nonlinearities.length; l++) {
+      weightOffsets[l] = offset;
+      offset += widths[l] * widths[l + 1] + widths[l + 1];
+    }
+    this.numParams = offset;
+    this.preActivations = new double[nonlinearities.length][];
+    this.activations = new double[nonlinearities.length][];
+  }
+
+  /** The fast learner for {@code conf}, or empty when it could not compute exactly what DL4J does. */
+  public static Optional<DenseLearner> of(MultiLayerConfiguration conf) {
+    List<NeuralNetConfiguration> layerConfs = conf.getConfs();
+    if (layerConfs.isEmpty()
+        || conf.getBackpropType() != BackpropType.Standard
+        || !conf.getInputPreProcessors().isEmpty()
+        || !conf.getDataType().isFPType()) {
+      return Optional.empty();
+    }
+    int layers = layerConfs.size();
+    int[] widths = new int[layers + 1];
+    Nonlinearity[] nonlinearities = new Nonlinearity[layers];
+    long numParams = 0;
+    for (int l = 0; l < layers; l++) {
+      NeuralNetConfiguration layerConf = layerConfs.get(l);
+      Layer layer = layerConf.getLayer();
+      boolean isOutput = l == layers - 1;
+      // exact classes: subclasses (e.g. CenterLossOutputLayer) add terms of their own
+      if (layer.getClass() != (isOutput ? OutputLayer.class : DenseLayer.class)
+          // with miniBatch off DL4J's score is a sum over examples, not the mean computed here
+          || !layerConf.isMiniBatch()
+          || !changesNothingButParameters((BaseLayer) layer)) {
+        return Optional.empty();
+      }
+      if (isOutput) {
+        OutputLayer output = (OutputLayer) layer;
+        if (!output.hasBias() || !isUnweightedMse(output.getLossFn())) {
+          return Optional.empty();
+        }
+      } else {
+        DenseLayer dense = (DenseLayer) layer;
+        if (!dense.hasBias() || dense.hasLayerNorm()) {
+          return Optional.empty();
+        }
+      }
+      Optional<Nonlinearity> nonlinearity = Nonlinearity.of(((BaseLayer) layer).getActivationFn());
+      FeedForwardLayer sizes = (FeedForwardLayer) layer;
+      if (nonlinearity.isEmpty()
+          || sizes.getNIn() < 1 || sizes.getNOut() < 1
+          || sizes.getNIn() > Integer.MAX_VALUE || sizes.getNOut() > Integer.MAX_VALUE
+          || (l > 0 && sizes.getNIn() != widths[l])) {
+        return Optional.empty();
+      }
+      nonlinearities[l] = nonlinearity.get();
+      widths[l] = (int) sizes.getNIn();
+      widths[l + 1] = (int) sizes.getNOut();
+      numParams += sizes.getNIn() * sizes.getNOut() + sizes.getNOut();
+    }
+    if (numParams > Integer.MAX_VALUE - 8) {
+      return Optional.empty();
+    }
+    return Optional.of(new DenseLearner(conf.getDataType(), widths, nonlinearities));
+  }
+
+  @Override
+  public int numParams() {
+    return numParams;
+  }
+
+  @Override
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public double loss(double[] params, Examples examples) {
+    checkParams(params);
+    return forward(params, rowMajor(examples.features(), widths[0], "features"),
+        rowMajor(examples.labels(), widths[widths.length - 1], "labels"), examples.size());
+  }
+
+  @Override
+  public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
+    checkParams(params);
+    double[] input = rowMajor(examples.features(), widths[0], "features");
+    double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
+    int rows = examples.size();
+    double loss = forward(params, input, targets, rows);
+    backward(params, input, targets, rows, gradientOut);
+    return loss;
+  }
+
+  private double forward(double[] params, double[] input, double[] targets, int rows) {
+    ensureRowCapacity(rows);
+    double[] in = input;
+    for (int l = 0; l < nonlinearities.length; l++) {
+      int nIn = widths[l];
+      int nOut = widths[l + 1];
+      int weights = weightOffsets[l];
+      int bias = weights + nIn * nOut;
+      double[] z = preActivations[l];
+      for (int r = 0; r < rows; r++) {
+        int inRow = r * nIn;
+        int outRow = r * nOut;
+        for (int j = 0; j < nOut; j++) {
+          // DL4J stores W [nIn, nOut] in 'f' order: unit j's incoming weights are contiguous
+          int column = weights + j * nIn;
+          double sum = 0;
+          for (int i = 0; i < nIn; i++) {
+            sum += in[inRow + i] * params[column + i];
+          }
+          z[outRow + j] = sum + params[bias + j];
+        }
+      }
+      nonlinearities[l].apply(z, activations[l], rows * nOut);
+      in = activations[l];
+    }
+    double squaredError = 0;
+    for (int k = 0; k < rows * widths[widths.length - 1]; k++) {
+      double error = in[k] - targets[k];
+      squaredError += error * error;
+    }
+    return squaredError / widths[widths.length - 1] / rows;
+  }
+
+  /** Backpropagation from the activations {@link #forward} left in the work buffers. */
+  private void backward(double[] params, double[] input, double[] targets, int rows, double[] gradientOut) {
+    Arrays.fill(gradientOut, 0, numParams, 0);
+    int last = nonlinearities.length - 1;
+    int outputs = widths[last + 1];
+    double[] output = activations[last];
+    double lossScale = 2.0 / outputs / rows;
+    for (int k = 0; k < rows * outputs; k++) {
+      delta[k] = lossScale * (output[k] - targets[k]);
+    }
+    nonlinearities[last].multiplyByDerivative(preActivations[last], output, delta, rows * outputs);
+    for (int l = last; l >= 0; l--) {
+      int nIn = widths[l];
+      int nOut = widths[l + 1];
+      int weights = weightOffsets[l];
+      int bias = weights + nIn * nOut;
+      double[] in = l == 0 ? input : activations[l - 1];
+      boolean propagate = l > 0;
+      for (int r = 0; r < rows; r++) {
+        int inRow = r * nIn;
+        int outRow = r * nOut;
+        if (propagate) {
+          Arrays.fill(previousDelta, inRow, inRow + nIn, 0);
+        }
+        for (int j = 0; j < nOut; j++) {
+          double d = delta[outRow + j];
+          int column = weights + j * nIn;
+          gradientOut[bias + j] += d;
+          for (int i = 0; i < nIn; i++) {
+            gradientOut[column + i] += in[inRow + i] * d;
+          }
+          if (propagate) {
+            for (int i = 0; i < nIn; i++) {
+              previousDelta[inRow + i] += params[column + i] * d;
+            }
+          }
+        }
+      }
+      if (propagate) {
+        nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1], activations[l - 1], previousDelta, rows * nIn);
+        double[] swap = delta;
+        delta = previousDelta;
+        previousDelta = swap;
+      }
+    }
+  }
+
+  private void ensureRowCapacity(int rows) {
+    if (rows <= rowCapacity) {
+      return;
+    }
+    int widest = 0;
+    for (int l = 0; l < nonlinearities.length; l++) {
+      preActivations[l] = new double[rows * widths[l + 1]];
+      activations[l] = new double[rows * widths[l + 1]];
+      widest = Math.max(widest, widths[l + 1]);
+    }
+    delta = new double[rows * widest];
+    previousDelta = new double[rows * widest];
+    rowCapacity = rows;
+  }
+
+  private void checkParams(double[] params) {
+    if (params.length != numParams) {
+      throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
+    }
+  }
+
+  /** The elements of a [rows, columns] array in row-major order, read without an ND4J op. */
+  private static double[] rowMajor(INDArray array, int columns, String what) {
+    if (array.rank() != 2 || array.size(1) != columns) {
+      throw new IllegalArgumentException(what + " must be [rows, " + columns + "], got "
+          + Arrays.toString(array.shape()));
+    }
+    long length = array.length();
+    if (array.ordering() == 'c' && array.offset() == 0 && array.data().length() == length
+        && Shape.hasDefaultStridesForShape(array)) {
+      return array.data().asDouble();
+    }
+    // a view or an 'f'-order array: indexed reads are right for any strides and offset
+    int rows = (int) array.size(0);
+    double[] values = new double[(int) length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns; c++) {
+        values[r * columns + c] = array.getDouble(r, c);
+      }
+    }
+    return values;
+  }
+
+  private static boolean changesNothingButParameters(BaseLayer layer) {
+    return layer.getIDropout() == null
+        && layer.getWeightNoise() == null
+        && isEmpty(layer.getConstraints())
+        && isEmpty(layer.getRegularization())
+        && isEmpty(layer.getRegularizationBias())
+        // applied by DL4J's updater, outside the gradient; refused all the same rather than argued
+        && (layer.getGradientNormalization() == null || layer.getGradientNormalization() == GradientNormalization.None);
+  }
+
+  private static boolean isUnweightedMse(ILossFunction loss) {
+    return loss != null && loss.getClass() == LossMSE.class && ((LossMSE) loss).getWeights() == null;
+  }
+
+  private static boolean isEmpty(List<?> list) {
+    return list == null || list.isEmpty();
+  }
+
+  /** DL4J's activations, with their derivatives as DL4J's backprop takes them. */
+  private enum Nonlinearity {
+    IDENTITY {
+      @Override
+      void apply(double[] z, double[] a, int length) {
+        System.arraycopy(z, 0, a, 0, length);
+      }
+
+      @Override
+      void multiplyByDerivative(double[] z, double[] a, double[] delta, int length) {}
+    },
+    RELU {
+      @Override
+      void apply(double[] z, double[] a, int length) {
+        for (int k = 0; k < length; k++) {
+          // NaN stays NaN, so a diverged network still reports a non-finite loss
+          a[k] = z[k] < 0 ? 0 : z[k];
+        }
+      }
+
+      @Override
+      void multiplyByDerivative(double[] z, double[] a, double[] delta, int length) {
+        // DL4J's derivative at exactly 0 is 0
+        for (int k = 0; k < length; k++) {
+          if (!(z[k] > 0)) {
+            delta[k] = 0;
+          }
+        }
+      }
+    },
+    TANH {
+      @Override
+      void apply(double[] z, double[] a, int length) {
+        for (int k = 0; k < length; k++) {
+          a[k] = Math.tanh(z[k]);
+        }
+      }
+
+      @Override
+      void multiplyByDerivative(double[] z, double[] a, double[] delta, int length) {
+        for (int k = 0; k < length; k++) {
+          delta[k] *= 1 - a[k] * a[k];
+        }
+      }
+    },
+    SIGMOID {
+      @Override
+      void apply(double[] z, double[] a, int length) {
+        for (int k = 0; k < length; k++) {
+          a[k] = 1 / (1 + Math.exp(-z[k]));
+        }
+      }
+
+      @Override
+      void multiplyByDerivative(double[] z, double[] a, double[] delta, int length) {
+        for (int k = 0; k < length; k++) {
+          delta[k] *= a[k] * (1 - a[k]);
+        }
+      }
+    };
+
+    abstract void apply(double[] z, double[] a, int length);
+
+    abstract void multiplyByDerivative(double[] z, double[] a, double[] delta, int length);
+
+    static Optional<Nonlinearity> of(IActivation activation) {
+      if (activation == null) {
+        return Optional.empty();
+      }
+      Class<?> type = activation.getClass();
+      if (type == ActivationIdentity.class) {
+        return Optional.of(IDENTITY);
+      }
+      if (type == ActivationReLU.class) {
+        ActivationReLU relu = (ActivationReLU) activation;
+        // a cap, a threshold or a negative slope makes another function
+        boolean plain = relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null;
+        return plain ? Optional.of(RELU) : Optional.empty();
+      }
+      if (type == ActivationTanH.class) {
+        return Optional.of(TANH);
+      }
+      if (type == ActivationSigmoid.class) {
+        return Optional.of(SIGMOID);
+      }
+      return Optional.empty();
+    }
+  }
+}
