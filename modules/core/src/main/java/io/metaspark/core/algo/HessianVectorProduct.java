@@ -3,7 +3,6 @@ package io.metaspark.core.algo;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import java.io.Serializable;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * H(theta) v by a central difference of gradients: (g(theta + e v) - g(theta - e v)) / 2e.
@@ -12,8 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * backward pass). With the perturbation's norm h = e |v|, the error is at most
  * h^2 / 6 * max |D^3 L| |v| (truncation, from the third derivative along v) plus about
  * u |g| / h (rounding, u the unit roundoff of the network's data type). The default
- * h = u^(1/3) (1 + |theta|) balances the two: for double networks u^(1/3) = 6.1e-6 and the
- * product is accurate to about 1e-10 relative; for float networks u^(1/3) = 4.9e-3, about 1e-4.
+ * h = u^(1/3) (1 + |theta|) balances the two, u being the precision the learner computes in
+ * ({@link Learner#unitRoundoff}): in double u^(1/3) = 6.1e-6 and the product is accurate to about
+ * 1e-10 relative; in float (DL4J float networks) u^(1/3) = 4.9e-3, about 1e-4.
  * Piecewise-linear activations (ReLU) have no third derivative: the estimate is exact unless the
  * perturbation moves a pre-activation across zero, which at this h is rare.
  */
@@ -25,13 +25,9 @@ public final class HessianVectorProduct implements Serializable {
     this.relativeStep = relativeStep;
   }
 
-  public static double defaultRelativeStep(DataType dataType) {
-    double unitRoundoff = switch (dataType) {
-      case DOUBLE -> Math.ulp(1.0) / 2;
-      case FLOAT -> Math.ulp(1.0f) / 2;
-      default -> Math.pow(2, -11);
-    };
-    return Math.cbrt(unitRoundoff);
+  /** The cube root of the unit roundoff of the arithmetic the learner computes in. */
+  public static double defaultRelativeStep(Learner learner) {
+    return Math.cbrt(learner.unitRoundoff());
   }
 
   /** Writes H(theta) v into {@code out}. */
@@ -41,7 +37,7 @@ public final class HessianVectorProduct implements Serializable {
       java.util.Arrays.fill(out, 0);
       return;
     }
-    double rel = relativeStep > 0 ? relativeStep : defaultRelativeStep(learner.dataType());
+    double rel = relativeStep > 0 ? relativeStep : defaultRelativeStep(learner);
     double e = rel * (1 + Vectors.norm(theta)) / vNorm;
     double[] probe = new double[theta.length];
     double[] minus = new double[theta.length];

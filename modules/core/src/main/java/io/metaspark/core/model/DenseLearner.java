@@ -130,6 +130,12 @@ public final class DenseLearner implements Learner {
     return numParams;
   }
 
+  /** Double's, whatever the configuration's type: the arithmetic here is double. */
+  @Override
+  public double unitRoundoff() {
+    return Math.ulp(1.0) / 2;
+  }
+
   @Override
   public DataType dataType() {
     return dataType;

@@ -16,6 +16,18 @@ public interface Learner {
   /** The data type examples must be created in. */
   DataType dataType();
 
+  /**
+   * The unit roundoff of the arithmetic the learner computes in, which sets how small a finite
+   * difference can usefully be. By default that of {@link #dataType()}.
+   */
+  default double unitRoundoff() {
+    return switch (dataType()) {
+      case DOUBLE -> Math.ulp(1.0) / 2;
+      case FLOAT -> Math.ulp(1.0f) / 2;
+      default -> Math.pow(2, -11);
+    };
+  }
+
   /** Mean loss of the model with {@code params} on {@code examples}. */
   double loss(double[] params, Examples examples);
 
