@@ -1,0 +1,82 @@
+package io.metaspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark's local-cluster mode: a real master and worker in this JVM launch two executor JVMs, so
+ * tasks, broadcasts and results cross process boundaries (Kryo, closures) as on a cluster.
+ */
+class ExecutorJvmTest {
+  private static final int ITERATIONS = 8;
+
+  private JavaSparkContext startCluster() throws IOException {
+    // the worker builds executor command lines from SPARK_HOME (set by the build to a directory
+    // under target/); an empty jars/ is enough when executors get this JVM's classpath instead
+    String home = System.getenv("SPARK_HOME");
+    assertTrue(home != null, "the build sets SPARK_HOME for tests");
+    Files.createDirectories(Path.of(home, "jars"));
+    SparkConf conf = SparkSetup.withDefaults(new SparkConf()
+        .setMaster("local-cluster[2,1,1024]")
+        .setAppName("metaspark-executor-jvms")
+        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .set("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s"));
+    return new JavaSparkContext(conf);
+  }
+
+  @Test
+  void tasksRunInOtherJvmsAndAKilledExecutorChangesNothing() throws Exception {
+    TrainingPlan plan = SinusoidPlans.plan("maml", ITERATIONS, 10, 4);
+    double[] reference;
+    try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
+      reference = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
+    }
+
+    try (JavaSparkContext sc = startCluster()) {
+      long driver = ProcessHandle.current().pid();
+      List<Long> pids = sc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8)
+          .map(i -> ProcessHandle.current().pid()).collect();
+      Set<Long> executors = new HashSet<>(pids);
+      assertEquals(2, executors.size(), "two executor JVMs: " + executors);
+      assertFalse(executors.contains(driver), "no task ran in the driver's JVM");
+
+      // a fault-free run across the two executor JVMs equals local[1], bit for bit
+      double[] twoJvms = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
+      assertArrayEquals(reference, twoJvms);
+
+      // kill -9 one executor JVM while iteration 3's job runs: Spark reruns its tasks elsewhere
+      long victim = executors.iterator().next();
+      AtomicLong killedAt = new AtomicLong(-1);
+      double[] withKill = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (report, state) -> {
+        if (report.iteration() == 2) {
+          Thread killer = new Thread(() -> {
+            ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+            killedAt.set(report.iteration() + 1);
+          });
+          killer.start();
+        }
+      }).params();
+      assertTrue(killedAt.get() >= 0, "the executor was killed");
+      assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false), "executor " + victim + " is gone");
+      assertArrayEquals(reference, withKill);
+    }
+  }
+}
