@@ -40,8 +40,9 @@ public final class SparkMetaTrainer {
         boolean measure = plan.measures(t);
         OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t, measure);
         double gradientNorm = norm(mean.metaGradient());
-        boolean finite = Double.isFinite(gradientNorm)
-            && !(measure && !(Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter())));
+        boolean lossesFinite = !measure
+            || (Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter()));
+        boolean finite = Double.isFinite(gradientNorm) && lossesFinite;
         if (finite) {
           skippedInARow = 0;
           Update update = plan.optimizer().update(mean.metaGradient(), state.optimizerState());
