@@ -41,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
       AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
       evaluation.print(System.out);
       evaluation.write(modelDir, output);
-      System.out.printf("written: %s%n", modelDir.path(output));
+      System.out.printf("written: %s/%s%n", modelDir, output);
     }
     return 0;
   }

@@ -42,7 +42,9 @@ final class ProgressReporter implements IterationListener {
     out.println(String.format(Locale.ROOT,
         "iter %7d/%d  query loss before %8.4f  after %8.4f  |meta-grad| %.3g  %6.0f tasks/s  elapsed %s  ETA %s",
         report.iteration() + 1, lastIteration + 1, report.queryLossBefore(), report.queryLossAfter(),
-        report.metaGradientNorm(), tasksPerSecond, clock(elapsed), clock(remaining * secondsPerIteration)));
+        report.metaGradientNorm(), tasksPerSecond, clock(elapsed),
+        // the first iteration pays for JIT and network builds: no estimate from it alone
+        report.iteration() == 0 && remaining > 0 ? "-" : clock(remaining * secondsPerIteration)));
     windowStart = now;
     windowTasks = 0;
     windowIterations = 0;

@@ -51,6 +51,9 @@ final class TrainingRun {
             start.nextIteration(), plan.iterations(), run, FINAL);
         return run;
       }
+      if (start.nextIteration() > 0) {
+        out.printf(Locale.ROOT, "  resuming %s from its checkpoint at iteration %d%n", run, start.nextIteration());
+      }
       TrainingState end = train(run, lock, checkpoints, plan, model, start);
       finish(run, plan, model, end);
       return run;
@@ -80,7 +83,6 @@ final class TrainingRun {
       throw new ConfigError("the checkpoint of " + run + " has " + c.state().params().length
           + " parameters, the model " + model.initialParams().length);
     }
-    out.printf(Locale.ROOT, "  resuming %s from its checkpoint at iteration %d%n", run, c.nextIteration());
     return c.state();
   }
 
