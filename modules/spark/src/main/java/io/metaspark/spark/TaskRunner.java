@@ -22,7 +22,7 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
       TaskData task = family.sample(descriptor, learner.dataType());
       return algorithm.compute(learner, theta, task, measure);
     } catch (RuntimeException | Error e) {
-      throw new TaskFailedException(descriptor, e);
+      throw TaskFailedException.of(descriptor, e);
     }
   }
 
@@ -31,7 +31,7 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
       Learner learner = ThreadLearners.forCurrentThread(model);
       return curve.queryLosses(learner, theta, family.sample(descriptor, learner.dataType()));
     } catch (RuntimeException | Error e) {
-      throw new TaskFailedException(descriptor, e);
+      throw TaskFailedException.of(descriptor, e);
     }
   }
 }
