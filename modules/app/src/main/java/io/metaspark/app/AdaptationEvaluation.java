@@ -32,7 +32,7 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
   static AdaptationEvaluation run(
       JavaSparkContext sc, JobConfig job, ModelSpec model, double[] params, int tasks, long seed) {
     AdaptationCurve curve = new AdaptationCurve(job.evaluationSteps(), job.innerLoop().learningRate());
-    TaskRunner runner = new TaskRunner(model, job.taskFamily(), job.algorithm());
+    TaskRunner runner = new TaskRunner(model, job.taskFamily(), job.algorithm(), job.learner());
     MeanEstimate[] losses = new SparkEvaluator(sc, job.partitions())
         .evaluate(runner, params, TaskSampler.evaluationTasks(seed, tasks), curve);
     return new AdaptationEvaluation(tasks, seed, job.innerLoop().learningRate(), curve.steps(), losses);

@@ -39,6 +39,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "algorithms to compare (default: ${DEFAULT-VALUE})")
   List<String> algorithms;
 
+  @Option(names = "--vary", paramLabel = "KEY=V1,V2",
+      description = "also compare values of one config key, e.g. --vary model.learner=auto,dl4j")
+  String vary;
+
   @Option(names = "--iterations", defaultValue = "300", description = "measured iterations per configuration and repeat")
   int iterations;
 
@@ -59,14 +63,29 @@ final class BenchCommand implements Callable<Integer> {
     if (iterations < 1 || warmup < 0 || repeats < 1) {
       throw new ConfigError("--iterations and --repeats must be >= 1 and --warmup >= 0");
     }
+    List<String> varied = List.of("");
+    if (vary != null) {
+      int eq = vary.indexOf('=');
+      if (eq <= 0 || eq == vary.length() - 1) {
+        throw new ConfigError("--vary expects KEY=V1,V2, got '" + vary + "'");
+      }
+      String key = vary.substring(0, eq);
+      varied = Arrays.stream(vary.substring(eq + 1).split(",")).map(v -> key + "=" + v.trim()).toList();
+    }
     Map<String, JobConfig> jobs = new LinkedHashMap<>();
     for (String algorithm : algorithms) {
-      List<String> overrides = new ArrayList<>(options.overrides);
-      overrides.add("algorithm.name=" + algorithm);
-      overrides.add("train.iterations=" + (warmup + iterations));
-      // no loss measurement inside the timed iterations: it costs forward passes training does not need
-      overrides.add("train.log-every=" + (warmup + iterations + 1));
-      jobs.put(algorithm, JobConfig.validated(ConfigLoader.load(options.config, overrides)));
+      for (String setting : varied) {
+        List<String> overrides = new ArrayList<>(options.overrides);
+        if (!setting.isEmpty()) {
+          overrides.add(setting);
+        }
+        overrides.add("algorithm.name=" + algorithm);
+        overrides.add("train.iterations=" + (warmup + iterations));
+        // no loss measurement inside the timed iterations: it costs forward passes training does not need
+        overrides.add("train.log-every=" + (warmup + iterations + 1));
+        jobs.put(setting.isEmpty() ? algorithm : algorithm + "[" + setting + "]",
+            JobConfig.validated(ConfigLoader.load(options.config, overrides)));
+      }
     }
     Map<String, double[]> medians = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {
@@ -75,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
           for (Map.Entry<String, JobConfig> job : jobs.entrySet()) {
             double median = medianIterationMillis(sc, job.getValue());
             medians.computeIfAbsent(master + " " + job.getKey(), k -> new double[repeats])[r] = median;
-            System.out.printf(Locale.ROOT, "repeat %d/%d  %-10s %-8s %8.2f ms/iteration%n", r + 1, repeats, master,
+            System.out.printf(Locale.ROOT, "repeat %d/%d  %-10s %-30s %8.2f ms/iteration%n", r + 1, repeats, master,
                 job.getKey(), median);
           }
         }
@@ -101,17 +120,17 @@ final class BenchCommand implements Callable<Integer> {
   private void write(JobConfig job, Map<String, double[]> medians) throws Exception {
     List<Map<String, Object>> rows = new ArrayList<>();
     System.out.println();
-    System.out.println("| master | algorithm | ms / meta-iteration (median) | tasks/s | spread over repeats |");
+    System.out.println("| master | configuration | ms / meta-iteration (median) | tasks/s | spread over repeats |");
     System.out.println("|---|---|---|---|---|");
     for (Map.Entry<String, double[]> e : medians.entrySet()) {
-      String[] key = e.getKey().split(" ");
+      String[] key = e.getKey().split(" ", 2);
       double ms = median(e.getValue());
       double tasksPerSecond = job.metaBatch() * 1000 / ms;
       double[] sorted = e.getValue().clone();
       Arrays.sort(sorted);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("master", key[0]);
-      row.put("algorithm", key[1]);
+      row.put("configuration", key[1]);
       row.put("ms_per_iteration_median", ms);
       row.put("tasks_per_second", tasksPerSecond);
       row.put("ms_per_iteration_by_repeat", e.getValue());

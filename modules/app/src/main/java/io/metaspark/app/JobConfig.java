@@ -8,6 +8,7 @@ import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
@@ -161,6 +162,14 @@ final class JobConfig {
     }
   }
 
+  LearnerChoice learner() {
+    try {
+      return LearnerChoice.named(config.getString("model.learner"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model.learner: " + e.getMessage(), e);
+    }
+  }
+
   ParameterInit parameterInit() {
     try {
       return ParameterInit.named(config.getString("model.init"));
@@ -233,7 +242,7 @@ final class JobConfig {
   }
 
   TrainingPlan plan() {
-    TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(), algorithm());
+    TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(), algorithm(), learner());
     return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
         treeDepth(), logEvery(), maxSkippedUpdates());
   }

@@ -4,6 +4,7 @@ import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TaskOutcome;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
@@ -11,14 +12,20 @@ import io.metaspark.core.task.TaskFamily;
 import java.io.Serializable;
 
 /**
- * What an executor needs to turn a task descriptor into a result: the model, the task family and
- * the algorithm. Broadcast once per run; the per-iteration broadcast carries only parameters.
+ * What an executor needs to turn a task descriptor into a result: the model (and which learner
+ * evaluates it), the task family and the algorithm. Broadcast once per run; the per-iteration
+ * broadcast carries only parameters.
  */
-public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algorithm) implements Serializable {
+public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algorithm, LearnerChoice learner)
+    implements Serializable {
+
+  public TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algorithm) {
+    this(model, family, algorithm, LearnerChoice.AUTO);
+  }
 
   public TaskOutcome outcome(TaskDescriptor descriptor, double[] theta, boolean measure) {
     try {
-      Learner learner = ThreadLearners.forCurrentThread(model);
+      Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
       TaskData task = family.sample(descriptor, learner.dataType());
       return algorithm.compute(learner, theta, task, measure);
     } catch (RuntimeException | Error e) {
@@ -28,7 +35,7 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
 
   public double[] adaptationLosses(TaskDescriptor descriptor, double[] theta, AdaptationCurve curve) {
     try {
-      Learner learner = ThreadLearners.forCurrentThread(model);
+      Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
       return curve.queryLosses(learner, theta, family.sample(descriptor, learner.dataType()));
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);

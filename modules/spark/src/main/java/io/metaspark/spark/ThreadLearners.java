@@ -1,6 +1,7 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,11 +13,13 @@ import java.util.Map;
  * which rules out sharing one across the executor's task slots.
  */
 final class ThreadLearners {
-  private static final ThreadLocal<Map<ModelSpec, Learner>> LEARNERS = ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<Map<Key, Learner>> LEARNERS = ThreadLocal.withInitial(HashMap::new);
+
+  private record Key(ModelSpec spec, LearnerChoice choice) {}
 
   private ThreadLearners() {}
 
-  static Learner forCurrentThread(ModelSpec spec) {
-    return LEARNERS.get().computeIfAbsent(spec, ModelSpec::newLearner);
+  static Learner forCurrentThread(ModelSpec spec, LearnerChoice choice) {
+    return LEARNERS.get().computeIfAbsent(new Key(spec, choice), k -> k.choice().create(k.spec()));
   }
 }
