@@ -55,6 +55,8 @@ class ConfigLoaderTest {
     assertTrue(validationError("tasks.sinusoid.x = [5, -5]").contains("tasks.sinusoid.x"));
     assertTrue(validationError("model.json-file = nowhere.json").contains("model.json-file nowhere.json does not exist"));
     assertTrue(validationError("validate.seed = 7").contains("validate.seed must differ from evaluate.seed"));
+    assertTrue(validationError("model.learner = fast").contains("model.learner: unknown learner 'fast'"));
+    assertTrue(validationError("model.init = he").contains("model.init"));
     assertTrue(error(() -> ConfigLoader.load(new File(dir.toFile(), "missing.conf"), List.of()))
         .contains("missing.conf does not exist"));
   }
