@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -17,45 +16,34 @@ import org.apache.hadoop.fs.Path;
 /**
  * A run's checkpoints, {@code checkpoints/ckpt-<next iteration>.msck}, on any Hadoop file system.
  *
- * <p>Each is written to a hidden temporary name and renamed to its own, never existing, final name
- * (HDFS and S3A refuse to rename onto a file): a crash mid-write leaves only a temporary file,
- * which readers ignore. The newest file that verifies wins; any newer that does not is reported
- * and skipped. After a write, all but the newest {@code keep} are deleted.
+ * <p>Each is written atomically ({@link RunDirectory#writeAtomically}) under a name of its own: a
+ * crash mid-write leaves only a temporary file, which readers ignore. The newest file that
+ * verifies wins; any newer that does not is reported and skipped. After a write, all but the
+ * newest {@code keep} are deleted.
  */
 final class CheckpointStore {
   private static final Pattern NAME = Pattern.compile("ckpt-(\\d{12})\\.msck");
 
+  private final RunDirectory dir;
   private final FileSystem fs;
-  private final Path dir;
   private final int keep;
 
-  CheckpointStore(FileSystem fs, Path dir, int keep) throws IOException {
+  CheckpointStore(RunDirectory dir, int keep) {
     if (keep < 1) {
       throw new IllegalArgumentException("keep at least one checkpoint, got " + keep);
     }
-    this.fs = fs;
     this.dir = dir;
+    this.fs = dir.fs();
     this.keep = keep;
-    fs.mkdirs(dir);
   }
 
   Path write(Checkpoint checkpoint) throws IOException {
     String name = String.format("ckpt-%012d.msck", checkpoint.nextIteration());
-    Path target = new Path(dir, name);
-    Path temporary = new Path(dir, "." + name + ".tmp");
     byte[] bytes = CheckpointFormat.encode(checkpoint);
-    try (FSDataOutputStream out = fs.create(temporary, true)) {
-      out.write(bytes);
-    }
-    if (fs.exists(target)) {
-      // the same iteration written again (a resumed run that redid it): the content is identical
-      fs.delete(target, false);
-    }
-    if (!fs.rename(temporary, target)) {
-      throw new IOException("cannot rename " + temporary + " to " + target);
-    }
+    // a resumed run that redoes an iteration writes the same content under the same name again
+    dir.writeAtomically(name, out -> out.write(bytes));
     prune();
-    return target;
+    return dir.path(name);
   }
 
   /** The newest checkpoint that verifies; each newer one that does not is passed to {@code skipped}. */
@@ -86,8 +74,8 @@ final class CheckpointStore {
 
   List<Path> checkpointsNewestFirst() throws IOException {
     List<Path> files = new ArrayList<>();
-    if (fs.exists(dir)) {
-      for (FileStatus status : fs.listStatus(dir)) {
+    if (fs.exists(dir.root())) {
+      for (FileStatus status : fs.listStatus(dir.root())) {
         if (status.isFile() && NAME.matcher(status.getPath().getName()).matches()) {
           files.add(status.getPath());
         }

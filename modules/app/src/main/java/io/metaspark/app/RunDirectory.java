@@ -82,6 +82,12 @@ final class RunDirectory {
     writeAtomically(relative, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Writes under a hidden temporary name, then renames: a crash mid-write never leaves a partial
+   * file under the real name. (HDFS and S3A refuse to rename onto an existing file, hence the
+   * delete first; the short window without the file is only ever hit by a rewrite of the same
+   * content or by replacing a file that the next run rewrites anyway.)
+   */
   void writeAtomically(String relative, Writer writer) throws IOException {
     Path target = path(relative);
     Path temporary = path("." + relative + ".tmp");

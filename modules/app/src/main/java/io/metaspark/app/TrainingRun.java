@@ -41,7 +41,7 @@ final class TrainingRun {
   RunDirectory run(boolean requireCheckpoint) throws IOException {
     RunDirectory run = RunDirectory.openOrCreate(job.runDir(), job.runName(), sc.hadoopConfiguration());
     try (RunLock lock = RunLock.acquire(run.fs(), run.root(), job.staleLockAfter(), LOG::warn)) {
-      CheckpointStore checkpoints = new CheckpointStore(run.fs(), run.path(CHECKPOINTS), job.checkpointKeep());
+      CheckpointStore checkpoints = new CheckpointStore(run.child(CHECKPOINTS), job.checkpointKeep());
       TrainingPlan plan = job.plan();
       ModelSpec model = plan.runner().model();
       TrainingState start = startingPoint(run, checkpoints, model, requireCheckpoint);

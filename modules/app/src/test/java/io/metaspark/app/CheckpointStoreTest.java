@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +26,7 @@ class CheckpointStoreTest {
 
   @BeforeEach
   void open() throws IOException {
-    FileSystem fs = FileSystem.getLocal(new Configuration());
-    store = new CheckpointStore(fs, new org.apache.hadoop.fs.Path(dir.toUri()), 3);
+    store = new CheckpointStore(RunDirectory.open(dir.toString(), new Configuration()), 3);
   }
 
   private static Checkpoint adamAt(long next) {

@@ -49,7 +49,7 @@ class DriverKillTest {
         .redirectOutput(dir.resolve("killed-driver.log").toFile()).start();
     Path checkpoints = dir.resolve("killed/checkpoints");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!pastIteration(checkpoints, 10) && driver.isAlive() && System.nanoTime() < deadline) {
+    while (!CheckpointFiles.pastIteration(checkpoints, 10) && driver.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     assertTrue(driver.isAlive(), "the driver was still training: " + Files.readString(dir.resolve("killed-driver.log")));
@@ -60,16 +60,6 @@ class DriverKillTest {
     String out = Console.out(() -> assertEquals(0, MetasparkCli.run(trainArgs("killed").toArray(String[]::new))));
     assertTrue(out.contains("resuming"), out);
     assertArrayEquals(params("straight"), params("killed"), 0.0);
-  }
-
-  private static boolean pastIteration(Path checkpoints, long iteration) throws IOException {
-    if (!Files.isDirectory(checkpoints)) {
-      return false;
-    }
-    try (var files = Files.list(checkpoints)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("ckpt-\\d{12}\\.msck"))
-          .anyMatch(n -> Long.parseLong(n.substring(5, 17)) > iteration);
-    }
   }
 
   private double[] params(String name) throws IOException {

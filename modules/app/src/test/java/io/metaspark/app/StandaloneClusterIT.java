@@ -56,7 +56,7 @@ class StandaloneClusterIT {
 
       Path checkpoints = dir.resolve("runs/cluster/checkpoints");
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-      while (!past(checkpoints, 15) && driver.isAlive() && System.nanoTime() < deadline) {
+      while (!CheckpointFiles.pastIteration(checkpoints, 15) && driver.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       assertTrue(driver.isAlive(), "still training when the worker is lost: " + log("submit"));
@@ -88,16 +88,6 @@ class StandaloneClusterIT {
   private String log(String name) throws IOException {
     Path p = dir.resolve(name + ".log");
     return Files.exists(p) ? Files.readString(p) : "(no log)";
-  }
-
-  private static boolean past(Path checkpoints, long iteration) throws IOException {
-    if (!Files.isDirectory(checkpoints)) {
-      return false;
-    }
-    try (var files = Files.list(checkpoints)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("ckpt-\\d{12}\\.msck"))
-          .anyMatch(n -> Long.parseLong(n.substring(5, 17)) > iteration);
-    }
   }
 
   private double[] params(String name) throws IOException {
