@@ -174,6 +174,15 @@ public final class ImageClassSet {
       return this;
     }
 
+    /** Images added so far, over all classes. */
+    public int imageCount() {
+      int count = 0;
+      for (Map<String, byte[]> ofClass : images.values()) {
+        count += ofClass.size();
+      }
+      return count;
+    }
+
     public ImageClassSet build() {
       if (images.isEmpty()) {
         throw new IllegalStateException("no images were added");

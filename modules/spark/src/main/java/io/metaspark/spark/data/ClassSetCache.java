@@ -1,0 +1,42 @@
+package io.metaspark.spark.data;
+
+import io.metaspark.core.task.image.ImageClassSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
+
+/**
+ * Decoded datasets kept for the life of a JVM (an executor), so only the first task that needs one
+ * pays for decoding. Concurrent first tasks wait for the one load in progress instead of decoding
+ * again; a load that failed is forgotten, so Spark's retry of the task tries afresh.
+ */
+final class ClassSetCache {
+  static final ClassSetCache SHARED = new ClassSetCache();
+
+  private final ConcurrentHashMap<Object, FutureTask<ImageClassSet>> loads = new ConcurrentHashMap<>();
+
+  ImageClassSet get(Object key, Supplier<ImageClassSet> load) {
+    FutureTask<ImageClassSet> mine = new FutureTask<>(load::get);
+    FutureTask<ImageClassSet> running = loads.putIfAbsent(key, mine);
+    FutureTask<ImageClassSet> current = running == null ? mine : running;
+    if (current == mine) {
+      mine.run();
+    }
+    try {
+      return current.get();
+    } catch (ExecutionException e) {
+      loads.remove(key, current);
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("loading " + key + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + key + " to load", e);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.metaspark.spark.data;
+
+import io.metaspark.core.task.image.ImageClassSet;
+import io.metaspark.core.task.image.ImageClassSource;
+import io.metaspark.core.task.image.ImagePreprocessing;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Labelled images from folders or zips on any Hadoop file system. A class is a folder that holds
+ * images: {@code <root>/<class>/<image>} and Omniglot's {@code <root>/<alphabet>/<character>/<image>}
+ * alike. A class is named by its folder path from the root's own name on, so the folder
+ * {@code .../images_background} and the published {@code images_background.zip} (whose entries start
+ * with {@code images_background/}) give the same names. Zips are streamed, never extracted.
+ *
+ * <p>Only the locations and settings travel to executors; {@link #classes()} decodes there, once
+ * per JVM ({@link ClassSetCache}).
+ *
+ * @param locations folders or .zip files, any Hadoop URI or plain path
+ * @param rotations also make every character's 90, 180 and 270 degree turns classes
+ */
+public record ImageFolderSource(List<String> locations, ImagePreprocessing preprocessing, boolean rotations)
+    implements ImageClassSource {
+  private static final Set<String> IMAGE_SUFFIXES = Set.of("png", "jpg", "jpeg", "gif", "bmp");
+
+  public ImageFolderSource {
+    if (locations.isEmpty()) {
+      throw new IllegalArgumentException("at least one image folder or zip is required");
+    }
+    locations = List.copyOf(locations);
+  }
+
+  @Override
+  public ImageClassSet classes() {
+    return ClassSetCache.SHARED.get(this, this::decode);
+  }
+
+  /** Reads and decodes every image, uncached. */
+  ImageClassSet decode() {
+    Configuration conf = new Configuration();
+    ImageClassSet.Builder builder =
+        new ImageClassSet.Builder(preprocessing.channels(), preprocessing.height(), preprocessing.width());
+    for (String location : locations) {
+      Path path = new Path(location);
+      try {
+        FileSystem fs = path.getFileSystem(conf);
+        FileStatus status = fileStatus(fs, path);
+        int before = builder.imageCount();
+        if (status.isDirectory()) {
+          readFolder(fs, status.getPath(), status.getPath().getName(), builder);
+        } else if (path.getName().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+          readZip(fs, status.getPath(), builder);
+        } else {
+          throw new IllegalArgumentException("image data must be a folder or a .zip file: " + path);
+        }
+        if (builder.imageCount() == before) {
+          throw new IllegalArgumentException("no images (" + String.join(", ", IMAGE_SUFFIXES) + ") in " + path);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read image data " + path + ": " + e.getMessage(), e);
+      }
+    }
+    ImageClassSet set = builder.build();
+    return rotations ? set.withRotations() : set;
+  }
+
+  private static FileStatus fileStatus(FileSystem fs, Path path) throws IOException {
+    try {
+      return fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("image data not found: " + path, e);
+    }
+  }
+
+  private void readFolder(FileSystem fs, Path folder, String className, ImageClassSet.Builder builder)
+      throws IOException {
+    FileStatus[] children = fs.listStatus(folder);
+    if (children.length == 0) {
+      throw new IllegalArgumentException("class " + className + " is an empty folder: " + folder);
+    }
+    for (FileStatus child : children) {
+      String name = child.getPath().getName();
+      if (child.isDirectory()) {
+        readFolder(fs, child.getPath(), className + "/" + name, builder);
+      } else if (isImage(name)) {
+        try (InputStream in = fs.open(child.getPath())) {
+          builder.add(className, name, pixels(in.readAllBytes(), child.getPath().toString()));
+        }
+      }
+    }
+  }
+
+  private void readZip(FileSystem fs, Path zip, ImageClassSet.Builder builder) throws IOException {
+    Set<String> folders = new HashSet<>();
+    Set<String> foldersWithContent = new HashSet<>();
+    try (ZipInputStream in = new ZipInputStream(fs.open(zip))) {
+      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        String name = entry.getName();
+        if (entry.isDirectory()) {
+          folders.add(name.substring(0, name.length() - 1));
+          continue;
+        }
+        int slash = name.lastIndexOf('/');
+        for (int cut = slash; cut > 0; cut = name.lastIndexOf('/', cut - 1)) {
+          foldersWithContent.add(name.substring(0, cut));
+        }
+        if (isImage(name)) {
+          if (slash < 0) {
+            throw new IllegalArgumentException("image " + zip + "!/" + name + " is in no class folder");
+          }
+          builder.add(name.substring(0, slash), name.substring(slash + 1),
+              pixels(in.readAllBytes(), zip + "!/" + name));
+        }
+      }
+    }
+    folders.removeAll(foldersWithContent);
+    if (!folders.isEmpty()) {
+      throw new IllegalArgumentException("class " + folders.iterator().next() + " is an empty folder in " + zip);
+    }
+  }
+
+  private float[] pixels(byte[] encoded, String file) {
+    BufferedImage image;
+    try {
+      // an in-memory stream: ImageIO's default for plain streams caches them in temporary files
+      image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot decode image " + file + ": " + e.getMessage(), e);
+    }
+    if (image == null) {
+      throw new IllegalArgumentException("cannot decode image " + file + ": not a format javax.imageio reads");
+    }
+    return preprocessing.apply(image);
+  }
+
+  /** Hidden files (macOS's "._x.png" resource forks among them) and zips' __MACOSX folders are not images. */
+  private static boolean isImage(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    if (name.startsWith(".") || path.startsWith("__MACOSX/")) {
+      return false;
+    }
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 && IMAGE_SUFFIXES.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public String describe() {
+    return "images " + String.join(", ", locations) + " (" + preprocessing.height() + "x" + preprocessing.width()
+        + (rotations ? ", with rotations" : "") + ")";
+  }
+}
