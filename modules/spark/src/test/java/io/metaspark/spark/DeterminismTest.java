@@ -24,10 +24,12 @@ class DeterminismTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"maml", "fomaml", "reptile"})
-  void oneOrTwoThreadsAndAnyPartitioningGiveBitIdenticalParameters(String algorithm) {
-    double[] reference = run("local[1]", SinusoidPlans.plan(algorithm, ITERATIONS, META_BATCH, 1));
-    double[] twoThreads = run("local[2]", SinusoidPlans.plan(algorithm, ITERATIONS, META_BATCH, 2));
-    double[] fivePartitions = run("local[2]", SinusoidPlans.plan(algorithm, ITERATIONS, META_BATCH, 5));
+  void oneOrTwoThreadsAnyPartitioningAndEitherMergeGiveBitIdenticalParameters(String algorithm) {
+    SinusoidTaskFamily family = SinusoidTaskFamily.mamlProtocol(10, 10);
+    // merged on the driver (aggregate) with one thread, in a tree (treeAggregate) with two
+    double[] reference = run("local[1]", SinusoidPlans.plan(algorithm, family, ITERATIONS, META_BATCH, 1, 1));
+    double[] twoThreads = run("local[2]", SinusoidPlans.plan(algorithm, family, ITERATIONS, META_BATCH, 2, 2));
+    double[] fivePartitions = run("local[2]", SinusoidPlans.plan(algorithm, family, ITERATIONS, META_BATCH, 5, 1));
     assertFalse(Arrays.equals(reference, SinusoidPlans.start(SinusoidPlans.plan(algorithm, 1, 1, 1)).params()),
         "training moved the parameters");
     assertArrayEquals(reference, twoThreads);

@@ -19,10 +19,16 @@ final class SinusoidPlans {
   private SinusoidPlans() {}
 
   static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions) {
+    return plan(algorithm, family, iterations, metaBatch, partitions, 2);
+  }
+
+  /** @param treeDepth 1 merges partitions' sums on the driver (aggregate); 2+ uses treeAggregate */
+  static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions,
+      int treeDepth) {
     MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), new HessianVectorProduct(0));
     OuterOptimizer adam = Adam.withDefaults(0.001);
     return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
-        partitions, 2, 5, 3);
+        partitions, treeDepth, 5, 3);
   }
 
   static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {
