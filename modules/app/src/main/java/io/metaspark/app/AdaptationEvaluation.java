@@ -6,6 +6,7 @@ import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskSampler;
+import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.SparkEvaluator;
 import io.metaspark.spark.TaskRunner;
 import java.io.IOException;
@@ -24,15 +25,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[] steps, MeanEstimate[] losses) {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** On the test tasks: {@code evaluate.tasks} drawn from {@code evaluate.seed}. */
+  /** On the test tasks: {@code evaluate.tasks} drawn from {@code evaluate.seed}, from the data's TEST part. */
   static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, double[] params) {
-    return run(sc, job, model, params, job.evaluationTasks(), job.evaluationSeed());
+    return run(sc, job, model, params, ClassSplit.Part.TEST, job.evaluationTasks(), job.evaluationSeed());
   }
 
-  static AdaptationEvaluation run(
-      JavaSparkContext sc, JobConfig job, ModelSpec model, double[] params, int tasks, long seed) {
+  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, double[] params,
+      ClassSplit.Part part, int tasks, long seed) {
     AdaptationCurve curve = new AdaptationCurve(job.evaluationSteps(), job.innerLoop().learningRate());
-    TaskRunner runner = new TaskRunner(model, job.taskFamily(), job.algorithm(), job.learner());
+    TaskRunner runner = new TaskRunner(model, job.taskFamily(part), job.algorithm(), job.learner());
     MeanEstimate[] losses = new SparkEvaluator(sc, job.partitions())
         .evaluate(runner, params, TaskSampler.evaluationTasks(seed, tasks), curve);
     return new AdaptationEvaluation(tasks, seed, job.innerLoop().learningRate(), curve.steps(), losses);

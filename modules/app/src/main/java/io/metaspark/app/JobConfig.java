@@ -17,8 +17,12 @@ import io.metaspark.core.optim.Sgd;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
+import io.metaspark.core.task.image.ClassSplit;
+import io.metaspark.core.task.image.EpisodeTaskFamily;
+import io.metaspark.core.task.image.ImagePreprocessing;
 import io.metaspark.spark.TaskRunner;
 import io.metaspark.spark.TrainingPlan;
+import io.metaspark.spark.data.ImageFolderSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -45,6 +51,7 @@ final class JobConfig {
     JobConfig job = new JobConfig(config);
     try {
       job.plan();
+      job.imageLocationsExist();
       job.parameterInit();
       job.sparkConf();
       job.evaluationSteps();
@@ -122,14 +129,83 @@ final class JobConfig {
 
   // tasks
 
-  TaskFamily taskFamily() {
-    String family = oneOf("tasks.family", "sinusoid");
+  /**
+   * The tasks of one part of the data: meta-training draws from TRAIN, periodic validation from
+   * VALIDATION, the final evaluation from TEST. Sinusoids have no parts: every task is fresh.
+   */
+  TaskFamily taskFamily(ClassSplit.Part part) {
+    String family = oneOf("tasks.family", "sinusoid", "images");
     int support = intAtLeast("tasks.support", 1);
     int query = intAtLeast("tasks.query", 1);
     return switch (family) {
+      case "images" -> episodes(part, support, query);
       default -> new SinusoidTaskFamily(support, query, range("tasks.sinusoid.amplitude"),
           range("tasks.sinusoid.phase"), range("tasks.sinusoid.x"));
     };
+  }
+
+  private boolean imageTasks() {
+    return oneOf("tasks.family", "sinusoid", "images").equals("images");
+  }
+
+  private EpisodeTaskFamily episodes(ClassSplit.Part part, int shots, int queries) {
+    int ways = intAtLeast("tasks.images.ways", 2);
+    int size = intAtLeast("tasks.images.size", 1);
+    ImagePreprocessing preprocessing = new ImagePreprocessing(size, size, true,
+        config.getBoolean("tasks.images.invert"), ImagePreprocessing.Resize.AREA_AVERAGING);
+    ImageFolderSource source =
+        new ImageFolderSource(imageLocations(), preprocessing, config.getBoolean("tasks.images.rotations"));
+    return new EpisodeTaskFamily(source, classSplit(), part, ways, shots, queries);
+  }
+
+  private List<String> imageLocations() {
+    List<String> locations = config.getStringList("tasks.images.locations").stream().map(String::trim).toList();
+    if (locations.isEmpty() || locations.contains("")) {
+      throw new ConfigError("tasks.images.locations must list at least one image folder or .zip file, got "
+          + locations);
+    }
+    return locations;
+  }
+
+  private ClassSplit classSplit() {
+    String split = oneOf("tasks.images.split", "standard", "alphabets");
+    long seed = config.getLong("tasks.images.split-seed");
+    int validation = intAtLeast("tasks.images.validation-characters", 0);
+    if (validation == 0 && validationEvery() > 0) {
+      throw new ConfigError("validate.every = " + validationEvery()
+          + " needs validation characters: tasks.images.validation-characters must be >= 1");
+    }
+    try {
+      return split.equals("alphabets")
+          ? ClassSplit.omniglotAlphabets(seed, validation)
+          : ClassSplit.omniglotStandard(seed, validation);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("tasks.images.validation-characters: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Only that each image location exists: the images themselves are read on the executors, and
+   * reading them here would cost the driver the whole data set's decoding before any work starts.
+   */
+  void imageLocationsExist() {
+    if (!imageTasks()) {
+      return;
+    }
+    Configuration hadoop = new Configuration();
+    for (String location : imageLocations()) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+      boolean exists;
+      try {
+        FileSystem fs = path.getFileSystem(hadoop);
+        exists = fs.exists(path);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ConfigError("tasks.images.locations: cannot look up " + location + ": " + e.getMessage(), e);
+      }
+      if (!exists) {
+        throw new ConfigError("tasks.images.locations: " + location + " does not exist");
+      }
+    }
   }
 
   // model
@@ -242,7 +318,7 @@ final class JobConfig {
   }
 
   TrainingPlan plan() {
-    TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(), algorithm(), learner());
+    TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(ClassSplit.Part.TRAIN), algorithm(), learner());
     return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
         treeDepth(), logEvery(), maxSkippedUpdates());
   }

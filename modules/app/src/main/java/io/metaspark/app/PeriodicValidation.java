@@ -1,6 +1,7 @@
 package io.metaspark.app;
 
 import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.IterationListener;
 import io.metaspark.spark.IterationReport;
 import io.metaspark.spark.TrainingState;
@@ -34,7 +35,7 @@ final class PeriodicValidation implements IterationListener {
       return;
     }
     AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, model, state.params(),
-        job.validationTasks(), job.validationSeed());
+        ClassSplit.Part.VALIDATION, job.validationTasks(), job.validationSeed());
     metrics.writeValidation(state.nextIteration(), validation);
     out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));
   }

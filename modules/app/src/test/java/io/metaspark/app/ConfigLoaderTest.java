@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.algo.Maml;
 import io.metaspark.core.optim.Sgd;
+import io.metaspark.core.task.image.ClassSplit;
+import io.metaspark.core.task.image.EpisodeTaskFamily;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +61,34 @@ class ConfigLoaderTest {
     assertTrue(validationError("model.init = he").contains("model.init"));
     assertTrue(error(() -> ConfigLoader.load(new File(dir.toFile(), "missing.conf"), List.of()))
         .contains("missing.conf does not exist"));
+  }
+
+  private static final String GLYPHS = "tasks { family = images, support = 1, query = 2, images {"
+      + " locations = [\"../../src-test-data/glyphs/images_background\", \"../../src-test-data/glyphs/images_evaluation\"],"
+      + " split = alphabets, validation-characters = 1, ways = 3 } }\n";
+
+  @Test
+  void imageTasksComeFromTheSplitPartOfTheirUse() throws IOException {
+    File f = conf(GLYPHS);
+    JobConfig job = JobConfig.validated(ConfigLoader.load(f, List.of()));
+    EpisodeTaskFamily train = (EpisodeTaskFamily) job.taskFamily(ClassSplit.Part.TRAIN);
+    assertEquals(3, train.ways());
+    assertEquals(1, train.shots());
+    assertEquals(2, train.queries());
+    assertTrue(train.describe().contains("TRAIN"), train.describe());
+    assertTrue(job.taskFamily(ClassSplit.Part.VALIDATION).describe().contains("VALIDATION"));
+    assertTrue(job.taskFamily(ClassSplit.Part.TEST).describe().contains("TEST"));
+  }
+
+  @Test
+  void badImageSettingsAreNamedByKeyOrPath() throws IOException {
+    assertTrue(validationError(GLYPHS + "tasks.images.ways = 1").contains("tasks.images.ways must be >= 2, got 1"));
+    assertTrue(validationError(GLYPHS + "tasks.images.locations = []").contains("tasks.images.locations must list"));
+    String missing = validationError(GLYPHS + "tasks.images.locations = [\"../../nowhere/images_background.zip\"]");
+    assertTrue(missing.contains("tasks.images.locations: ../../nowhere/images_background.zip does not exist"), missing);
+    assertTrue(validationError(GLYPHS + "tasks.images.split = random").contains("tasks.images.split must be one of"));
+    assertTrue(validationError(GLYPHS + "tasks.images.validation-characters = 0\nvalidate.every = 5")
+        .contains("tasks.images.validation-characters must be >= 1"));
   }
 
   private String validationError(String text) throws IOException {
