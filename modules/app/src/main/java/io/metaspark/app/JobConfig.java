@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
@@ -212,6 +213,17 @@ final class JobConfig {
 
   ModelSpec modelSpec() {
     String jsonFile = config.getString("model.json-file").trim();
+    String preset = config.getString("model.preset").trim().toLowerCase(Locale.ROOT);
+    if (!preset.isEmpty()) {
+      if (!preset.equals("conv4")) {
+        throw new ConfigError("model.preset must be \"\" (json-file or mlp) or conv4, got '" + preset + "'");
+      }
+      if (!jsonFile.isEmpty()) {
+        throw new ConfigError("model.preset = conv4 and model.json-file " + jsonFile
+            + " both define the network: set one of them");
+      }
+      return conv4();
+    }
     if (!jsonFile.isEmpty()) {
       Path path = Path.of(jsonFile);
       if (!Files.isRegularFile(path)) {
@@ -235,6 +247,25 @@ final class JobConfig {
           .toSpec();
     } catch (IllegalArgumentException e) {
       throw new ConfigError("model: " + e.getMessage(), e);
+    }
+  }
+
+  /** Sized by the image tasks it classifies: tasks.images.size square inputs, tasks.images.ways outputs. */
+  private ModelSpec conv4() {
+    if (!imageTasks()) {
+      throw new ConfigError("model.preset = conv4 classifies images: it needs tasks.family = images");
+    }
+    int size = intAtLeast("tasks.images.size", 1);
+    int ways = intAtLeast("tasks.images.ways", 2);
+    try {
+      return Conv4.of(size, ways)
+          .filters(intAtLeast("model.conv4.filters", 1))
+          .downsample(config.getString("model.conv4.downsample"))
+          .dataType(dataType())
+          .seed(config.getLong("model.seed"))
+          .toSpec();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("model.conv4 (with tasks.images.size " + size + "): " + e.getMessage(), e);
     }
   }
 

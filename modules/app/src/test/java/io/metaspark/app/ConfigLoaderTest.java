@@ -78,6 +78,12 @@ class ConfigLoaderTest {
     assertTrue(train.describe().contains("TRAIN"), train.describe());
     assertTrue(job.taskFamily(ClassSplit.Part.VALIDATION).describe().contains("VALIDATION"));
     assertTrue(job.taskFamily(ClassSplit.Part.TEST).describe().contains("TEST"));
+
+    // conv4 is sized by the tasks: 3 outputs; 28 -> 14 -> 7 -> 3 -> 1 leaves 4 features for them
+    JobConfig conv = JobConfig.validated(ConfigLoader.load(f, List.of("model.preset=conv4", "model.conv4.filters=4")));
+    assertEquals(9 * 4 + 4 + 3 * (9 * 4 * 4 + 4) + 4 * 3 + 3, conv.modelSpec().initialParams().length);
+    assertTrue(validationError(GLYPHS + "model.preset = conv5").contains("model.preset"));
+    assertTrue(validationError("model.preset = conv4").contains("needs tasks.family = images"));
   }
 
   @Test

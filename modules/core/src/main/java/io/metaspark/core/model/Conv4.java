@@ -1,0 +1,126 @@
+package io.metaspark.core.model;
+
+import java.util.Locale;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The few-shot papers' image network (Vinyals et al. 2016; Finn et al. 2017 on Omniglot): four
+ * blocks of 3x3 convolution, ReLU and a halving of the resolution, then a softmax over the N ways
+ * with cross-entropy. Like {@link MlpShorthand} it only writes the DL4J configuration a user could
+ * have written.
+ *
+ * <p>No batch normalization, unlike the papers: DL4J keeps batch norm's running mean and variance
+ * in the parameter vector, so meta-learning would treat them as weights to differentiate.
+ */
+public final class Conv4 {
+  /** How each block halves the resolution. */
+  public enum Downsample {
+    /** 2x2 max-pooling after a stride-1 convolution (Vinyals et al.; MAML on MiniImagenet). */
+    POOL,
+    /** a stride-2 convolution (MAML on Omniglot). */
+    STRIDE
+  }
+
+  private final int size;
+  private final int ways;
+  private int filters = 64;
+  private Downsample downsample = Downsample.POOL;
+  private DataType dataType = DataType.FLOAT;
+  private long seed = 1;
+
+  private Conv4(int size, int ways) {
+    this.size = size;
+    this.ways = ways;
+  }
+
+  /** For size x size gray images and N = {@code ways} classes. */
+  public static Conv4 of(int size, int ways) {
+    if (size < 16) {
+      // four halvings of a smaller image leave nothing for the last block to see
+      throw new IllegalArgumentException("conv4 needs images of at least 16x16, got " + size + "x" + size);
+    }
+    if (ways < 2) {
+      throw new IllegalArgumentException("conv4 needs at least 2 ways, got " + ways);
+    }
+    return new Conv4(size, ways);
+  }
+
+  public Conv4 filters(int filters) {
+    if (filters < 1) {
+      throw new IllegalArgumentException("conv4 filters must be >= 1, got " + filters);
+    }
+    this.filters = filters;
+    return this;
+  }
+
+  /** "pool" or "stride". */
+  public Conv4 downsample(String name) {
+    try {
+      this.downsample = Downsample.valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("conv4 downsample must be pool or stride, got '" + name + "'");
+    }
+    return this;
+  }
+
+  public Conv4 dataType(DataType dataType) {
+    if (!dataType.isFPType()) {
+      throw new IllegalArgumentException("parameters need a floating-point type, got " + dataType);
+    }
+    this.dataType = dataType;
+    return this;
+  }
+
+  public Conv4 seed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  public MultiLayerConfiguration build() {
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dataType)
+        .weightInit(WeightInit.RELU)
+        // "same" padding, as the papers' convolutions: 28 -> 14 -> 7 -> 3 -> 1 with pooling
+        .convolutionMode(ConvolutionMode.Same)
+        .list();
+    int stride = downsample == Downsample.STRIDE ? 2 : 1;
+    for (int block = 0; block < 4; block++) {
+      list.layer(new ConvolutionLayer.Builder(3, 3)
+          .stride(stride, stride)
+          .nOut(filters)
+          .activation(Activation.RELU)
+          .build());
+      if (downsample == Downsample.POOL) {
+        list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+            .kernelSize(2, 2)
+            .stride(2, 2)
+            // floor, as the papers' pooling: 7 -> 3, not 4
+            .convolutionMode(ConvolutionMode.Truncate)
+            .build());
+      }
+    }
+    list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        .nOut(ways)
+        .activation(Activation.SOFTMAX)
+        .weightInit(WeightInit.XAVIER)
+        .build());
+    // DL4J infers every nIn, and the flattening before the output layer, from the input type
+    list.setInputType(InputType.convolutional(size, size, 1));
+    return list.build();
+  }
+
+  public ModelSpec toSpec() {
+    return ModelSpec.of(build());
+  }
+}

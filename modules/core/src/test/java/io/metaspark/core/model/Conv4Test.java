@@ -1,0 +1,89 @@
+package io.metaspark.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metaspark.core.task.Examples;
+import io.metaspark.core.task.TaskDescriptor;
+import io.metaspark.core.task.image.ClassSplit;
+import io.metaspark.core.task.image.EpisodeTaskFamily;
+import io.metaspark.core.task.image.ImageClassSet;
+import io.metaspark.core.task.image.ImageClassSource;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class Conv4Test {
+
+  @Test
+  void parameterCountIsThePapersFor28x28FiveWay() {
+    // 3x3 kernels: the first block sees 1 channel, the others f; 28 -> 14 -> 7 -> 3 -> 1 leaves f features
+    int f = 64;
+    int convs = (9 * 1 * f + f) + 3 * (9 * f * f + f);
+    assertEquals(convs + f * 5 + 5, Conv4.of(28, 5).toSpec().initialParams().length);
+    assertEquals(111_749, convs + f * 5 + 5);
+    // stride 2 with same padding: 28 -> 14 -> 7 -> 4 -> 2, so 4 f features reach the output layer
+    int small = 4;
+    int smallConvs = (9 * small + small) + 3 * (9 * small * small + small);
+    assertEquals(smallConvs + 4 * small * 5 + 5,
+        Conv4.of(28, 5).filters(small).downsample("stride").toSpec().initialParams().length);
+  }
+
+  @Test
+  void dl4jGradientOnAnEpisodeMatchesCentralDifferences() {
+    ModelSpec spec = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();
+    Learner learner = spec.newLearner();
+    assertTrue(learner instanceof Dl4jLearner, "a convolutional network runs on DL4J");
+    EpisodeTaskFamily family = new EpisodeTaskFamily(new NoiseImages(), new ClassSplit.RandomCharacters(3, 6, 0),
+        ClassSplit.Part.TRAIN, 3, 1, 2);
+    Examples query = family.sample(new TaskDescriptor(0, 0, 11), DataType.DOUBLE).query();
+    double[] theta = spec.initialParams();
+    double[] g = new double[theta.length];
+    double loss = learner.lossAndGradient(theta, query, g);
+    assertTrue(loss > 0 && Double.isFinite(loss), "cross-entropy " + loss);
+    SplittableRandom random = new SplittableRandom(17);
+    double h = 1e-6;
+    for (int k = 0; k < 12; k++) {
+      int i = random.nextInt(theta.length);
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      plus[i] += h;
+      minus[i] -= h;
+      double fd = (learner.loss(plus, query) - learner.loss(minus, query)) / (2 * h);
+      assertEquals(fd, g[i], 1e-6 * Math.max(1e-2, Math.abs(fd)), "parameter " + i);
+    }
+  }
+
+  @Test
+  void badSettingsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Conv4.of(28, 1));
+    assertThrows(IllegalArgumentException.class, () -> Conv4.of(8, 5));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Conv4.of(28, 5).downsample("avg"))
+        .getMessage().contains("pool or stride"));
+  }
+
+  /** 10 characters of 3 images of uniform noise: images every convolution sees differently. */
+  private static final class NoiseImages implements ImageClassSource {
+    @Override
+    public ImageClassSet classes() {
+      SplittableRandom random = new SplittableRandom(1);
+      ImageClassSet.Builder builder = new ImageClassSet.Builder(1, 28, 28);
+      for (int c = 0; c < 10; c++) {
+        for (int i = 0; i < 3; i++) {
+          float[] pixels = new float[28 * 28];
+          for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = (float) random.nextDouble();
+          }
+          builder.add("alphabet/character" + c, i + ".png", pixels);
+        }
+      }
+      return builder.build();
+    }
+
+    @Override
+    public String describe() {
+      return "noise";
+    }
+  }
+}
