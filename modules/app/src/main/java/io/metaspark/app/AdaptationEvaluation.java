@@ -3,6 +3,7 @@ package io.metaspark.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.eval.AdaptationCurve;
+import io.metaspark.core.eval.CurveEstimate;
 import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskSampler;
@@ -19,10 +20,12 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Query loss after 0, 1, ... adaptation steps on fresh tasks, with 95% confidence intervals:
- * what train prints at its end and what evaluate prints for any saved model.
+ * Query loss after 0, 1, ... adaptation steps on fresh tasks, with 95% confidence intervals, and for
+ * classification tasks the query accuracy next to it ({@code accuracies} is null for regression, whose
+ * output stays as it was): what train prints at its end and what evaluate prints for any saved model.
  */
-record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[] steps, MeanEstimate[] losses) {
+record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[] steps, MeanEstimate[] losses,
+    MeanEstimate[] accuracies) {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** On the test tasks: {@code evaluate.tasks} drawn from {@code evaluate.seed}, from the data's TEST part. */
@@ -34,9 +37,10 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
       ClassSplit.Part part, int tasks, long seed) {
     AdaptationCurve curve = new AdaptationCurve(job.evaluationSteps(), job.innerLoop().learningRate());
     TaskRunner runner = new TaskRunner(model, job.taskFamily(part), job.algorithm(), job.learner());
-    MeanEstimate[] losses = new SparkEvaluator(sc, job.partitions())
-        .evaluate(runner, params, TaskSampler.evaluationTasks(seed, tasks), curve);
-    return new AdaptationEvaluation(tasks, seed, job.innerLoop().learningRate(), curve.steps(), losses);
+    CurveEstimate estimate = new SparkEvaluator(sc, job.partitions())
+        .estimate(runner, params, TaskSampler.evaluationTasks(seed, tasks), curve);
+    return new AdaptationEvaluation(tasks, seed, job.innerLoop().learningRate(), curve.steps(), estimate.losses(),
+        estimate.accuracies());
   }
 
   /** One line, e.g. "validation (200 tasks): 0 steps 3.81 +- 0.4 | 1 step 0.92 +- 0.1". */
@@ -45,11 +49,14 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
     for (int i = 0; i < steps.length; i++) {
       b.append(String.format(Locale.ROOT, "%s %d step%s %s +- %s", i == 0 ? "" : " |", steps[i],
           steps[i] == 1 ? "" : "s", number(losses[i].mean()), number(losses[i].halfWidth95())));
+      if (accuracies != null) {
+        b.append(String.format(Locale.ROOT, ", accuracy %s", percent(accuracies[i])));
+      }
     }
     return b.toString();
   }
 
-  /** Rows of {steps, query_loss, ci95_half_width, std}, for JSON. */
+  /** Rows of {steps, query_loss, ci95_half_width, std} (and query_accuracy, accuracy_ci95_half_width), for JSON. */
   List<Map<String, Object>> rows() {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < steps.length; i++) {
@@ -58,6 +65,10 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
       row.put("query_loss", losses[i].mean());
       row.put("ci95_half_width", losses[i].halfWidth95());
       row.put("std", losses[i].standardDeviation());
+      if (accuracies != null) {
+        row.put("query_accuracy", accuracies[i].mean());
+        row.put("accuracy_ci95_half_width", accuracies[i].halfWidth95());
+      }
       rows.add(row);
     }
     return rows;
@@ -65,10 +76,23 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
 
   void print(PrintStream out) {
     out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), inner lr %s%n", tasks, seed, innerLearningRate);
-    out.println("  steps   query loss   95% CI");
-    for (int i = 0; i < steps.length; i++) {
-      out.printf(Locale.ROOT, "  %5d   %10s   +- %s%n", steps[i], number(losses[i].mean()), number(losses[i].halfWidth95()));
+    if (accuracies == null) {
+      out.println("  steps   query loss   95% CI");
+      for (int i = 0; i < steps.length; i++) {
+        out.printf(Locale.ROOT, "  %5d   %10s   +- %s%n", steps[i], number(losses[i].mean()), number(losses[i].halfWidth95()));
+      }
+      return;
     }
+    out.println("  steps   query loss   95% CI        accuracy   95% CI");
+    for (int i = 0; i < steps.length; i++) {
+      out.printf(Locale.ROOT, "  %5d   %10s   +- %-9s   %7.2f%%   +- %.2f%%%n", steps[i], number(losses[i].mean()),
+          number(losses[i].halfWidth95()), 100 * accuracies[i].mean(), 100 * accuracies[i].halfWidth95());
+    }
+  }
+
+  /** "97.12% +- 0.45%". */
+  private static String percent(MeanEstimate accuracy) {
+    return String.format(Locale.ROOT, "%.2f%% +- %.2f%%", 100 * accuracy.mean(), 100 * accuracy.halfWidth95());
   }
 
   /** Four decimals, or scientific notation for a diverged value that would print as dozens of digits. */

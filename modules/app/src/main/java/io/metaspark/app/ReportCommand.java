@@ -151,10 +151,17 @@ final class ReportCommand implements Callable<Integer> {
     if (evaluation != null) {
       h.append(String.format(Locale.ROOT, "<h2>Evaluation on %d fresh tasks (seed %d)</h2>%n",
           evaluation.path("tasks").asInt(), evaluation.path("seed").asLong()));
-      h.append("<table><tr><th>adaptation steps</th><th>query loss</th><th>95% CI</th></tr>\n");
+      boolean classification = evaluation.path("results").path(0).has("query_accuracy");
+      h.append("<table><tr><th>adaptation steps</th><th>query loss</th><th>95% CI</th>")
+          .append(classification ? "<th>query accuracy</th><th>95% CI</th>" : "").append("</tr>\n");
       for (JsonNode row : evaluation.path("results")) {
-        h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>&plusmn; %.4f</td></tr>%n",
+        h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>&plusmn; %.4f</td>",
             row.path("steps").asInt(), row.path("query_loss").asDouble(), row.path("ci95_half_width").asDouble()));
+        if (classification) {
+          h.append(String.format(Locale.ROOT, "<td>%.2f%%</td><td>&plusmn; %.2f%%</td>",
+              100 * row.path("query_accuracy").asDouble(), 100 * row.path("accuracy_ci95_half_width").asDouble()));
+        }
+        h.append("</tr>\n");
       }
       h.append("</table>\n");
     }

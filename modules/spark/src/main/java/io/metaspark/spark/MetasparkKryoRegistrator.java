@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.sum.ExactVectorSum;
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
@@ -33,6 +34,8 @@ public final class MetasparkKryoRegistrator extends Nd4jRegistrator {
     });
     // the runner holds user-defined families and algorithms: Java serialization takes any of them
     kryo.register(TaskRunner.class, new JavaSerializer());
+    // evaluation results: a record (losses, and accuracies or null), tiny next to a task's work
+    kryo.register(QueryMeasures.class, new JavaSerializer());
     kryo.register(ExactVectorSum.class);
     kryo.register(OutcomeSum.class);
     kryo.register(double[].class);

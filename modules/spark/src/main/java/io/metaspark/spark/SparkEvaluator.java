@@ -1,15 +1,18 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.eval.AdaptationCurve;
+import io.metaspark.core.eval.CurveEstimate;
 import io.metaspark.core.eval.MeanEstimate;
+import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.task.TaskDescriptor;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Post-adaptation query loss on held-out tasks, one Spark job. Unlike training, each task's losses
- * come back to the driver: a confidence interval needs the spread, and they are a few numbers each.
+ * Post-adaptation query loss (and accuracy, for classification) on held-out tasks, one Spark job.
+ * Unlike training, each task's measures come back to the driver: a confidence interval needs the
+ * spread, and they are a few numbers each.
  */
 public final class SparkEvaluator {
   private final JavaSparkContext sc;
@@ -22,31 +25,36 @@ public final class SparkEvaluator {
 
   /** Per step count (ascending, as {@link AdaptationCurve#steps()}), the mean query loss with its CI. */
   public MeanEstimate[] evaluate(TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
-    double[][] losses = lossesPerStepCount(runner, params, tasks, curve);
-    MeanEstimate[] out = new MeanEstimate[losses.length];
-    for (int s = 0; s < losses.length; s++) {
-      out[s] = MeanEstimate.of(losses[s]);
-    }
-    return out;
+    return estimate(runner, params, tasks, curve).losses();
+  }
+
+  /** Per step count, the mean query loss and, for classification tasks, the mean accuracy, with CIs. */
+  public CurveEstimate estimate(TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
+    return CurveEstimate.of(measures(runner, params, tasks, curve));
   }
 
   /** [step count][task]: each task's query loss, tasks in the order given (for paired comparisons). */
   public double[][] lossesPerStepCount(
       TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
+    List<QueryMeasures> perTask = measures(runner, params, tasks, curve);
+    double[][] out = new double[curve.steps().length][perTask.size()];
+    for (int i = 0; i < perTask.size(); i++) {
+      for (int s = 0; s < out.length; s++) {
+        out[s][i] = perTask.get(i).losses()[s];
+      }
+    }
+    return out;
+  }
+
+  private List<QueryMeasures> measures(
+      TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
     Broadcast<TaskRunner> r = sc.broadcast(runner);
     Broadcast<double[]> theta = sc.broadcast(params);
     try {
       // collect() keeps the RDD's order, which is the order of the list
-      List<double[]> perTask = sc.parallelize(tasks, Math.min(partitions, tasks.size()))
-          .map(task -> r.value().adaptationLosses(task, theta.value(), curve))
+      return sc.parallelize(tasks, Math.min(partitions, tasks.size()))
+          .map(task -> r.value().adaptationMeasures(task, theta.value(), curve))
           .collect();
-      double[][] out = new double[curve.steps().length][perTask.size()];
-      for (int i = 0; i < perTask.size(); i++) {
-        for (int s = 0; s < out.length; s++) {
-          out[s][i] = perTask.get(i)[s];
-        }
-      }
-      return out;
     } finally {
       theta.destroy();
       r.destroy();

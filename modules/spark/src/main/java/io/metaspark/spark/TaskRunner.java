@@ -3,6 +3,7 @@ package io.metaspark.spark;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TaskOutcome;
 import io.metaspark.core.eval.AdaptationCurve;
+import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
@@ -33,10 +34,10 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
     }
   }
 
-  public double[] adaptationLosses(TaskDescriptor descriptor, double[] theta, AdaptationCurve curve) {
+  public QueryMeasures adaptationMeasures(TaskDescriptor descriptor, double[] theta, AdaptationCurve curve) {
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
-      return curve.queryLosses(learner, theta, family.sample(descriptor, learner.dataType()));
+      return curve.measure(learner, theta, family.sample(descriptor, learner.dataType()));
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }

@@ -37,8 +37,15 @@ public final class AdaptationCurve implements java.io.Serializable {
 
   /** Query losses, one per step count in ascending order. */
   public double[] queryLosses(Learner learner, double[] theta, TaskData task) {
+    return measure(learner, theta, task).losses();
+  }
+
+  /** Query loss, and accuracy for classification tasks, one per step count in ascending order. */
+  public QueryMeasures measure(Learner learner, double[] theta, TaskData task) {
     InnerLoop oneStep = new InnerLoop(1, learningRate);
+    boolean classification = QueryAccuracy.appliesTo(task.query().labels());
     double[] losses = new double[steps.length];
+    double[] accuracies = classification ? new double[steps.length] : null;
     double[] current = theta;
     int done = 0;
     for (int i = 0; i < steps.length; i++) {
@@ -46,7 +53,10 @@ public final class AdaptationCurve implements java.io.Serializable {
         current = oneStep.adapt(learner, current, task.support());
       }
       losses[i] = learner.loss(current, task.query());
+      if (classification) {
+        accuracies[i] = QueryAccuracy.of(learner.outputs(current, task.query().features()), task.query().labels());
+      }
     }
-    return losses;
+    return new QueryMeasures(losses, accuracies);
   }
 }

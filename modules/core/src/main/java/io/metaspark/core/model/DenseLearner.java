@@ -21,6 +21,7 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
@@ -159,7 +160,27 @@ public final class DenseLearner implements Learner {
     return loss;
   }
 
+  @Override
+  public INDArray outputs(double[] params, INDArray features) {
+    checkParams(params);
+    int rows = (int) features.size(0);
+    int outputs = widths[widths.length - 1];
+    double[] out = activate(params, rowMajor(features, widths[0], "features"), rows);
+    return Nd4j.create(Arrays.copyOf(out, rows * outputs), new long[] {rows, outputs}, DataType.DOUBLE);
+  }
+
   private double forward(double[] params, double[] input, double[] targets, int rows) {
+    double[] in = activate(params, input, rows);
+    double squaredError = 0;
+    for (int k = 0; k < rows * widths[widths.length - 1]; k++) {
+      double error = in[k] - targets[k];
+      squaredError += error * error;
+    }
+    return squaredError / widths[widths.length - 1] / rows;
+  }
+
+  /** The output layer's activations, row-major, in a work buffer the next call overwrites. */
+  private double[] activate(double[] params, double[] input, int rows) {
     ensureRowCapacity(rows);
     double[] in = input;
     for (int l = 0; l < nonlinearities.length; l++) {
@@ -184,12 +205,7 @@ public final class DenseLearner implements Learner {
       nonlinearities[l].apply(z, activations[l], rows * nOut);
       in = activations[l];
     }
-    double squaredError = 0;
-    for (int k = 0; k < rows * widths[widths.length - 1]; k++) {
-      double error = in[k] - targets[k];
-      squaredError += error * error;
-    }
-    return squaredError / widths[widths.length - 1] / rows;
+    return in;
   }
 
   /** Backpropagation from the activations {@link #forward} left in the work buffers. */

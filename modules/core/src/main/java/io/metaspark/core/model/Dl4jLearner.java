@@ -65,6 +65,12 @@ public final class Dl4jLearner implements Learner {
     return network.score();
   }
 
+  @Override
+  public INDArray outputs(double[] params, INDArray features) {
+    load(params);
+    return network.output(features, false);
+  }
+
   /** The network itself, e.g. to save it with DL4J's ModelSerializer after loading parameters. */
   public MultiLayerNetwork network(double[] params) {
     load(params);

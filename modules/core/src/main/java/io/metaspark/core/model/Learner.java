@@ -2,6 +2,7 @@ package io.metaspark.core.model;
 
 import io.metaspark.core.task.Examples;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A differentiable model evaluated at a parameter vector the caller owns: the functional view the
@@ -30,6 +31,9 @@ public interface Learner {
 
   /** Mean loss of the model with {@code params} on {@code examples}. */
   double loss(double[] params, Examples examples);
+
+  /** The model's outputs [n, outputs] for {@code features} at {@code params}, in inference mode. */
+  INDArray outputs(double[] params, INDArray features);
 
   /** Mean loss, and its gradient with respect to the parameters written into {@code gradientOut}. */
   double lossAndGradient(double[] params, Examples examples, double[] gradientOut);
