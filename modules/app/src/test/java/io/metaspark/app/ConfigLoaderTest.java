@@ -39,6 +39,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theShippedOmniglotConfigsAreValid() {
+    // their zips are relative to the repository root; the fixture stands in for them here
+    List<String> glyphs = List.of("tasks.images.locations=[\"../../src-test-data/glyphs/images_background\","
+        + "\"../../src-test-data/glyphs/images_evaluation\"]");
+    JobConfig small = JobConfig.validated(ConfigLoader.load(new File("../../conf/omniglot-small.conf"), glyphs));
+    // 32 stride-2 filters: 28 -> 14 -> 7 -> 4 -> 2, so 2 * 2 * 32 features for 5 outputs
+    assertEquals(9 * 32 + 32 + 3 * (9 * 32 * 32 + 32) + 128 * 5 + 5, small.modelSpec().initialParams().length);
+    assertEquals(8, small.metaBatch());
+    JobConfig paper = JobConfig.validated(ConfigLoader.load(new File("../../conf/omniglot-5way1shot.conf"), glyphs));
+    assertEquals(9 * 64 + 64 + 3 * (9 * 64 * 64 + 64) + 256 * 5 + 5, paper.modelSpec().initialParams().length);
+    assertEquals(32, paper.metaBatch());
+    assertEquals(0.4, paper.innerLoop().learningRate());
+  }
+
+  @Test
   void anUnknownKeyIsNamedWithTheNearestKnownOne() throws IOException {
     File f = conf("train { iteratons = 10 }");
     String message = error(() -> ConfigLoader.load(f, List.of()));

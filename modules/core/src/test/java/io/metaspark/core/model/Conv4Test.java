@@ -56,6 +56,28 @@ class Conv4Test {
   }
 
   @Test
+  void theFloatNetworksGradientIsTheDoubleOnesToFloatPrecision() {
+    // float convolutions may run on other native kernels than double ones: check them against each other
+    ModelSpec exact = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();
+    ModelSpec fast = Conv4.of(28, 3).filters(4).dataType(DataType.FLOAT).seed(5).toSpec();
+    EpisodeTaskFamily family = new EpisodeTaskFamily(new NoiseImages(), new ClassSplit.RandomCharacters(3, 6, 0),
+        ClassSplit.Part.TRAIN, 3, 1, 2);
+    double[] theta = exact.initialParams();
+    double[] g64 = new double[theta.length];
+    double[] g32 = new double[theta.length];
+    double loss64 = exact.newLearner().lossAndGradient(theta, family.sample(new TaskDescriptor(0, 0, 11), DataType.DOUBLE).query(), g64);
+    double loss32 = fast.newLearner().lossAndGradient(theta, family.sample(new TaskDescriptor(0, 0, 11), DataType.FLOAT).query(), g32);
+    assertEquals(loss64, loss32, 1e-5 * Math.abs(loss64));
+    double norm = 0;
+    for (double v : g64) {
+      norm = Math.max(norm, Math.abs(v));
+    }
+    for (int i = 0; i < theta.length; i++) {
+      assertEquals(g64[i], g32[i], 1e-4 * norm, "parameter " + i);
+    }
+  }
+
+  @Test
   void badSettingsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> Conv4.of(28, 1));
     assertThrows(IllegalArgumentException.class, () -> Conv4.of(8, 5));
