@@ -1,0 +1,95 @@
+package io.metaspark.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Few-shot image classification from the command line, on the project's glyph fixture. */
+class ImageCliTest {
+  private static final String GLYPHS = "../../src-test-data/glyphs/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  /** 3-way 1-shot (Q = 2) on the fixture's alphabets, a 4-filter conv4, first-order MAML. */
+  private Path config() throws IOException {
+    Path conf = dir.resolve("glyphs.conf");
+    Files.writeString(conf, String.join("\n",
+        "run { dir = \"" + dir + "\", name = glyphs }",
+        "spark { partitions = 2, conf { \"spark.ui.enabled\" = false } }",
+        "tasks { family = images, support = 1, query = 2, images {",
+        "  locations = [\"" + GLYPHS + "images_background\", \"" + GLYPHS + "images_evaluation\"]",
+        "  split = alphabets, validation-characters = 1, ways = 3 } }",
+        "model { preset = conv4, conv4 { filters = 4, downsample = stride } }",
+        "algorithm { name = fomaml, inner-steps = 1, inner-lr = 0.4 }",
+        "train { iterations = 10, meta-batch = 4, log-every = 5 }",
+        "validate { every = 5, tasks = 6 }",
+        "evaluate { tasks = 12, steps = [0, 1, 3] }"));
+    return conf;
+  }
+
+  @Test
+  void trainReportsQueryAccuracyWithConfidenceIntervals() throws IOException {
+    Path conf = config();
+    String out = Console.out(() ->
+        assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master", "local[2]")));
+    assertTrue(out.contains("accuracy"), out);
+
+    Path run = dir.resolve("glyphs");
+    JsonNode evaluation = JSON.readTree(run.resolve("evaluation.json").toFile());
+    assertEquals(12, evaluation.get("tasks").asInt());
+    assertEquals(3, evaluation.get("results").size());
+    for (JsonNode row : evaluation.get("results")) {
+      assertAccuracyWithInterval(row);
+    }
+
+    List<JsonNode> validations = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .map(ImageCliTest::json).filter(r -> r.has("validation")).toList();
+    assertEquals(List.of(5, 10), validations.stream().map(r -> r.get("iteration").asInt()).toList());
+    for (JsonNode v : validations) {
+      for (JsonNode row : v.get("validation").get("results")) {
+        assertAccuracyWithInterval(row);
+      }
+    }
+
+    assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
+    assertTrue(Files.readString(run.resolve("report.html")).contains("<th>query accuracy</th>"));
+  }
+
+  @Test
+  void badImageSettingsExitWithCodeTwoNamingTheKeyOrPath() throws IOException {
+    Path conf = config();
+    String missing = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--config", conf.toString(),
+        "--set", "tasks.images.locations=[\"" + dir.resolve("no-such.zip") + "\"]")));
+    assertTrue(missing.contains("tasks.images.locations") && missing.contains("no-such.zip"), missing);
+    String oneWay = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--config", conf.toString(),
+        "--set", "tasks.images.ways=1")));
+    assertTrue(oneWay.contains("tasks.images.ways must be >= 2, got 1"), oneWay);
+  }
+
+  private static void assertAccuracyWithInterval(JsonNode row) {
+    double accuracy = row.get("query_accuracy").asDouble();
+    double halfWidth = row.get("accuracy_ci95_half_width").asDouble();
+    assertTrue(accuracy >= 0 && accuracy <= 1, row.toString());
+    assertTrue(halfWidth >= 0 && Double.isFinite(halfWidth), row.toString());
+    assertTrue(row.get("query_loss").isNumber(), row.toString());
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + line, e);
+    }
+  }
+}
