@@ -62,6 +62,15 @@ class ImageCliTest {
       }
     }
 
+    // the exported conv net evaluated again on the same test tasks gives the same accuracies
+    Console.out(() -> assertEquals(0, MetasparkCli.run("evaluate", "--model", run.resolve("final").toString(),
+        "--config", conf.toString(), "--master", "local[2]")));
+    JsonNode again = JSON.readTree(run.resolve("final/evaluation.json").toFile());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(evaluation.get("results").get(i).get("query_accuracy").asDouble(),
+          again.get("results").get(i).get("query_accuracy").asDouble(), 0);
+    }
+
     assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
     assertTrue(Files.readString(run.resolve("report.html")).contains("<th>query accuracy</th>"));
   }
