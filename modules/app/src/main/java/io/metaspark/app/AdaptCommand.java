@@ -6,6 +6,7 @@ import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
+import io.metaspark.core.task.image.ImagePreprocessing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -22,17 +23,25 @@ import picocli.CommandLine.Option;
 
 @Command(name = "adapt", mixinStandardHelpOptions = true,
     description = {"Fine-tune an exported initialization on a new task's few examples, save the adapted network,",
-        "and predict. Uses the model's own inner-loop settings (model.json) unless told otherwise."})
+        "and predict. Uses the model's own inner-loop settings (model.json) unless told otherwise.",
+        "Examples come from a CSV (--support) or, for image models, one folder per class (--support-images)."})
 final class AdaptCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
   String model;
 
-  @Option(names = "--support", required = true, paramLabel = "CSV",
+  @Option(names = "--support", paramLabel = "CSV",
       description = "the task's examples: per row the input columns, then the target columns (a header line is allowed)")
   String support;
 
   @Option(names = "--predict", paramLabel = "CSV", description = "inputs to predict for, one row each")
   String predict;
+
+  @Option(names = "--support-images", paramLabel = "DIR",
+      description = "for image models: one subfolder of images per class; labels follow the sorted folder names")
+  String supportImages;
+
+  @Option(names = "--predict-images", paramLabel = "DIR", description = "for image models: images to classify")
+  String predictImages;
 
   @Option(names = "--steps", description = "adaptation steps (default: the model's inner_steps)")
   Integer steps;
@@ -59,6 +68,9 @@ final class AdaptCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
     }
+    if ((support == null) == (supportImages == null)) {
+      throw new ConfigError("give the task's examples with exactly one of --support (CSV) or --support-images (folders)");
+    }
     InnerLoop inner = new InnerLoop(steps != null ? steps : facts.path("inner_steps").asInt(1),
         learningRate != null ? learningRate : facts.path("inner_lr").asDouble(0.01));
     int inputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getNIn();
@@ -67,8 +79,19 @@ final class AdaptCommand implements Callable<Integer> {
 
     ModelSpec spec = ModelExport.spec(net);
     Learner learner = spec.newLearner();
-    Examples examples = CsvExamples.examples(CsvExamples.read(support, inputs + outputs, hadoop), inputs, outputs,
-        learner.dataType());
+    ImagePreprocessing preprocessing = null;
+    List<String> classNames = null;
+    Examples examples;
+    if (supportImages != null) {
+      preprocessing = JobConfig.imagePreprocessing(trainingConfig(facts));
+      ImageExamples.Labelled labelled = ImageExamples.classFolders(supportImages, preprocessing, outputs,
+          learner.dataType());
+      examples = labelled.examples();
+      classNames = labelled.classNames();
+    } else {
+      examples = CsvExamples.examples(CsvExamples.read(support, inputs + outputs, hadoop), inputs, outputs,
+          learner.dataType());
+    }
     double[] theta = ModelExport.params(net);
     double before = learner.loss(theta, examples);
     double[] adapted = inner.adapt(learner, theta, examples);
@@ -81,6 +104,26 @@ final class AdaptCommand implements Callable<Integer> {
     out.writeAtomically(ModelExport.MODEL, stream -> ModelSerializer.writeModel(net, stream, false));
     System.out.printf("adapted model: %s/%s%n", out, ModelExport.MODEL);
 
+    if (predictImages != null) {
+      if (preprocessing == null) {
+        throw new ConfigError("--predict-images needs an image model adapted with --support-images");
+      }
+      List<ImageExamples.Unlabelled> images = ImageExamples.loose(predictImages, preprocessing, hadoop);
+      float[] pixels = new float[images.size() * preprocessing.imageSize()];
+      for (int i = 0; i < images.size(); i++) {
+        System.arraycopy(images.get(i).pixels(), 0, pixels, i * preprocessing.imageSize(), preprocessing.imageSize());
+      }
+      INDArray probabilities = net.output(
+          ImageExamples.features(pixels, images.size(), preprocessing, net.params().dataType()), false);
+      StringBuilder csv = new StringBuilder("file,class,probability\n");
+      for (int i = 0; i < images.size(); i++) {
+        int best = probabilities.getRow(i).argMax().getInt(0);
+        csv.append(images.get(i).name()).append(',').append(classNames.get(best)).append(',')
+            .append(probabilities.getDouble(i, best)).append('\n');
+      }
+      out.writeString("predictions.csv", csv.toString());
+      System.out.printf("classes of %d images: %s/predictions.csv%n", images.size(), out);
+    }
     if (predict != null) {
       List<double[]> rows = CsvExamples.read(predict, inputs, hadoop);
       INDArray predictions = net.output(CsvExamples.matrix(rows, 0, inputs, net.params().dataType()), false);
@@ -99,5 +142,13 @@ final class AdaptCommand implements Callable<Integer> {
       System.out.printf("predictions for %d inputs: %s/predictions.csv%n", rows.size(), out);
     }
     return 0;
+  }
+
+  /** The config the model was trained with, as model.json records it. */
+  private static com.typesafe.config.Config trainingConfig(JsonNode facts) {
+    if (!facts.hasNonNull("config")) {
+      throw new ConfigError("--support-images: model.json holds no training config to prepare images by");
+    }
+    return com.typesafe.config.ConfigFactory.parseString(facts.get("config").asText());
   }
 }

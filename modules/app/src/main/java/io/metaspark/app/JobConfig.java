@@ -151,12 +151,20 @@ final class JobConfig {
 
   private EpisodeTaskFamily episodes(ClassSplit.Part part, int shots, int queries) {
     int ways = intAtLeast("tasks.images.ways", 2);
-    int size = intAtLeast("tasks.images.size", 1);
-    ImagePreprocessing preprocessing = new ImagePreprocessing(size, size, true,
-        config.getBoolean("tasks.images.invert"), ImagePreprocessing.Resize.AREA_AVERAGING);
+    intAtLeast("tasks.images.size", 1);
     ImageFolderSource source =
-        new ImageFolderSource(imageLocations(), preprocessing, config.getBoolean("tasks.images.rotations"));
+        new ImageFolderSource(imageLocations(), imagePreprocessing(config), config.getBoolean("tasks.images.rotations"));
     return new EpisodeTaskFamily(source, classSplit(), part, ways, shots, queries);
+  }
+
+  /**
+   * How a config's image tasks prepare images: also what adapt applies to a user's images for a
+   * model trained under that config (its config travels in model.json).
+   */
+  static ImagePreprocessing imagePreprocessing(Config config) {
+    int size = config.getInt("tasks.images.size");
+    return new ImagePreprocessing(size, size, true, config.getBoolean("tasks.images.invert"),
+        ImagePreprocessing.Resize.AREA_AVERAGING);
   }
 
   private List<String> imageLocations() {

@@ -73,6 +73,59 @@ class ImageCliTest {
 
     assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
     assertTrue(Files.readString(run.resolve("report.html")).contains("<th>query accuracy</th>"));
+
+    adaptToClassFoldersAndClassifyLooseImages(run.resolve("final"));
+  }
+
+  /** A user's new 3-way task: a folder per class (2 drawings each), and 3 other drawings to classify. */
+  private void adaptToClassFoldersAndClassifyLooseImages(Path model) throws IOException {
+    Path alphabet = Path.of(GLYPHS, "images_evaluation").toAbsolutePath().normalize();
+    List<Path> characters;
+    try (var listing = Files.list(alphabet.resolve(firstChild(alphabet)))) {
+      characters = listing.sorted().limit(3).toList();
+    }
+    Path support = Files.createDirectories(dir.resolve("new-task"));
+    Path loose = Files.createDirectories(dir.resolve("to-classify"));
+    for (Path character : characters) {
+      Path classDir = Files.createDirectories(support.resolve("class-" + character.getFileName()));
+      List<Path> drawings;
+      try (var listing = Files.list(character)) {
+        drawings = listing.sorted().toList();
+      }
+      Files.copy(drawings.get(0), classDir.resolve(drawings.get(0).getFileName()));
+      Files.copy(drawings.get(1), classDir.resolve(drawings.get(1).getFileName()));
+      Files.copy(drawings.get(2), loose.resolve(drawings.get(2).getFileName()));
+    }
+    Path adapted = dir.resolve("adapted");
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("adapt", "--model", model.toString(),
+        "--support-images", support.toString(), "--predict-images", loose.toString(), "--steps", "3",
+        "--output", adapted.toString())));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("support loss ([0-9.]+) -> ([0-9.]+)").matcher(out);
+    assertTrue(m.find(), out);
+    assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), out);
+    assertTrue(Files.isRegularFile(adapted.resolve("model.zip")));
+    List<String> rows = Files.readAllLines(adapted.resolve("predictions.csv"));
+    assertEquals("file,class,probability", rows.get(0));
+    assertEquals(4, rows.size(), rows.toString());
+    for (String row : rows.subList(1, 4)) {
+      String[] cells = row.split(",");
+      assertTrue(cells[1].startsWith("class-character"), row);
+      double p = Double.parseDouble(cells[2]);
+      assertTrue(p > 0 && p <= 1, row);
+    }
+
+    // a task whose class count does not match the model's outputs is bad data, named
+    Files.walk(support.resolve("class-" + characters.get(2).getFileName())).sorted(java.util.Comparator.reverseOrder())
+        .forEach(p -> p.toFile().delete());
+    String err = Console.err(() -> assertEquals(3, MetasparkCli.run("adapt", "--model", model.toString(),
+        "--support-images", support.toString(), "--output", adapted.toString())));
+    assertTrue(err.contains("has 2 class folders, but the model tells 3 classes apart"), err);
+  }
+
+  private static String firstChild(Path dir) throws IOException {
+    try (var listing = Files.list(dir)) {
+      return listing.map(p -> p.getFileName().toString()).sorted().findFirst().orElseThrow();
+    }
   }
 
   @Test

@@ -51,8 +51,11 @@ public record ImageFolderSource(List<String> locations, ImagePreprocessing prepr
     return ClassSetCache.SHARED.get(this, this::decode);
   }
 
-  /** Reads and decodes every image, uncached. */
-  ImageClassSet decode() {
+  /**
+   * Reads and decodes every image, uncached: for a one-off read of folders that may have changed
+   * since (adapt on a user's new task), where the per-JVM cache would answer with the old content.
+   */
+  public ImageClassSet decode() {
     Configuration conf = new Configuration();
     ImageClassSet.Builder builder =
         new ImageClassSet.Builder(preprocessing.channels(), preprocessing.height(), preprocessing.width());
