@@ -102,16 +102,6 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
         : String.format(Locale.ROOT, "%.3e", x);
   }
 
-  /** The mean query loss after {@code step} steps, if that step count was evaluated. */
-  Double lossAfter(int step) {
-    for (int i = 0; i < steps.length; i++) {
-      if (steps[i] == step) {
-        return losses[i].mean();
-      }
-    }
-    return null;
-  }
-
   void write(RunDirectory dir, String name) throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("tasks", tasks);

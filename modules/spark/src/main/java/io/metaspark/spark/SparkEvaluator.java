@@ -2,7 +2,6 @@ package io.metaspark.spark;
 
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.CurveEstimate;
-import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.task.TaskDescriptor;
 import java.util.List;
@@ -23,12 +22,7 @@ public final class SparkEvaluator {
     this.partitions = partitions;
   }
 
-  /** Per step count (ascending, as {@link AdaptationCurve#steps()}), the mean query loss with its CI. */
-  public MeanEstimate[] evaluate(TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
-    return estimate(runner, params, tasks, curve).losses();
-  }
-
-  /** Per step count, the mean query loss and, for classification tasks, the mean accuracy, with CIs. */
+  /** Per step count (ascending, as {@link AdaptationCurve#steps()}), the mean query loss and, for classification tasks, the mean accuracy, with CIs. */
   public CurveEstimate estimate(TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
     return CurveEstimate.of(measures(runner, params, tasks, curve));
   }

@@ -22,14 +22,14 @@ class SparkEvaluatorTest {
     AdaptationCurve curve = new AdaptationCurve(new int[] {0, 1, 5}, 0.01);
     MeanEstimate[] distributed;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
-      distributed = new SparkEvaluator(sc, 3).evaluate(plan.runner(), theta, tasks, curve);
+      distributed = new SparkEvaluator(sc, 3).estimate(plan.runner(), theta, tasks, curve).losses();
     }
     Learner learner = SinusoidPlans.MODEL.newLearner();
     SinusoidTaskFamily family = SinusoidTaskFamily.mamlProtocol(10, 10);
     for (int s = 0; s < 3; s++) {
       double[] losses = new double[tasks.size()];
       for (int i = 0; i < losses.length; i++) {
-        losses[i] = curve.queryLosses(learner, theta, family.sample(tasks.get(i), learner.dataType()))[s];
+        losses[i] = curve.measure(learner, theta, family.sample(tasks.get(i), learner.dataType())).losses()[s];
       }
       MeanEstimate local = MeanEstimate.of(losses);
       assertEquals(local.mean(), distributed[s].mean(), 1e-12);

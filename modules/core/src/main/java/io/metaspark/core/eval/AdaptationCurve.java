@@ -35,11 +35,6 @@ public final class AdaptationCurve implements java.io.Serializable {
     return steps.clone();
   }
 
-  /** Query losses, one per step count in ascending order. */
-  public double[] queryLosses(Learner learner, double[] theta, TaskData task) {
-    return measure(learner, theta, task).losses();
-  }
-
   /** Query loss, and accuracy for classification tasks, one per step count in ascending order. */
   public QueryMeasures measure(Learner learner, double[] theta, TaskData task) {
     InnerLoop oneStep = new InnerLoop(1, learningRate);

@@ -21,7 +21,7 @@ class AdaptationCurveTest {
     Learner learner = spec.newLearner();
     double[] theta = spec.initialParams();
     TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 0, 8), DataType.DOUBLE);
-    double[] losses = new AdaptationCurve(new int[] {10, 0, 1}, 0.01).queryLosses(learner, theta, task);
+    double[] losses = new AdaptationCurve(new int[] {10, 0, 1}, 0.01).measure(learner, theta, task).losses();
     double[] expected = new double[3];
     int[] steps = {0, 1, 10};
     for (int i = 0; i < 3; i++) {
