@@ -1,6 +1,8 @@
 package io.metaspark.app;
 
 import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.image.ClassSplit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -38,6 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
     double[] params = ModelExport.params(net);
     System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters)%n", modelDir, params.length);
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
+      TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
       AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
       evaluation.print(System.out);
       evaluation.write(modelDir, output);

@@ -24,16 +24,19 @@ import io.metaspark.core.task.image.ImagePreprocessing;
 import io.metaspark.spark.TaskRunner;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.data.ImageFolderSource;
+import io.metaspark.spark.data.SparkHadoopConf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkConf;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -145,6 +148,19 @@ final class JobConfig {
     };
   }
 
+  /** The parts of the data a train job reads: training, validation if it validates, test if it evaluates after. */
+  List<TaskFamily> familiesOfTraining() {
+    List<TaskFamily> families = new ArrayList<>();
+    families.add(taskFamily(ClassSplit.Part.TRAIN));
+    if (validationEvery() > 0) {
+      families.add(taskFamily(ClassSplit.Part.VALIDATION));
+    }
+    if (evaluateAfterTrain()) {
+      families.add(taskFamily(ClassSplit.Part.TEST));
+    }
+    return families;
+  }
+
   private boolean imageTasks() {
     return oneOf("tasks.family", "sinusoid", "images").equals("images");
   }
@@ -201,7 +217,10 @@ final class JobConfig {
     if (!imageTasks()) {
       return;
     }
-    Configuration hadoop = new Configuration();
+    // spark-submit's --conf (system properties here) wins over the config's spark.conf, as in SparkContexts
+    SparkConf spark = new SparkConf();
+    sparkConf().forEach(spark::setIfMissing);
+    Configuration hadoop = SparkHadoopConf.of(spark);
     for (String location : imageLocations()) {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
       boolean exists;

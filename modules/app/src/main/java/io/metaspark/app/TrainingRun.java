@@ -1,7 +1,9 @@
 package io.metaspark.app;
 
 import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.TaskFamily;
 import io.metaspark.spark.SparkMetaTrainer;
+import io.metaspark.spark.TaskDataCheck;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
 import java.io.IOException;
@@ -54,9 +56,18 @@ final class TrainingRun {
       if (start.nextIteration() > 0) {
         out.printf(Locale.ROOT, "  resuming %s from its checkpoint at iteration %d%n", run, start.nextIteration());
       }
+      checkData(sc, job.familiesOfTraining());
       TrainingState end = train(run, lock, checkpoints, plan, model, start);
       finish(run, plan, model, end);
       return run;
+    }
+  }
+
+  /** On an executor, before the first iteration: a dataset that cannot give the tasks is exit code 3, not a failed job. */
+  static void checkData(JavaSparkContext sc, List<TaskFamily> families) {
+    Optional<String> problem = TaskDataCheck.firstProblem(sc, families);
+    if (problem.isPresent()) {
+      throw new DataError("the task data cannot give the configured tasks: " + problem.get());
     }
   }
 

@@ -139,6 +139,24 @@ class ImageCliTest {
     assertTrue(oneWay.contains("tasks.images.ways must be >= 2, got 1"), oneWay);
   }
 
+  /** Found by one check on an executor before the first iteration, not by a failing training task. */
+  @Test
+  void dataThatCannotGiveTheTasksExitsWithCodeThreeBeforeTraining() throws IOException {
+    Path conf = config();
+    String standard = Console.err(() -> assertEquals(3, MetasparkCli.run("train", "--config", conf.toString(),
+        "--set", "tasks.images.split=standard")));
+    assertTrue(standard.contains("1200 training characters leave none for testing"), standard);
+    String fewImages = Console.err(() -> assertEquals(3, MetasparkCli.run("train", "--config", conf.toString(),
+        "--set", "tasks.query=40")));
+    assertTrue(fewImages.contains("class images_background/") && fewImages.contains("fewer than K + Q = 1 + 40"),
+        fewImages);
+    String tooManyWays = Console.err(() -> assertEquals(3, MetasparkCli.run("train", "--config", conf.toString(),
+        "--set", "tasks.images.ways=40")));
+    assertTrue(tooManyWays.contains("40-way tasks need 40 classes"), tooManyWays);
+    assertTrue(!Files.exists(dir.resolve("glyphs/checkpoints"))
+        || Files.list(dir.resolve("glyphs/checkpoints")).findAny().isEmpty(), "no iteration ran");
+  }
+
   private static void assertAccuracyWithInterval(JsonNode row) {
     double accuracy = row.get("query_accuracy").asDouble();
     double halfWidth = row.get("accuracy_ci95_half_width").asDouble();

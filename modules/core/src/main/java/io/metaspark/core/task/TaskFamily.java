@@ -10,6 +10,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 public interface TaskFamily extends Serializable {
   TaskData sample(TaskDescriptor descriptor, DataType dataType);
 
+  /**
+   * Fails with an {@link IllegalArgumentException} naming the bad class, file or setting if some task
+   * of this family could not be drawn. Run once where the data lives, before any work, so a bad
+   * dataset stops the job up front instead of failing its first training task. Families that
+   * generate their data have nothing to check.
+   */
+  default void checkData() {}
+
   /** A short human name, for logs and run metadata. */
   String describe();
 }

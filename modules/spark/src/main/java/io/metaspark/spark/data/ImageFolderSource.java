@@ -30,7 +30,8 @@ import org.apache.hadoop.fs.Path;
  * with {@code images_background/}) give the same names. Zips are streamed, never extracted.
  *
  * <p>Only the locations and settings travel to executors; {@link #classes()} decodes there, once
- * per JVM ({@link ClassSetCache}).
+ * per JVM ({@link ClassSetCache}), with the application's {@code spark.hadoop.*} settings
+ * ({@link SparkHadoopConf}).
  *
  * @param locations folders or .zip files, any Hadoop URI or plain path
  * @param rotations also make every character's 90, 180 and 270 degree turns classes
@@ -56,7 +57,7 @@ public record ImageFolderSource(List<String> locations, ImagePreprocessing prepr
    * since (adapt on a user's new task), where the per-JVM cache would answer with the old content.
    */
   public ImageClassSet decode() {
-    Configuration conf = new Configuration();
+    Configuration conf = SparkHadoopConf.current();
     ImageClassSet.Builder builder =
         new ImageClassSet.Builder(preprocessing.channels(), preprocessing.height(), preprocessing.width());
     for (String location : locations) {

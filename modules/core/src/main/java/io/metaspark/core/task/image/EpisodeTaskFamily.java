@@ -42,6 +42,12 @@ public final class EpisodeTaskFamily implements TaskFamily {
     this.queries = queries;
   }
 
+  /** Decodes (on an executor: into its cache) and checks the split, N, K and Q against the classes. */
+  @Override
+  public void checkData() {
+    partClasses(source.classes());
+  }
+
   @Override
   public TaskData sample(TaskDescriptor descriptor, DataType dataType) {
     ImageClassSet set = source.classes();
