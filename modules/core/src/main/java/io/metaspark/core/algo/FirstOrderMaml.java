@@ -15,6 +15,11 @@ public record FirstOrderMaml(InnerLoop innerLoop) implements MetaAlgorithm {
   }
 
   @Override
+  public long gradientExamples(int supportSize, int querySize) {
+    return (long) innerLoop.steps() * supportSize + querySize;
+  }
+
+  @Override
   public String name() {
     return "fomaml";
   }

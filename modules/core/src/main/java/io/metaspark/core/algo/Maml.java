@@ -27,6 +27,12 @@ public record Maml(InnerLoop innerLoop, HessianVectorProduct hvp) implements Met
     return new TaskOutcome(v, before, measure ? after : Double.NaN);
   }
 
+  /** Each inner step, then the query gradient, then two support gradients per Hessian-vector product. */
+  @Override
+  public long gradientExamples(int supportSize, int querySize) {
+    return 3L * innerLoop.steps() * supportSize + querySize;
+  }
+
   @Override
   public String name() {
     return "maml";

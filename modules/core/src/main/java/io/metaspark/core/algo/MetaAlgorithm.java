@@ -15,6 +15,12 @@ public interface MetaAlgorithm extends Serializable {
 
   InnerLoop innerLoop();
 
+  /**
+   * Examples that go through a forward and backward pass in one {@link #compute} without
+   * measuring, for support and query sets of these sizes: the work a FLOP count multiplies.
+   */
+  long gradientExamples(int supportSize, int querySize);
+
   String name();
 
   /** "maml", "fomaml" or "reptile". */

@@ -22,6 +22,11 @@ public record Reptile(InnerLoop innerLoop) implements MetaAlgorithm {
   }
 
   @Override
+  public long gradientExamples(int supportSize, int querySize) {
+    return (long) innerLoop.steps() * supportSize;
+  }
+
+  @Override
   public String name() {
     return "reptile";
   }
