@@ -1,13 +1,9 @@
 package io.metaspark.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
 import java.io.File;
-import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,16 +21,23 @@ import picocli.CommandLine.Option;
 /**
  * Meta-training throughput per Spark master and algorithm, measured side by side in one run:
  * every repeat visits every configuration in turn, so a noisy machine slows them alike, and each
- * figure is a median (per-iteration wall times past the warm-up, then across repeats).
+ * figure is a median (per-iteration wall times past the warm-up, then across repeats). With it,
+ * where each iteration's time went ({@link IterationSplit}, from Spark's listener events), the
+ * driver's and executors' memory ({@link MemoryProbe}), GFLOP/s of the gradient work, and the
+ * scaling from one task slot to several.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure meta-training throughput (ms per meta-iteration, tasks/s) per master and algorithm.")
+    description = "Measure meta-training throughput (ms per meta-iteration, tasks/s), the split of an iteration's"
+        + " time, memory, and scaling, per master and algorithm.")
 final class BenchCommand implements Callable<Integer> {
+  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+)])?");
+  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[(\\d+),\\s*(\\d+),\\s*(\\d+)]");
+
   @Mixin
   JobOptions options;
 
-  @Option(names = "--masters", split = ",", defaultValue = "local[1],local[2]", paramLabel = "M1,M2",
-      description = "Spark masters to compare (default: ${DEFAULT-VALUE})")
+  @Option(names = "--masters", split = ",(?![^\\[]*])", defaultValue = "local[1],local[2]", paramLabel = "M1,M2",
+      description = "Spark masters to compare, e.g. local[2],local-cluster[2,1,1024] (default: ${DEFAULT-VALUE})")
   List<String> masters;
 
   @Option(names = "--algorithms", split = ",", defaultValue = "maml,fomaml,reptile", paramLabel = "A1,A2",
@@ -55,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "bench/results.json", paramLabel = "FILE", description = "results file (JSON)")
   File output;
 
+  /** One configuration's figures in one repeat. */
+  record Sample(double medianMillis, IterationSplit meanSplit, MemoryProbe.Reading driver,
+      List<MemoryProbe.Reading> executors) {}
+
   @Override
   public Integer call() throws Exception {
     if (options.master != null) {
@@ -62,6 +71,15 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (iterations < 1 || warmup < 0 || repeats < 1) {
       throw new ConfigError("--iterations and --repeats must be >= 1 and --warmup >= 0");
+    }
+    for (String master : masters) {
+      if (slots(master) < 1) {
+        throw new ConfigError("--masters: '" + master + "' is not local, local[N] or local-cluster[N,cores,MB]"
+            + " (bench starts its own Spark; for a real cluster use train and its metrics.jsonl)");
+      }
+      if (master.startsWith("local-cluster")) {
+        SparkContexts.requireSparkHome();
+      }
     }
     List<String> varied = List.of("");
     if (vary != null) {
@@ -87,80 +105,79 @@ final class BenchCommand implements Callable<Integer> {
             JobConfig.validated(ConfigLoader.load(options.config, overrides)));
       }
     }
-    Map<String, double[]> medians = new LinkedHashMap<>();
+    BenchResults results = new BenchResults(jobs, repeats);
+    results.loadAtStart = BenchResults.loadAverage();
     for (int r = 0; r < repeats; r++) {
       for (String master : masters) {
         try (JavaSparkContext sc = SparkContexts.start(jobs.values().iterator().next(), master)) {
+          IterationTimeline timeline = new IterationTimeline();
+          sc.sc().addSparkListener(timeline);
+          // the first job waits for every executor JVM to register
+          MemoryProbe.executors(sc, false);
           for (Map.Entry<String, JobConfig> job : jobs.entrySet()) {
-            double median = medianIterationMillis(sc, job.getValue());
-            medians.computeIfAbsent(master + " " + job.getKey(), k -> new double[repeats])[r] = median;
-            System.out.printf(Locale.ROOT, "repeat %d/%d  %-10s %-30s %8.2f ms/iteration%n", r + 1, repeats, master,
-                job.getKey(), median);
+            Sample sample = measure(sc, timeline, job.getValue());
+            results.add(master, slots(master), job.getKey(), r, sample);
+            System.out.printf(Locale.ROOT, "repeat %d/%d  %-24s %-34s %9.2f ms/iteration (compute %.2f, update %.2f)%n",
+                r + 1, repeats, master, job.getKey(), sample.medianMillis(), sample.meanSplit().compute(),
+                sample.meanSplit().update());
           }
         }
       }
     }
-    write(jobs.values().iterator().next(), medians);
+    results.loadAtEnd = BenchResults.loadAverage();
+    results.write(output, options, warmup, iterations);
     return 0;
   }
 
-  private double medianIterationMillis(JavaSparkContext sc, JobConfig job) {
+  private Sample measure(JavaSparkContext sc, IterationTimeline timeline, JobConfig job) throws Exception {
     TrainingPlan plan = job.plan();
     double[] initial = job.initialParams(plan.runner().model());
-    double[] millis = new double[iterations];
-    new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial.length)),
-        (report, state) -> {
-          if (report.iteration() >= warmup) {
-            millis[(int) (report.iteration() - warmup)] = report.millis();
-          }
-        });
-    return median(millis);
-  }
-
-  private void write(JobConfig job, Map<String, double[]> medians) throws Exception {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    System.out.println();
-    System.out.println("| master | configuration | ms / meta-iteration (median) | tasks/s | spread over repeats |");
-    System.out.println("|---|---|---|---|---|");
-    for (Map.Entry<String, double[]> e : medians.entrySet()) {
-      String[] key = e.getKey().split(" ", 2);
-      double ms = median(e.getValue());
-      double tasksPerSecond = job.metaBatch() * 1000 / ms;
-      double[] sorted = e.getValue().clone();
-      Arrays.sort(sorted);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("master", key[0]);
-      row.put("configuration", key[1]);
-      row.put("ms_per_iteration_median", ms);
-      row.put("tasks_per_second", tasksPerSecond);
-      row.put("ms_per_iteration_by_repeat", e.getValue());
-      rows.add(row);
-      System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.0f | %.2f - %.2f ms |%n", key[0], key[1], ms, tasksPerSecond,
-          sorted[0], sorted[sorted.length - 1]);
+    double[] wall = new double[iterations];
+    double[] jobMillis = new double[iterations];
+    MemoryProbe.resetHere();
+    MemoryProbe.executors(sc, true);
+    timeline.clear();
+    sc.setLocalProperty(IterationTimeline.ITERATION, "0");
+    try {
+      new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial.length)),
+          (report, state) -> {
+            if (report.iteration() >= warmup) {
+              wall[(int) (report.iteration() - warmup)] = report.millis();
+              jobMillis[(int) (report.iteration() - warmup)] = report.jobMillis();
+            }
+            sc.setLocalProperty(IterationTimeline.ITERATION, Long.toString(report.iteration() + 1));
+          });
+    } finally {
+      sc.setLocalProperty(IterationTimeline.ITERATION, null);
     }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("created", Instant.now().toString());
-    doc.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-        "java", System.getProperty("java.version"), "max_heap_mb", Runtime.getRuntime().maxMemory() >> 20));
-    doc.put("config", options.config == null ? null : options.config.toString());
-    doc.put("overrides", options.overrides);
-    doc.put("meta_batch", job.metaBatch());
-    doc.put("inner_steps", job.innerLoop().steps());
-    doc.put("partitions", job.partitions());
-    doc.put("warmup_iterations", warmup);
-    doc.put("measured_iterations", iterations);
-    doc.put("repeats", repeats);
-    doc.put("results", rows);
-    File parent = output.getAbsoluteFile().getParentFile();
-    Files.createDirectories(parent.toPath());
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output, doc);
-    System.out.println("written: " + output);
+    // the listener hears of the last jobs a little later
+    sc.sc().listenerBus().waitUntilEmpty(60_000);
+    IterationSplit sum = IterationSplit.ZERO;
+    for (int i = 0; i < iterations; i++) {
+      IterationTimeline.JobEvents events = timeline.of(warmup + i);
+      if (events == null) {
+        throw new IllegalStateException("Spark reported no job for iteration " + (warmup + i));
+      }
+      sum = sum.plus(IterationSplit.of(wall[i], jobMillis[i], events));
+    }
+    MemoryProbe.Reading driver = MemoryProbe.readHere("driver");
+    List<MemoryProbe.Reading> executors = MemoryProbe.executors(sc, false);
+    return new Sample(BenchResults.median(wall), sum.times(1.0 / iterations), driver, executors);
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  /**
+   * Task slots of a master this command can start: local[N] has N, local-cluster[N,c,m] N x c; 0
+   * for anything else (a real cluster's masters are not for bench).
+   */
+  static int slots(String master) {
+    Matcher local = LOCAL.matcher(master.trim());
+    if (local.matches()) {
+      return local.group(2) == null ? 1 : Integer.parseInt(local.group(2));
+    }
+    Matcher cluster = LOCAL_CLUSTER.matcher(master.trim());
+    if (cluster.matches()) {
+      return Integer.parseInt(cluster.group(1)) * Integer.parseInt(cluster.group(2));
+    }
+    return 0;
   }
 }

@@ -20,6 +20,34 @@ final class SparkContexts {
     }
     conf.setIfMissing("spark.app.name", job.appName());
     job.sparkConf().forEach(conf::setIfMissing);
+    if (conf.get("spark.master").startsWith("local-cluster")) {
+      separateExecutorJvms(conf);
+    }
     return new JavaSparkContext(SparkSetup.withDefaults(conf));
+  }
+
+  static void requireSparkHome() {
+    String home = System.getenv("SPARK_HOME");
+    if (home == null || !new java.io.File(home, "jars").isDirectory()) {
+      throw new ConfigError("a local-cluster master needs SPARK_HOME with a jars/ folder (bin/metaspark sets one;"
+          + " an empty jars/ is enough), got " + home);
+    }
+  }
+
+  /**
+   * local-cluster[N,c,m]: a master and a worker in this JVM launch N executor JVMs, as on a
+   * cluster. Spark's launcher builds their command line from SPARK_HOME (bin/metaspark provides
+   * one with an empty jars/), and they get this JVM's classpath, so no shaded jar is needed.
+   */
+  private static void separateExecutorJvms(SparkConf conf) {
+    requireSparkHome();
+    conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+    conf.setIfMissing("spark.executor.extraJavaOptions", "-XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+    conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+    conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    // the first job waits for every executor, so no measurement runs on fewer than asked for
+    conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+    conf.setIfMissing("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
   }
 }

@@ -40,6 +40,7 @@ public final class SparkMetaTrainer {
         long began = System.nanoTime();
         boolean measure = plan.measures(t);
         OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t, measure);
+        long jobDone = System.nanoTime();
         double gradientNorm = norm(mean.metaGradient());
         boolean lossesFinite = !measure
             || (Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter()));
@@ -58,7 +59,7 @@ public final class SparkMetaTrainer {
         }
         double millis = (System.nanoTime() - began) / 1e6;
         listener.onIteration(new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(), mean.queryLossAfter(),
-            gradientNorm, millis, !finite), state);
+            gradientNorm, millis, (jobDone - began) / 1e6, !finite), state);
         if (skippedInARow >= plan.maxSkippedUpdates()) {
           throw new DivergedException(t, skippedInARow);
         }
