@@ -1,0 +1,72 @@
+package io.metaspark.benchmarks;
+
+import io.metaspark.core.model.Conv4;
+import io.metaspark.core.model.Dl4jLearner;
+import io.metaspark.core.model.ForwardFlops;
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.Examples;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One DL4J gradient of the Omniglot network (conv4, 64 stride-2 filters, 28x28, 5 ways) on a
+ * 5-way batch: 5 images (a 1-shot support set) or 75 (15 queries per class). GFLOP/s =
+ * examples x 3 x {@link ForwardFlops#perExample} / time; the setup prints the FLOPs.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class Conv4StepBenchmark {
+  @Param({"5", "75"})
+  public int examples;
+
+  @Param({"float"})
+  public String dataType;
+
+  private Dl4jLearner learner;
+  private double[] params;
+  private double[] gradient;
+  private Examples batch;
+
+  @Setup
+  public void setUp() {
+    DataType type = DataType.valueOf(dataType.toUpperCase(java.util.Locale.ROOT));
+    Conv4 conv4 = Conv4.of(28, 5).filters(64).downsample("stride").dataType(type);
+    ModelSpec spec = conv4.toSpec();
+    learner = spec.newDl4jLearner();
+    params = spec.initialParams();
+    gradient = new double[params.length];
+    SplittableRandom random = new SplittableRandom(7);
+    double[][][][] pixels = new double[examples][1][28][28];
+    double[][] labels = new double[examples][5];
+    for (int i = 0; i < examples; i++) {
+      for (int y = 0; y < 28; y++) {
+        for (int x = 0; x < 28; x++) {
+          // sparse strokes, like an inverted glyph
+          pixels[i][0][y][x] = random.nextDouble() < 0.15 ? 1 : 0;
+        }
+      }
+      labels[i][i % 5] = 1;
+    }
+    batch = new Examples(Nd4j.create(pixels).castTo(type), Nd4j.create(labels).castTo(type));
+    long flops = (long) examples * ForwardFlops.GRADIENT_FACTOR
+        * ForwardFlops.perExample(conv4.build(), InputType.convolutional(28, 28, 1));
+    System.out.printf("%nconv4 gradient on %d examples: %.1f MFLOP%n", examples, flops / 1e6);
+  }
+
+  @Benchmark
+  public double lossAndGradient() {
+    return learner.lossAndGradient(params, batch, gradient);
+  }
+}
