@@ -30,7 +30,7 @@ import org.apache.hadoop.fs.Path;
  * with {@code images_background/}) give the same names. Zips are streamed, never extracted.
  *
  * <p>Only the locations and settings travel to executors; {@link #classes()} decodes there, once
- * per JVM ({@link ClassSetCache}), with the application's {@code spark.hadoop.*} settings
+ * per JVM ({@link PerJvmCache}), with the application's {@code spark.hadoop.*} settings
  * ({@link SparkHadoopConf}).
  *
  * @param locations folders or .zip files, any Hadoop URI or plain path
@@ -49,7 +49,7 @@ public record ImageFolderSource(List<String> locations, ImagePreprocessing prepr
 
   @Override
   public ImageClassSet classes() {
-    return ClassSetCache.SHARED.get(this, this::decode);
+    return PerJvmCache.IMAGES.get(this, this::decode);
   }
 
   /**

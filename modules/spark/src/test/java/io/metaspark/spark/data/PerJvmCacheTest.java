@@ -12,11 +12,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class ClassSetCacheTest {
+class PerJvmCacheTest {
 
   @Test
   void concurrentFirstLoadsDecodeOnce() throws Exception {
-    ClassSetCache cache = new ClassSetCache();
+    PerJvmCache<ImageClassSet> cache = new PerJvmCache<>();
     ImageFolderSource source = ImageFolderSourceTest.glyphs(false);
     AtomicInteger decodes = new AtomicInteger();
     int threads = 4;
@@ -48,7 +48,7 @@ class ClassSetCacheTest {
 
   @Test
   void aFailedLoadIsRetriedByTheNextTask() {
-    ClassSetCache cache = new ClassSetCache();
+    PerJvmCache<ImageClassSet> cache = new PerJvmCache<>();
     ImageFolderSource source = ImageFolderSourceTest.glyphs(false);
     assertThrows(IllegalStateException.class, () -> cache.get(source, () -> {
       throw new IllegalStateException("transient read error");

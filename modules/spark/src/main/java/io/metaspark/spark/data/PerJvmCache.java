@@ -7,19 +7,19 @@ import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
 /**
- * Decoded datasets kept for the life of a JVM (an executor), so only the first task that needs one
- * pays for decoding. Concurrent first tasks wait for the one load in progress instead of decoding
- * again; a load that failed is forgotten, so Spark's retry of the task tries afresh.
+ * Decoded data (image class sets, table groups) kept for the life of a JVM (an executor), so only
+ * the first task that needs it pays for reading and decoding. Concurrent first tasks wait for the
+ * one load in progress instead of loading again; a load that failed is forgotten, so Spark's retry of the task tries afresh.
  */
-final class ClassSetCache {
-  static final ClassSetCache SHARED = new ClassSetCache();
+final class PerJvmCache<V> {
+  static final PerJvmCache<ImageClassSet> IMAGES = new PerJvmCache<>();
 
-  private final ConcurrentHashMap<Object, FutureTask<ImageClassSet>> loads = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, FutureTask<V>> loads = new ConcurrentHashMap<>();
 
-  ImageClassSet get(Object key, Supplier<ImageClassSet> load) {
-    FutureTask<ImageClassSet> mine = new FutureTask<>(load::get);
-    FutureTask<ImageClassSet> running = loads.putIfAbsent(key, mine);
-    FutureTask<ImageClassSet> current = running == null ? mine : running;
+  V get(Object key, Supplier<V> load) {
+    FutureTask<V> mine = new FutureTask<>(load::get);
+    FutureTask<V> running = loads.putIfAbsent(key, mine);
+    FutureTask<V> current = running == null ? mine : running;
     if (current == mine) {
       mine.run();
     }
