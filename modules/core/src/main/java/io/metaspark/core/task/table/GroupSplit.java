@@ -36,6 +36,11 @@ public record GroupSplit(long seed, double testFraction, double validationFracti
         .toArray();
   }
 
+  @Override
+  public String toString() {
+    return "split seed " + seed + ", test " + testFraction + ", validation " + validationFraction;
+  }
+
   /** In [0, 1): FNV-1a over the key's UTF-8 bytes, then SplitMix64's finalizer mixed with the seed. */
   private double uniform(String key) {
     long h = 0xcbf29ce484222325L;

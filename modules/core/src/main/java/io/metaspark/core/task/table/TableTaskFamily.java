@@ -101,7 +101,8 @@ public final class TableTaskFamily implements TaskFamily {
 
   @Override
   public String describe() {
-    return "table tasks (K=" + support + ", Q=" + query + ", " + part + " groups of " + split + ") from "
+    return "table tasks (K=" + support + ", Q=" + query + ", " + part.name().toLowerCase(java.util.Locale.ROOT)
+        + " groups; " + split + ") from "
         + store.describe();
   }
 
