@@ -115,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
           // the first job waits for every executor JVM to register
           MemoryProbe.executors(sc, false);
           for (Map.Entry<String, JobConfig> job : jobs.entrySet()) {
+            TaskStorePreparation.prepare(sc, job.getValue(), System.out);
             Sample sample = measure(sc, timeline, job.getValue());
             results.add(master, slots(master), job.getKey(), r, sample);
             System.out.printf(Locale.ROOT, "repeat %d/%d  %-24s %-34s %9.2f ms/iteration (compute %.2f, update %.2f)%n",

@@ -40,6 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
     double[] params = ModelExport.params(net);
     System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters)%n", modelDir, params.length);
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
+      TaskStorePreparation.prepare(sc, job, System.out);
       TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
       AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
       evaluation.print(System.out);

@@ -21,10 +21,14 @@ import io.metaspark.core.task.TaskSampler;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.core.task.image.EpisodeTaskFamily;
 import io.metaspark.core.task.image.ImagePreprocessing;
+import io.metaspark.core.task.table.GroupSplit;
+import io.metaspark.core.task.table.TableTaskFamily;
 import io.metaspark.spark.TaskRunner;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.data.ImageFolderSource;
 import io.metaspark.spark.data.SparkHadoopConf;
+import io.metaspark.spark.data.StoredTable;
+import io.metaspark.spark.data.TableSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +60,8 @@ final class JobConfig {
     try {
       job.plan();
       job.imageLocationsExist();
+      job.tableLocationExists();
+      job.tableModelFits();
       job.parameterInit();
       job.sparkConf();
       job.evaluationSteps();
@@ -136,13 +142,16 @@ final class JobConfig {
   /**
    * The tasks of one part of the data: meta-training draws from TRAIN, periodic validation from
    * VALIDATION, the final evaluation from TEST. Sinusoids have no parts: every task is fresh.
+   * Table tasks need their store ({@link TaskStorePreparation}) before the first task is sampled.
    */
   TaskFamily taskFamily(ClassSplit.Part part) {
-    String family = oneOf("tasks.family", "sinusoid", "images");
+    String family = taskFamilyName();
     int support = intAtLeast("tasks.support", 1);
     int query = intAtLeast("tasks.query", 1);
     return switch (family) {
       case "images" -> episodes(part, support, query);
+      case "table" -> new TableTaskFamily(new StoredTable(taskStoreDirectory(), tableSource().fingerprint()),
+          groupSplit(), part, support, query);
       default -> new SinusoidTaskFamily(support, query, range("tasks.sinusoid.amplitude"),
           range("tasks.sinusoid.phase"), range("tasks.sinusoid.x"));
     };
@@ -161,8 +170,120 @@ final class JobConfig {
     return families;
   }
 
+  private String taskFamilyName() {
+    return oneOf("tasks.family", "sinusoid", "images", "table");
+  }
+
   private boolean imageTasks() {
-    return oneOf("tasks.family", "sinusoid", "images").equals("images");
+    return taskFamilyName().equals("images");
+  }
+
+  boolean tableTasks() {
+    return taskFamilyName().equals("table");
+  }
+
+  /** The table as the config describes it; its columns are checked against the data by the store's build. */
+  TableSource tableSource() {
+    String location = nonEmpty("tasks.table.location");
+    String format = oneOf("tasks.table.format", "parquet", "csv");
+    String key = nonEmpty("tasks.table.key-column");
+    List<String> features = config.getStringList("tasks.table.feature-columns");
+    if (features.isEmpty() || features.stream().anyMatch(f -> f.isBlank())) {
+      throw new ConfigError("tasks.table.feature-columns must list at least one column name, got " + features);
+    }
+    if (new java.util.HashSet<>(features).size() != features.size()) {
+      throw new ConfigError("tasks.table.feature-columns lists a column twice: " + features);
+    }
+    String target = config.getString("tasks.table.target-column").trim();
+    String label = config.getString("tasks.table.label-column").trim();
+    if (target.isEmpty() == label.isEmpty()) {
+      throw new ConfigError("set exactly one of tasks.table.target-column (regression) and tasks.table.label-column"
+          + " (classification), got target-column '" + target + "' and label-column '" + label + "'");
+    }
+    String outcome = target.isEmpty() ? label : target;
+    for (String column : List.of(key, outcome)) {
+      if (features.contains(column)) {
+        throw new ConfigError("tasks.table.feature-columns must not contain the key or outcome column '" + column
+            + "'");
+      }
+    }
+    return new TableSource(location, format, key, features, outcome, !label.isEmpty());
+  }
+
+  GroupSplit groupSplit() {
+    double test = config.getDouble("tasks.table.test-fraction");
+    double validation = config.getDouble("tasks.table.validation-fraction");
+    if (!(test > 0 && validation >= 0 && test + validation < 1)) {
+      throw new ConfigError("tasks.table.test-fraction (" + test + ") must be > 0, tasks.table.validation-fraction ("
+          + validation + ") >= 0, and their sum < 1");
+    }
+    if (validation == 0 && validationEvery() > 0) {
+      throw new ConfigError("validate.every = " + validationEvery()
+          + " needs validation groups: tasks.table.validation-fraction must be > 0");
+    }
+    return new GroupSplit(config.getLong("tasks.table.split-seed"), test, validation);
+  }
+
+  /** tasks.table.store, or by default the run directory's task-store/: built once, then reused on resume. */
+  String taskStoreDirectory() {
+    String store = config.getString("tasks.table.store").trim();
+    return store.isEmpty() ? runDir().replaceAll("/+$", "") + "/" + runName() + "/task-store" : store;
+  }
+
+  int taskStoreBuckets() {
+    return intAtLeast("tasks.table.store-buckets", 1);
+  }
+
+  /** Only that the table exists: reading it is a Spark job, done once Spark runs (and named errors then). */
+  void tableLocationExists() {
+    if (!tableTasks()) {
+      return;
+    }
+    String location = tableSource().location();
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    boolean exists;
+    try {
+      exists = path.getFileSystem(new Configuration()).exists(path);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError("tasks.table.location: cannot look up " + location + ": " + e.getMessage(), e);
+    }
+    if (!exists) {
+      throw new ConfigError("tasks.table.location: " + location + " does not exist");
+    }
+  }
+
+  /** A table network takes one input per feature column; a regression one gives one output (classes: checked on the data). */
+  void tableModelFits() {
+    if (!tableTasks()) {
+      return;
+    }
+    int features = tableSource().featureColumns().size();
+    int inputs = modelInputs();
+    if (inputs != features) {
+      throw new ConfigError("the model takes " + inputs + " inputs but tasks.table.feature-columns lists " + features
+          + " columns (model.mlp is '" + config.getString("model.mlp") + "')");
+    }
+    if (!tableSource().classification() && modelOutputs() != 1) {
+      throw new ConfigError("regression on tasks.table.target-column needs a model with 1 output, got "
+          + modelOutputs() + " (model.mlp is '" + config.getString("model.mlp") + "')");
+    }
+  }
+
+  int modelInputs() {
+    return (int) feedForward(0).getNIn();
+  }
+
+  int modelOutputs() {
+    return (int) feedForward(modelSpec().configuration().getConfs().size() - 1).getNOut();
+  }
+
+  private org.deeplearning4j.nn.conf.layers.FeedForwardLayer feedForward(int layer) {
+    if (modelSpec().configuration().getConf(layer).getLayer()
+        instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f) {
+      return f;
+    }
+    throw new ConfigError("table tasks need a network of dense layers (model.mlp or a json-file of them), got layer "
+        + layer + ": " + modelSpec().configuration().getConf(layer).getLayer().getClass().getSimpleName());
   }
 
   private EpisodeTaskFamily episodes(ClassSplit.Part part, int shots, int queries) {

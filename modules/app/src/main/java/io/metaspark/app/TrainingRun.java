@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
   static final String CHECKPOINTS = "checkpoints";
   static final String FINAL = "final";
 
@@ -44,6 +46,10 @@ final class TrainingRun {
     RunDirectory run = RunDirectory.openOrCreate(job.runDir(), job.runName(), sc.hadoopConfiguration());
     try (RunLock lock = RunLock.acquire(run.fs(), run.root(), job.staleLockAfter(), LOG::warn)) {
       CheckpointStore checkpoints = new CheckpointStore(run.child(CHECKPOINTS), job.checkpointKeep());
+      Map<String, Object> tableReport = TaskStorePreparation.prepare(sc, job, out);
+      if (tableReport != null) {
+        run.writeString("tasks.json", JSON.writeValueAsString(tableReport));
+      }
       TrainingPlan plan = job.plan();
       ModelSpec model = plan.runner().model();
       TrainingState start = startingPoint(run, checkpoints, model, requireCheckpoint);
@@ -58,7 +64,7 @@ final class TrainingRun {
       }
       checkData(sc, job.familiesOfTraining());
       TrainingState end = train(run, lock, checkpoints, plan, model, start);
-      finish(run, plan, model, end);
+      finish(run, plan, model, end, tableReport);
       return run;
     }
   }
@@ -130,8 +136,12 @@ final class TrainingRun {
     return end;
   }
 
-  private void finish(RunDirectory run, TrainingPlan plan, ModelSpec model, TrainingState end) throws IOException {
+  private void finish(RunDirectory run, TrainingPlan plan, ModelSpec model, TrainingState end,
+      Map<String, Object> tableReport) throws IOException {
     Map<String, Object> facts = facts(plan, end.params().length);
+    if (tableReport != null) {
+      facts.put("tasks", tableReport);
+    }
     if (job.evaluateAfterTrain()) {
       AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, end.params());
       evaluation.print(out);
