@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -60,7 +59,7 @@ public record StoredTable(String directory, String fingerprint) implements Table
     int width = index.table().rowWidth();
     double[] rows;
     try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-        file.getFileSystem(new Configuration()).open(file), 1 << 16))) {
+        file.getFileSystem(SparkHadoopConf.current()).open(file), 1 << 16))) {
       rows = TaskStoreFormat.readBucket(in, width, file.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read task store bucket " + file + ": " + e.getMessage(), e);
@@ -79,7 +78,7 @@ public record StoredTable(String directory, String fingerprint) implements Table
   static StoreIndex readIndex(String directory) {
     Path file = new Path(directory, TaskStoreFormat.INDEX);
     try {
-      FileSystem fs = file.getFileSystem(new Configuration());
+      FileSystem fs = file.getFileSystem(SparkHadoopConf.current());
       try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(fs.open(file)))) {
         return TaskStoreFormat.readIndex(in, file.toString());
       }

@@ -10,7 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
@@ -158,7 +157,7 @@ public final class TaskStoreBuilder {
         }
       }
       Path target = TaskStoreFormat.bucketFile(new Path(directory), bucket);
-      FileSystem fs = target.getFileSystem(new Configuration());
+      FileSystem fs = target.getFileSystem(SparkHadoopConf.current());
       Path attempt = new Path(target.getParent(), target.getName() + ".attempt-" + TaskContext.get().taskAttemptId());
       try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(attempt, true), 1 << 16))) {
         TaskStoreFormat.writeBucket(out, width, flat);
