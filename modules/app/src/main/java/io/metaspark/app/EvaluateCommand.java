@@ -42,9 +42,9 @@ final class EvaluateCommand implements Callable<Integer> {
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       TaskStorePreparation.prepare(sc, job, System.out);
       TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
-      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
-      evaluation.print(System.out);
-      evaluation.write(modelDir, output);
+      EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, spec, params));
+      table.print(System.out);
+      table.write(modelDir, output);
       System.out.printf("written: %s/%s%n", modelDir, output);
     }
     return 0;

@@ -151,21 +151,47 @@ final class ReportCommand implements Callable<Integer> {
     if (evaluation != null) {
       h.append(String.format(Locale.ROOT, "<h2>Evaluation on %d fresh tasks (seed %d)</h2>%n",
           evaluation.path("tasks").asInt(), evaluation.path("seed").asLong()));
-      boolean classification = evaluation.path("results").path(0).has("query_accuracy");
-      h.append("<table><tr><th>adaptation steps</th><th>query loss</th><th>95% CI</th>")
-          .append(classification ? "<th>query accuracy</th><th>95% CI</th>" : "").append("</tr>\n");
-      for (JsonNode row : evaluation.path("results")) {
-        h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>&plusmn; %.4f</td>",
+      evaluationTable(h, evaluation);
+    }
+    return h.append("</body></html>\n").toString();
+  }
+
+  /** One row group per model: the meta-learned one, then each baseline, on the same tasks and step counts. */
+  private static void evaluationTable(StringBuilder h, JsonNode evaluation) {
+    Map<String, JsonNode> models = new java.util.LinkedHashMap<>();
+    models.put(EvaluationTable.META_LEARNED, evaluation.path("results"));
+    evaluation.path("baselines").fields().forEachRemaining(e -> models.put(e.getKey(), e.getValue().path("results")));
+    boolean classification = evaluation.path("results").path(0).has("query_accuracy");
+    boolean macro = evaluation.path("results").path(0).has("macro_f1");
+    h.append("<table><tr><th>model</th><th>adaptation steps</th><th>query loss</th><th>95% CI</th>")
+        .append(classification ? "<th>query accuracy</th><th>95% CI</th>" : "")
+        .append(macro ? "<th>macro precision</th><th>95% CI</th><th>macro recall</th><th>95% CI</th>"
+            + "<th>macro F1</th><th>95% CI</th>" : "")
+        .append("</tr>\n");
+    models.forEach((name, rows) -> {
+      boolean first = true;
+      for (JsonNode row : rows) {
+        h.append(first ? "<tr><th rowspan=\"" + rows.size() + "\">" + escape(name) + "</th>" : "<tr>");
+        first = false;
+        h.append(String.format(Locale.ROOT, "<td>%d</td><td>%.4f</td><td>&plusmn; %.4f</td>",
             row.path("steps").asInt(), row.path("query_loss").asDouble(), row.path("ci95_half_width").asDouble()));
         if (classification) {
-          h.append(String.format(Locale.ROOT, "<td>%.2f%%</td><td>&plusmn; %.2f%%</td>",
-              100 * row.path("query_accuracy").asDouble(), 100 * row.path("accuracy_ci95_half_width").asDouble()));
+          percentCells(h, row, "query_accuracy", "accuracy_ci95_half_width");
+        }
+        if (macro) {
+          percentCells(h, row, "macro_precision", "precision_ci95_half_width");
+          percentCells(h, row, "macro_recall", "recall_ci95_half_width");
+          percentCells(h, row, "macro_f1", "f1_ci95_half_width");
         }
         h.append("</tr>\n");
       }
-      h.append("</table>\n");
-    }
-    return h.append("</body></html>\n").toString();
+    });
+    h.append("</table>\n");
+  }
+
+  private static void percentCells(StringBuilder h, JsonNode row, String mean, String halfWidth) {
+    h.append(String.format(Locale.ROOT, "<td>%.2f%%</td><td>&plusmn; %.2f%%</td>",
+        100 * row.path(mean).asDouble(), 100 * row.path(halfWidth).asDouble()));
   }
 
   private static JsonNode readJson(RunDirectory run, String relative) throws IOException {

@@ -143,11 +143,10 @@ final class TrainingRun {
       facts.put("tasks", tableReport);
     }
     if (job.evaluateAfterTrain()) {
-      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, end.params());
-      evaluation.print(out);
-      evaluation.write(run, "evaluation.json");
-      facts.put("evaluation", Map.of("tasks", evaluation.tasks(), "seed", evaluation.seed(), "results",
-          evaluation.rows()));
+      EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, model, end.params()));
+      table.print(out);
+      table.write(run, "evaluation.json");
+      facts.put("evaluation", table.document());
     }
     ModelExport.write(run.child(FINAL), model, end.params(), facts);
     out.printf("model: %s/%s%n", run, FINAL);

@@ -43,7 +43,7 @@ class ImageCliTest {
     Path conf = config();
     String out = Console.out(() ->
         assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master", "local[2]")));
-    assertTrue(out.contains("accuracy"), out);
+    assertTrue(out.contains("accuracy") && out.contains("F1"), out);
 
     Path run = dir.resolve("glyphs");
     JsonNode evaluation = JSON.readTree(run.resolve("evaluation.json").toFile());
@@ -72,7 +72,8 @@ class ImageCliTest {
     }
 
     assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
-    assertTrue(Files.readString(run.resolve("report.html")).contains("<th>query accuracy</th>"));
+    String html = Files.readString(run.resolve("report.html"));
+    assertTrue(html.contains("<th>query accuracy</th>") && html.contains("<th>macro F1</th>"), html);
 
     adaptToClassFoldersAndClassifyLooseImages(run.resolve("final"));
   }
@@ -163,6 +164,13 @@ class ImageCliTest {
     assertTrue(accuracy >= 0 && accuracy <= 1, row.toString());
     assertTrue(halfWidth >= 0 && Double.isFinite(halfWidth), row.toString());
     assertTrue(row.get("query_loss").isNumber(), row.toString());
+    for (String macro : List.of("macro_precision", "macro_recall", "macro_f1")) {
+      double value = row.get(macro).asDouble();
+      assertTrue(value >= 0 && value <= 1, row.toString());
+    }
+    // N-way episodes have Q query images per class, so the macro recall is the accuracy
+    assertEquals(accuracy, row.get("macro_recall").asDouble(), 1e-12, row.toString());
+    assertTrue(row.get("f1_ci95_half_width").asDouble() >= 0, row.toString());
   }
 
   private static JsonNode json(String line) {

@@ -4,6 +4,7 @@ import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.TaskData;
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Query loss after each of a list of adaptation step counts (e.g. 0, 1, 10), from one run of the
@@ -35,12 +36,18 @@ public final class AdaptationCurve implements java.io.Serializable {
     return steps.clone();
   }
 
-  /** Query loss, and accuracy for classification tasks, one per step count in ascending order. */
+  /**
+   * Query loss, and for classification tasks accuracy and macro precision, recall and F1, one per step
+   * count in ascending order.
+   */
   public QueryMeasures measure(Learner learner, double[] theta, TaskData task) {
     InnerLoop oneStep = new InnerLoop(1, learningRate);
     boolean classification = QueryAccuracy.appliesTo(task.query().labels());
     double[] losses = new double[steps.length];
     double[] accuracies = classification ? new double[steps.length] : null;
+    double[] precisions = classification ? new double[steps.length] : null;
+    double[] recalls = classification ? new double[steps.length] : null;
+    double[] f1s = classification ? new double[steps.length] : null;
     double[] current = theta;
     int done = 0;
     for (int i = 0; i < steps.length; i++) {
@@ -49,9 +56,14 @@ public final class AdaptationCurve implements java.io.Serializable {
       }
       losses[i] = learner.loss(current, task.query());
       if (classification) {
-        accuracies[i] = QueryAccuracy.of(learner.outputs(current, task.query().features()), task.query().labels());
+        INDArray outputs = learner.outputs(current, task.query().features());
+        accuracies[i] = QueryAccuracy.of(outputs, task.query().labels());
+        MacroScores macro = MacroScores.of(outputs, task.query().labels());
+        precisions[i] = macro.precision();
+        recalls[i] = macro.recall();
+        f1s[i] = macro.f1();
       }
     }
-    return new QueryMeasures(losses, accuracies);
+    return new QueryMeasures(losses, accuracies, precisions, recalls, f1s);
   }
 }
