@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Adapt a saved initialization to fresh tasks and report the query loss after 0, 1, ... steps.")
+    description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks and report the query loss "
+        + "after 0, 1, ... steps.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;
@@ -43,6 +44,8 @@ final class EvaluateCommand implements Callable<Integer> {
       TaskStorePreparation.prepare(sc, job, System.out);
       TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
       EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, spec, params));
+      // the run directory, which holds final/ and joint/: train and evaluate of a run share the joint network
+      new Baselines(sc, job, System.out).addTo(table, spec, modelDir.parent());
       table.print(System.out);
       table.write(modelDir, output);
       System.out.printf("written: %s/%s%n", modelDir, output);

@@ -17,12 +17,14 @@ import io.metaspark.core.optim.OuterOptimizer;
 import io.metaspark.core.optim.Sgd;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
+import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.TaskSampler;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.core.task.image.EpisodeTaskFamily;
 import io.metaspark.core.task.image.ImagePreprocessing;
 import io.metaspark.core.task.table.GroupSplit;
 import io.metaspark.core.task.table.TableTaskFamily;
+import io.metaspark.spark.JointTrainer;
 import io.metaspark.spark.TaskRunner;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.data.ImageFolderSource;
@@ -68,6 +70,9 @@ final class JobConfig {
       job.evaluationTasks();
       job.evaluationSeed();
       job.evaluateAfterTrain();
+      job.baselines();
+      job.jointSettings();
+      job.jointTasks();
       job.validationEvery();
       job.validationTasks();
       job.validationSeed();
@@ -547,6 +552,58 @@ final class JobConfig {
 
   boolean evaluateAfterTrain() {
     return config.getBoolean("evaluate.after-train");
+  }
+
+  /** The baselines evaluated beside the meta-learned model, in the order listed. */
+  List<String> baselines() {
+    List<String> names = config.getStringList("evaluate.baselines").stream()
+        .map(n -> n.trim().toLowerCase(Locale.ROOT)).toList();
+    for (String name : names) {
+      if (!name.equals(Baselines.SCRATCH) && !name.equals(Baselines.JOINT)) {
+        throw new ConfigError("evaluate.baselines: unknown baseline '" + name + "'; expected scratch or joint");
+      }
+    }
+    if (names.stream().distinct().count() != names.size()) {
+      throw new ConfigError("evaluate.baselines lists a baseline twice: " + names);
+    }
+    return names;
+  }
+
+  JointTrainer.Settings jointSettings() {
+    return new JointTrainer.Settings(intAtLeast("evaluate.joint.epochs", 1), intAtLeast("evaluate.joint.batch-size", 1),
+        positive("evaluate.joint.lr"), intAtLeast("evaluate.joint.averaging-frequency", 1));
+  }
+
+  /**
+   * The joint baseline's data: the first {@code evaluate.joint.tasks} meta-training tasks, in the
+   * order meta-training draws them (iteration 0's meta-batch, then iteration 1's, ...).
+   */
+  List<TaskDescriptor> jointTasks() {
+    int count = intAtLeast("evaluate.joint.tasks", 1);
+    TaskSampler sampler = new TaskSampler(seed());
+    List<TaskDescriptor> tasks = new ArrayList<>(count);
+    for (long iteration = 0; tasks.size() < count; iteration++) {
+      for (TaskDescriptor task : sampler.metaBatch(iteration, metaBatch())) {
+        if (tasks.size() < count) {
+          tasks.add(task);
+        }
+      }
+    }
+    return tasks;
+  }
+
+  /**
+   * What the joint baseline's network depends on, to tell whether a saved one still fits the
+   * config: the model, the tasks, the run seed, the meta-batch (which orders the tasks), the
+   * partitions (the workers whose parameters are averaged) and evaluate.joint.
+   */
+  String jointFingerprint() {
+    StringBuilder b = new StringBuilder();
+    for (String path : List.of("model", "tasks", "run.seed", "train.meta-batch", "spark.partitions", "evaluate.joint")) {
+      b.append(path).append('=').append(config.getValue(path).render(ConfigRenderOptions.concise().setJson(false)))
+          .append('\n');
+    }
+    return b.toString();
   }
 
   // validate

@@ -72,6 +72,11 @@ final class RunDirectory {
   }
 
   /** A subdirectory, created if missing. */
+  /** The directory this one is in (a run's, for its final/). */
+  RunDirectory parent() {
+    return new RunDirectory(fs, root.getParent());
+  }
+
   RunDirectory child(String name) throws IOException {
     Path p = path(name);
     fs.mkdirs(p);

@@ -144,6 +144,7 @@ final class TrainingRun {
     }
     if (job.evaluateAfterTrain()) {
       EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, model, end.params()));
+      new Baselines(sc, job, out).addTo(table, model, run);
       table.print(out);
       table.write(run, "evaluation.json");
       facts.put("evaluation", table.document());

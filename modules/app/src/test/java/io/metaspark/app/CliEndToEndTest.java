@@ -102,6 +102,51 @@ class CliEndToEndTest {
     assertTrue((System.nanoTime() - start) / 1e9 < 60, "no Spark job should have run");
   }
 
+  /**
+   * Baselines beside the meta-learned model, on the same fresh tasks: a short MAML run (300
+   * iterations) already adapts in one step far better than its own starting point (scratch), and
+   * evaluate reuses the joint network train saved instead of training it again.
+   */
+  @Test
+  void evaluateReportsTheMetaLearnedModelBesideScratchAndJointBaselines() throws IOException {
+    String[] common = {"--config", "../../conf/sinusoid.conf", "--set", "run.dir=" + dir, "--set", "train.iterations=300",
+        "--set", "train.log-every=100", "--set", "validate.every=0", "--set", "evaluate.tasks=100",
+        "--set", "evaluate.baselines=[scratch, joint]", "--set", "evaluate.joint.tasks=200",
+        "--set", "evaluate.joint.epochs=2", "--set", "evaluate.joint.batch-size=40",
+        "--set", "evaluate.joint.averaging-frequency=10", "--set", "evaluate.joint.lr=0.01", "--master", "local[2]"};
+    String trainOut = Console.out(() -> assertEquals(0, MetasparkCli.run(concat(new String[] {"train"}, common))));
+    assertTrue(trainOut.contains("joint baseline: training on 200 meta-training tasks"), trainOut);
+    Path run = dir.resolve("sinusoid-maml");
+    assertTrue(Files.isRegularFile(run.resolve("joint/model.zip")));
+
+    String out = Console.out(() -> assertEquals(0,
+        MetasparkCli.run(concat(new String[] {"evaluate", "--model", run.resolve("final").toString()}, common))));
+    assertTrue(out.contains("joint baseline: the network in"), "reused, not retrained: " + out);
+    for (String group : List.of("meta-learned", "scratch", "joint")) {
+      assertTrue(out.lines().anyMatch(l -> l.trim().startsWith(group + " ")), group + " row group in:\n" + out);
+    }
+
+    ObjectMapper json = new ObjectMapper();
+    JsonNode evaluation = json.readTree(run.resolve("final/evaluation.json").toFile());
+    JsonNode scratch = evaluation.get("baselines").get("scratch");
+    JsonNode joint = evaluation.get("baselines").get("joint");
+    assertEquals(3, scratch.get("results").size());
+    assertEquals(200 * 20, joint.get("pooled_examples").asInt());
+    assertTrue(joint.get("pooled_loss_after").asDouble() < joint.get("pooled_loss_before").asDouble(), joint.toString());
+    // the same tasks as train's own evaluation: the meta-learned rows agree, and so do the baselines'
+    JsonNode trainEval = json.readTree(run.resolve("evaluation.json").toFile());
+    assertArrayEquals(losses(trainEval), losses(evaluation), 1e-12);
+    assertArrayEquals(losses(trainEval.get("baselines").get("joint")), losses(joint), 1e-12);
+    // before adaptation the scratch baseline is the untrained model; after one step meta-learning wins by far
+    double metaOneStep = evaluation.get("results").get(1).get("query_loss").asDouble();
+    double scratchOneStep = scratch.get("results").get(1).get("query_loss").asDouble();
+    assertTrue(metaOneStep < 0.7 * scratchOneStep, "meta-learned " + metaOneStep + ", scratch " + scratchOneStep);
+
+    assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
+    String html = Files.readString(run.resolve("report.html"));
+    assertTrue(html.contains(">scratch</th>") && html.contains(">joint</th>") && html.contains(">meta-learned</th>"), html);
+  }
+
   private static double[] losses(JsonNode evaluation) {
     JsonNode rows = evaluation.get("results");
     double[] out = new double[rows.size()];

@@ -50,38 +50,70 @@ public final class EpisodeTaskFamily implements TaskFamily {
 
   @Override
   public TaskData sample(TaskDescriptor descriptor, DataType dataType) {
+    Episode episode = draw(descriptor);
+    return new TaskData(descriptor,
+        examples(episode.set, episode.supportPixels, shots, ways, null, dataType),
+        examples(episode.set, episode.queryPixels, queries, ways, null, dataType));
+  }
+
+  /**
+   * The episode's support then query images, each labelled with its class's position among all the
+   * part's classes (its global id) rather than the episode's shuffled 0..N-1.
+   */
+  @Override
+  public Examples pooledExamples(TaskDescriptor descriptor, DataType dataType) {
+    Episode episode = draw(descriptor);
+    int width = episode.pool.length;
+    Examples support = examples(episode.set, episode.supportPixels, shots, width, episode.positions, dataType);
+    Examples query = examples(episode.set, episode.queryPixels, queries, width, episode.positions, dataType);
+    return new Examples(Nd4j.concat(0, support.features(), query.features()),
+        Nd4j.concat(0, support.labels(), query.labels()));
+  }
+
+  /** The number of classes in this family's part of the split (reads the data). */
+  @Override
+  public int pooledLabelWidth() {
+    return partClasses(source.classes()).length;
+  }
+
+  /** One episode's draw: the chosen classes' positions in the part's pool (label j = positions[j]) and pixels. */
+  private record Episode(ImageClassSet set, int[] pool, int[] positions, float[] supportPixels, float[] queryPixels) {}
+
+  private Episode draw(TaskDescriptor descriptor) {
     ImageClassSet set = source.classes();
     int[] pool = partClasses(set);
     SplittableRandom random = new SplittableRandom(descriptor.seed());
     // a partial Fisher-Yates shuffle draws the classes in random order: the j-th drawn gets label j,
     // which is the per-task shuffle of the label assignment
-    int[] classes = firstOfShuffle(pool.clone(), ways, random);
+    int[] positions = firstOfShuffle(identity(pool.length), ways, random);
     int imageSize = set.imageSize();
     float[] supportPixels = new float[ways * shots * imageSize];
     float[] queryPixels = new float[ways * queries * imageSize];
     for (int label = 0; label < ways; label++) {
-      int[] images = firstOfShuffle(identity(set.imageCount(classes[label])), shots + queries, random);
+      int c = pool[positions[label]];
+      int[] images = firstOfShuffle(identity(set.imageCount(c)), shots + queries, random);
       for (int i = 0; i < shots; i++) {
-        set.copyImage(classes[label], images[i], supportPixels, (label * shots + i) * imageSize);
+        set.copyImage(c, images[i], supportPixels, (label * shots + i) * imageSize);
       }
       for (int i = 0; i < queries; i++) {
-        set.copyImage(classes[label], images[shots + i], queryPixels, (label * queries + i) * imageSize);
+        set.copyImage(c, images[shots + i], queryPixels, (label * queries + i) * imageSize);
       }
     }
-    return new TaskData(descriptor,
-        examples(set, supportPixels, shots, dataType),
-        examples(set, queryPixels, queries, dataType));
+    return new Episode(set, pool, positions, supportPixels, queryPixels);
   }
 
-  private Examples examples(ImageClassSet set, float[] pixels, int perClass, DataType dataType) {
+  /** Rows ordered by label then image; label j is column j, or column {@code columns[j]} when given. */
+  private Examples examples(ImageClassSet set, float[] pixels, int perClass, int width, int[] columns,
+      DataType dataType) {
     int n = ways * perClass;
-    float[] oneHot = new float[n * ways];
+    float[] oneHot = new float[n * width];
     for (int i = 0; i < n; i++) {
-      oneHot[i * ways + i / perClass] = 1f;
+      int label = i / perClass;
+      oneHot[i * width + (columns == null ? label : columns[label])] = 1f;
     }
     return new Examples(
         Nd4j.create(pixels, new long[] {n, set.channels(), set.height(), set.width()}, DataType.FLOAT).castTo(dataType),
-        Nd4j.create(oneHot, new long[] {n, ways}, DataType.FLOAT).castTo(dataType));
+        Nd4j.create(oneHot, new long[] {n, width}, DataType.FLOAT).castTo(dataType));
   }
 
   /** The part's classes, checked once per JVM against N, K and Q: a bad setting fails on the first task. */
