@@ -90,7 +90,7 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
     if (classification()) {
       b.append(" ".repeat(6));
       for (String title : List.of("accuracy", "precision", "recall", "F1")) {
-        b.append(String.format(Locale.ROOT, "   %-15s", title + " +- 95%"));
+        b.append(String.format(Locale.ROOT, "   %-16s", title + " +- 95%"));
       }
     }
     return b.toString().stripTrailing();
@@ -106,7 +106,7 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
       if (classification()) {
         for (MeanEstimate[] measure : List.of(estimate.accuracies(), estimate.precisions(), estimate.recalls(),
             estimate.f1s())) {
-          line.append(String.format(Locale.ROOT, "   %-15s", percent(measure[i])));
+          line.append(String.format(Locale.ROOT, "   %-16s", percent(measure[i])));
         }
       }
       out.println(line.toString().stripTrailing());

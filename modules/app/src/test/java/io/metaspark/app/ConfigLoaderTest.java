@@ -74,6 +74,11 @@ class ConfigLoaderTest {
     assertTrue(validationError("validate.seed = 7").contains("validate.seed must differ from evaluate.seed"));
     assertTrue(validationError("model.learner = fast").contains("model.learner: unknown learner 'fast'"));
     assertTrue(validationError("model.init = he").contains("model.init"));
+    assertTrue(validationError("evaluate.baselines = [scratch, pretrained]")
+        .contains("evaluate.baselines: unknown baseline 'pretrained'; expected scratch or joint"));
+    assertTrue(validationError("evaluate.baselines = [joint, joint]").contains("evaluate.baselines lists a baseline twice"));
+    assertTrue(validationError("evaluate.joint.epochs = 0").contains("evaluate.joint.epochs must be >= 1, got 0"));
+    assertTrue(validationError("evaluate.joint.lr = -1").contains("evaluate.joint.lr must be a positive number"));
     assertTrue(error(() -> ConfigLoader.load(new File(dir.toFile(), "missing.conf"), List.of()))
         .contains("missing.conf does not exist"));
   }

@@ -62,14 +62,31 @@ class ImageCliTest {
       }
     }
 
-    // the exported conv net evaluated again on the same test tasks gives the same accuracies
-    Console.out(() -> assertEquals(0, MetasparkCli.run("evaluate", "--model", run.resolve("final").toString(),
-        "--config", conf.toString(), "--master", "local[2]")));
+    // the exported conv net evaluated again on the same test tasks gives the same accuracies, and the
+    // joint baseline (trained with dl4j-spark over the 32 training classes: 8 characters x 4 turns)
+    // is measured beside it
+    String evaluated = Console.out(() -> assertEquals(0, MetasparkCli.run("evaluate", "--model",
+        run.resolve("final").toString(), "--config", conf.toString(), "--master", "local[2]",
+        "--set", "evaluate.baselines=[joint]", "--set", "evaluate.joint.tasks=60", "--set", "evaluate.joint.epochs=5",
+        "--set", "evaluate.joint.batch-size=18", "--set", "evaluate.joint.averaging-frequency=5",
+        "--set", "evaluate.joint.lr=0.01")));
     JsonNode again = JSON.readTree(run.resolve("final/evaluation.json").toFile());
     for (int i = 0; i < 3; i++) {
       assertEquals(evaluation.get("results").get(i).get("query_accuracy").asDouble(),
           again.get("results").get(i).get("query_accuracy").asDouble(), 0);
     }
+    assertTrue(evaluated.lines().anyMatch(l -> l.trim().startsWith("joint ")), evaluated);
+    JsonNode joint = again.get("baselines").get("joint");
+    assertEquals(32, joint.get("outputs").asInt());
+    assertEquals(60 * 9, joint.get("pooled_examples").asInt());
+    assertTrue(joint.get("pooled_loss_after").asDouble() < joint.get("pooled_loss_before").asDouble(), joint.toString());
+    for (JsonNode row : joint.get("results")) {
+      assertAccuracyWithInterval(row);
+    }
+    // its body learned features that separate unseen glyphs: after 3 steps it is above chance (1/3)
+    JsonNode threeSteps = joint.get("results").get(2);
+    assertTrue(threeSteps.get("query_accuracy").asDouble() - threeSteps.get("accuracy_ci95_half_width").asDouble()
+        > 1.0 / 3, threeSteps.toString());
 
     assertEquals(0, MetasparkCli.run("report", "--run", run.toString()));
     String html = Files.readString(run.resolve("report.html"));
