@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -15,12 +17,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The few-shot papers' image network (Vinyals et al. 2016; Finn et al. 2017 on Omniglot): four
- * blocks of 3x3 convolution, ReLU and a halving of the resolution, then a softmax over the N ways
- * with cross-entropy. Like {@link MlpShorthand} it only writes the DL4J configuration a user could
- * have written.
+ * blocks of 3x3 convolution, batch normalization, ReLU and a halving of the resolution, then a
+ * softmax over the N ways with cross-entropy. Like {@link MlpShorthand} it only writes the DL4J
+ * configuration a user could have written.
  *
- * <p>No batch normalization, unlike the papers: DL4J keeps batch norm's running mean and variance
- * in the parameter vector, so meta-learning would treat them as weights to differentiate.
+ * <p>Batch normalization is on by default, as in the papers. DL4J keeps its running mean and
+ * standard deviation inside the parameter vector; {@link Dl4jLearner} keeps them out of
+ * meta-learning and normalizes with the batch's statistics instead (transductive, as the MAML
+ * reference code).
  */
 public final class Conv4 {
   /** How each block halves the resolution. */
@@ -35,6 +39,7 @@ public final class Conv4 {
   private final int ways;
   private int filters = 64;
   private Downsample downsample = Downsample.POOL;
+  private boolean batchNorm = true;
   private DataType dataType = DataType.FLOAT;
   private long seed = 1;
 
@@ -73,6 +78,12 @@ public final class Conv4 {
     return this;
   }
 
+  /** Batch normalization after each convolution (default: on, as the papers). */
+  public Conv4 batchNorm(boolean batchNorm) {
+    this.batchNorm = batchNorm;
+    return this;
+  }
+
   public Conv4 dataType(DataType dataType) {
     if (!dataType.isFPType()) {
       throw new IllegalArgumentException("parameters need a floating-point type, got " + dataType);
@@ -96,11 +107,19 @@ public final class Conv4 {
         .list();
     int stride = downsample == Downsample.STRIDE ? 2 : 1;
     for (int block = 0; block < 4; block++) {
+      // the convolution keeps its bias even before batch norm, which cancels it: the reference code
+      // has it too, and the parameter inits find a layer's fan-in from its bias
       list.layer(new ConvolutionLayer.Builder(3, 3)
           .stride(stride, stride)
           .nOut(filters)
-          .activation(Activation.RELU)
+          .activation(batchNorm ? Activation.IDENTITY : Activation.RELU)
           .build());
+      if (batchNorm) {
+        // DL4J's batch norm layer only normalizes (its activate() applies no activation function),
+        // so the ReLU is a layer of its own
+        list.layer(new BatchNormalization.Builder().build());
+        list.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+      }
       if (downsample == Downsample.POOL) {
         list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
             .kernelSize(2, 2)

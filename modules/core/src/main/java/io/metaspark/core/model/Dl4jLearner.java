@@ -1,7 +1,15 @@
 package io.metaspark.core.model;
 
 import io.metaspark.core.task.Examples;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -13,16 +21,33 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Losses use training mode, the same mode the gradient is taken in, so the loss this reports is
  * the function whose gradient it reports (batch norm uses the batch's statistics: transductive).
+ *
+ * <p>Batch normalization, done as the MAML reference code does it: every forward pass normalizes
+ * with the statistics of the batch it is given (support set while adapting, query set when
+ * measuring), in the loss, the gradient and the outputs alike. DL4J keeps batch norm's running mean
+ * and standard deviation inside the flat parameter vector and reports running-average updates for
+ * them as their "gradient"; those entries are not weights, and nothing here uses them, so their
+ * gradient is reported as exactly zero: the inner loop, the meta-gradient, Reptile's delta and Adam
+ * then leave them at the values the initialization gave.
  */
 public final class Dl4jLearner implements Learner {
+  private static final List<String> RUNNING_STATISTICS = List.of(BatchNormalizationParamInitializer.GLOBAL_MEAN,
+      BatchNormalizationParamInitializer.GLOBAL_VAR, BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+
   private final MultiLayerNetwork network;
   private final INDArray paramView;
   private final int numParams;
+  /** Positions of batch norm's running statistics in the flat vector; empty without batch norm. */
+  private final int[] runningStatistics;
+  /** For outputs with batch statistics: the network without dropout or weight noise; null without batch norm. */
+  private MultiLayerNetwork transductiveTwin;
+  private INDArray twinParamView;
 
   public Dl4jLearner(MultiLayerNetwork network) {
     this.network = network;
     this.paramView = network.params();
     this.numParams = (int) paramView.length();
+    this.runningStatistics = runningStatisticPositions(network);
   }
 
   @Override
@@ -33,6 +58,16 @@ public final class Dl4jLearner implements Learner {
   @Override
   public DataType dataType() {
     return paramView.dataType();
+  }
+
+  /** Where batch norm's running statistics sit in the flat parameter vector (ascending). */
+  public int[] runningStatistics() {
+    return runningStatistics.clone();
+  }
+
+  /** Whether the network normalizes with batch statistics, which makes its outputs depend on the batch. */
+  public boolean transductive() {
+    return runningStatistics.length > 0;
   }
 
   @Override
@@ -62,13 +97,32 @@ public final class Dl4jLearner implements Learner {
         gradientOut[i] = g[i] * scale;
       }
     }
+    // the loss in training mode does not depend on the running statistics at all: zero is their
+    // true gradient, where DL4J reports the moving-average step its special updater would apply
+    for (int i : runningStatistics) {
+      gradientOut[i] = 0;
+    }
     return network.score();
   }
 
+  /**
+   * Inference mode, except for a network with batch normalization: there the batch's statistics, as
+   * in the loss (and as the model was meta-trained), so the outputs depend on which examples are
+   * classified together. Dropout and weight noise, which training mode would also turn on, stay off.
+   */
   @Override
   public INDArray outputs(double[] params, INDArray features) {
-    load(params);
-    return network.output(features, false);
+    if (!transductive()) {
+      load(params);
+      return network.output(features, false);
+    }
+    if (transductiveTwin == null) {
+      transductiveTwin = new MultiLayerNetwork(withoutTrainingNoise(network.getLayerWiseConfigurations()));
+      transductiveTwin.init();
+      twinParamView = transductiveTwin.params();
+    }
+    twinParamView.assign(Nd4j.createFromArray(params).castTo(twinParamView.dataType()));
+    return transductiveTwin.output(features, true);
   }
 
   /** The network itself, e.g. to save it with DL4J's ModelSerializer after loading parameters. */
@@ -82,5 +136,53 @@ public final class Dl4jLearner implements Learner {
       throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
     }
     paramView.assign(Nd4j.createFromArray(params).castTo(paramView.dataType()));
+  }
+
+  /**
+   * Found by key in each batch norm layer's parameter table, and located by writing through those
+   * views into the flat vector rather than by offsets, so nothing depends on DL4J's flattening order.
+   */
+  private static int[] runningStatisticPositions(MultiLayerNetwork network) {
+    INDArray flat = network.params();
+    INDArray saved = flat.dup();
+    flat.assign(0);
+    boolean any = false;
+    for (Layer layer : network.getLayers()) {
+      if (!(layer.conf().getLayer() instanceof BatchNormalization)) {
+        continue;
+      }
+      Map<String, INDArray> table = layer.paramTable();
+      for (String key : RUNNING_STATISTICS) {
+        INDArray view = table.get(key);
+        if (view != null) {
+          view.assign(1);
+          any = true;
+        }
+      }
+    }
+    double[] marks = any ? flat.castTo(DataType.DOUBLE).toDoubleVector() : new double[0];
+    flat.assign(saved);
+    int count = 0;
+    for (double m : marks) {
+      count += m != 0 ? 1 : 0;
+    }
+    int[] positions = new int[count];
+    for (int i = 0, k = 0; i < marks.length; i++) {
+      if (marks[i] != 0) {
+        positions[k++] = i;
+      }
+    }
+    return positions;
+  }
+
+  private static MultiLayerConfiguration withoutTrainingNoise(MultiLayerConfiguration configuration) {
+    MultiLayerConfiguration copy = configuration.clone();
+    for (NeuralNetConfiguration layerConf : copy.getConfs()) {
+      layerConf.getLayer().setIDropout(null);
+      if (layerConf.getLayer() instanceof BaseLayer base) {
+        base.setWeightNoise(null);
+      }
+    }
+    return copy;
   }
 }

@@ -9,6 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * meta-learning algorithms need (learn2learn's {@code clone}/{@code adapt}/{@code loss} become plain
  * vectors in, numbers out). Losses and gradients are means over the examples.
  *
+ * <p>Entries of the parameter vector that are not weights (batch norm's running statistics, which
+ * DL4J keeps in the same vector) get a gradient of exactly zero, so every algorithm leaves them as
+ * they were.
+ *
  * <p>Not thread-safe: keep one per thread and reuse it.
  */
 public interface Learner {
@@ -32,7 +36,11 @@ public interface Learner {
   /** Mean loss of the model with {@code params} on {@code examples}. */
   double loss(double[] params, Examples examples);
 
-  /** The model's outputs [n, outputs] for {@code features} at {@code params}, in inference mode. */
+  /**
+   * The model's outputs [n, outputs] for {@code features} at {@code params}, computed as the loss is:
+   * in inference mode, except that batch normalization uses the statistics of {@code features}
+   * itself (transductive), so such a model's outputs depend on which examples come together.
+   */
   INDArray outputs(double[] params, INDArray features);
 
   /** Mean loss, and its gradient with respect to the parameters written into {@code gradientOut}. */

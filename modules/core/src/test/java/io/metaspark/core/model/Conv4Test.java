@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.core.task.image.EpisodeTaskFamily;
-import io.metaspark.core.task.image.ImageClassSet;
-import io.metaspark.core.task.image.ImageClassSource;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,13 +18,16 @@ class Conv4Test {
     // 3x3 kernels: the first block sees 1 channel, the others f; 28 -> 14 -> 7 -> 3 -> 1 leaves f features
     int f = 64;
     int convs = (9 * 1 * f + f) + 3 * (9 * f * f + f);
-    assertEquals(convs + f * 5 + 5, Conv4.of(28, 5).toSpec().initialParams().length);
+    assertEquals(convs + f * 5 + 5, Conv4.of(28, 5).batchNorm(false).toSpec().initialParams().length);
     assertEquals(111_749, convs + f * 5 + 5);
+    // batch norm adds gamma, beta and DL4J's two running statistics (mean, log10 of the standard
+    // deviation) per filter and block
+    assertEquals(111_749 + 4 * 4 * f, Conv4.of(28, 5).toSpec().initialParams().length);
     // stride 2 with same padding: 28 -> 14 -> 7 -> 4 -> 2, so 4 f features reach the output layer
     int small = 4;
     int smallConvs = (9 * small + small) + 3 * (9 * small * small + small);
     assertEquals(smallConvs + 4 * small * 5 + 5,
-        Conv4.of(28, 5).filters(small).downsample("stride").toSpec().initialParams().length);
+        Conv4.of(28, 5).filters(small).downsample("stride").batchNorm(false).toSpec().initialParams().length);
   }
 
   @Test
@@ -35,8 +35,7 @@ class Conv4Test {
     ModelSpec spec = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();
     Learner learner = spec.newLearner();
     assertTrue(learner instanceof Dl4jLearner, "a convolutional network runs on DL4J");
-    EpisodeTaskFamily family = new EpisodeTaskFamily(new NoiseImages(), new ClassSplit.RandomCharacters(3, 6, 0),
-        ClassSplit.Part.TRAIN, 3, 1, 2);
+    EpisodeTaskFamily family = NoiseImages.episodes(28, 3, 2);
     Examples query = family.sample(new TaskDescriptor(0, 0, 11), DataType.DOUBLE).query();
     double[] theta = spec.initialParams();
     double[] g = new double[theta.length];
@@ -60,8 +59,7 @@ class Conv4Test {
     // float convolutions may run on other native kernels than double ones: check them against each other
     ModelSpec exact = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();
     ModelSpec fast = Conv4.of(28, 3).filters(4).dataType(DataType.FLOAT).seed(5).toSpec();
-    EpisodeTaskFamily family = new EpisodeTaskFamily(new NoiseImages(), new ClassSplit.RandomCharacters(3, 6, 0),
-        ClassSplit.Part.TRAIN, 3, 1, 2);
+    EpisodeTaskFamily family = NoiseImages.episodes(28, 3, 2);
     double[] theta = exact.initialParams();
     double[] g64 = new double[theta.length];
     double[] g32 = new double[theta.length];
@@ -83,29 +81,5 @@ class Conv4Test {
     assertThrows(IllegalArgumentException.class, () -> Conv4.of(8, 5));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Conv4.of(28, 5).downsample("avg"))
         .getMessage().contains("pool or stride"));
-  }
-
-  /** 10 characters of 3 images of uniform noise: images every convolution sees differently. */
-  private static final class NoiseImages implements ImageClassSource {
-    @Override
-    public ImageClassSet classes() {
-      SplittableRandom random = new SplittableRandom(1);
-      ImageClassSet.Builder builder = new ImageClassSet.Builder(1, 28, 28);
-      for (int c = 0; c < 10; c++) {
-        for (int i = 0; i < 3; i++) {
-          float[] pixels = new float[28 * 28];
-          for (int p = 0; p < pixels.length; p++) {
-            pixels[p] = (float) random.nextDouble();
-          }
-          builder.add("alphabet/character" + c, i + ".png", pixels);
-        }
-      }
-      return builder.build();
-    }
-
-    @Override
-    public String describe() {
-      return "noise";
-    }
   }
 }

@@ -27,4 +27,12 @@ public final class TinyNetworks {
   public static ModelSpec tanhMlp(String sizes) {
     return MlpShorthand.parse(sizes).activation("tanh").dataType(DataType.DOUBLE).seed(11).toSpec();
   }
+
+  /**
+   * conv4 with batch normalization on 16x16 images, 3 filters, 3 ways, strided: 16 -> 8 -> 4 -> 2 -> 1,
+   * so 4 x 3 running statistics of each kind and 3 features into the output layer.
+   */
+  public static ModelSpec batchNormConv4() {
+    return Conv4.of(16, 3).filters(3).downsample("stride").dataType(DataType.DOUBLE).seed(5).toSpec();
+  }
 }
