@@ -3,6 +3,7 @@ package io.metaspark.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.model.Dl4jLearner;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
@@ -103,6 +104,10 @@ final class AdaptCommand implements Callable<Integer> {
     net.setParams(Nd4j.createFromArray(adapted).castTo(net.params().dataType()).reshape(1, adapted.length));
     out.writeAtomically(ModelExport.MODEL, stream -> ModelSerializer.writeModel(net, stream, false));
     System.out.printf("adapted model: %s/%s%n", out, ModelExport.MODEL);
+    // DL4J itself predicts, as a user of the saved model would (in inference mode), except that a
+    // network with batch norm uses the batch's statistics, as in meta-training and adaptation: its
+    // stored running statistics mean nothing
+    Dl4jLearner predictor = new Dl4jLearner(net);
 
     if (predictImages != null) {
       if (preprocessing == null) {
@@ -113,8 +118,8 @@ final class AdaptCommand implements Callable<Integer> {
       for (int i = 0; i < images.size(); i++) {
         System.arraycopy(images.get(i).pixels(), 0, pixels, i * preprocessing.imageSize(), preprocessing.imageSize());
       }
-      INDArray probabilities = net.output(
-          ImageExamples.features(pixels, images.size(), preprocessing, net.params().dataType()), false);
+      INDArray probabilities = predictor.outputs(adapted,
+          ImageExamples.features(pixels, images.size(), preprocessing, net.params().dataType()));
       StringBuilder csv = new StringBuilder("file,class,probability\n");
       for (int i = 0; i < images.size(); i++) {
         int best = probabilities.getRow(i).argMax().getInt(0);
@@ -126,7 +131,7 @@ final class AdaptCommand implements Callable<Integer> {
     }
     if (predict != null) {
       List<double[]> rows = CsvExamples.read(predict, inputs, hadoop);
-      INDArray predictions = net.output(CsvExamples.matrix(rows, 0, inputs, net.params().dataType()), false);
+      INDArray predictions = predictor.outputs(adapted, CsvExamples.matrix(rows, 0, inputs, net.params().dataType()));
       StringBuilder csv = new StringBuilder();
       for (int r = 0; r < rows.size(); r++) {
         StringBuilder line = new StringBuilder();

@@ -414,6 +414,7 @@ final class JobConfig {
       return Conv4.of(size, ways)
           .filters(intAtLeast("model.conv4.filters", 1))
           .downsample(config.getString("model.conv4.downsample"))
+          .batchNorm(config.getBoolean("model.conv4.batch-norm"))
           .dataType(dataType())
           .seed(config.getLong("model.seed"))
           .toSpec();

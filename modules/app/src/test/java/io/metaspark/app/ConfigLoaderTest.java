@@ -44,13 +44,29 @@ class ConfigLoaderTest {
     List<String> glyphs = List.of("tasks.images.locations=[\"../../src-test-data/glyphs/images_background\","
         + "\"../../src-test-data/glyphs/images_evaluation\"]");
     JobConfig small = JobConfig.validated(ConfigLoader.load(new File("../../conf/omniglot-small.conf"), glyphs));
-    // 32 stride-2 filters: 28 -> 14 -> 7 -> 4 -> 2, so 2 * 2 * 32 features for 5 outputs
-    assertEquals(9 * 32 + 32 + 3 * (9 * 32 * 32 + 32) + 128 * 5 + 5, small.modelSpec().initialParams().length);
+    // 32 stride-2 filters: 28 -> 14 -> 7 -> 4 -> 2, so 2 * 2 * 32 features for 5 outputs; batch norm
+    // adds gamma, beta and two running statistics per filter and block
+    assertEquals(9 * 32 + 32 + 3 * (9 * 32 * 32 + 32) + 4 * 4 * 32 + 128 * 5 + 5,
+        small.modelSpec().initialParams().length);
     assertEquals(8, small.metaBatch());
-    JobConfig paper = JobConfig.validated(ConfigLoader.load(new File("../../conf/omniglot-5way1shot.conf"), glyphs));
-    assertEquals(9 * 64 + 64 + 3 * (9 * 64 * 64 + 64) + 256 * 5 + 5, paper.modelSpec().initialParams().length);
-    assertEquals(32, paper.metaBatch());
-    assertEquals(0.4, paper.innerLoop().learningRate());
+    // the paper's four: N-way K-shot, meta-batch, inner steps and step (0.4 or 0.1 on the code's loss / K)
+    Object[][] papers = {
+        {"omniglot-5way1shot", 5, 1, 32, 1, 0.4}, {"omniglot-5way5shot", 5, 5, 32, 1, 0.08},
+        {"omniglot-20way1shot", 20, 1, 16, 5, 0.1}, {"omniglot-20way5shot", 20, 5, 16, 5, 0.02}};
+    for (Object[] paper : papers) {
+      JobConfig job = JobConfig.validated(ConfigLoader.load(new File("../../conf/" + paper[0] + ".conf"), glyphs));
+      int ways = (int) paper[1];
+      EpisodeTaskFamily family = (EpisodeTaskFamily) job.taskFamily(ClassSplit.Part.TRAIN);
+      assertEquals(ways, family.ways(), paper[0] + " ways");
+      assertEquals((int) paper[2], family.shots(), paper[0] + " shots");
+      assertEquals((int) paper[2], family.queries(), paper[0] + " queries, K as the reference code");
+      assertEquals(9 * 64 + 64 + 3 * (9 * 64 * 64 + 64) + 4 * 4 * 64 + 256 * ways + ways,
+          job.modelSpec().initialParams().length, paper[0] + " parameters");
+      assertEquals((int) paper[3], job.metaBatch(), paper[0] + " meta-batch");
+      assertEquals((int) paper[4], job.innerLoop().steps(), paper[0] + " inner steps");
+      assertEquals((double) paper[5], job.innerLoop().learningRate(), paper[0] + " inner lr");
+      assertEquals(60_000L, job.iterations(), paper[0] + " iterations");
+    }
   }
 
   @Test
@@ -99,9 +115,14 @@ class ConfigLoaderTest {
     assertTrue(job.taskFamily(ClassSplit.Part.VALIDATION).describe().contains("VALIDATION"));
     assertTrue(job.taskFamily(ClassSplit.Part.TEST).describe().contains("TEST"));
 
-    // conv4 is sized by the tasks: 3 outputs; 28 -> 14 -> 7 -> 3 -> 1 leaves 4 features for them
+    // conv4 is sized by the tasks: 3 outputs; 28 -> 14 -> 7 -> 3 -> 1 leaves 4 features for them;
+    // batch norm (on by default) adds 4 entries per filter and block (gamma, beta, running statistics)
     JobConfig conv = JobConfig.validated(ConfigLoader.load(f, List.of("model.preset=conv4", "model.conv4.filters=4")));
-    assertEquals(9 * 4 + 4 + 3 * (9 * 4 * 4 + 4) + 4 * 3 + 3, conv.modelSpec().initialParams().length);
+    int plain = 9 * 4 + 4 + 3 * (9 * 4 * 4 + 4) + 4 * 3 + 3;
+    assertEquals(plain + 4 * 4 * 4, conv.modelSpec().initialParams().length);
+    JobConfig noBatchNorm = JobConfig.validated(ConfigLoader.load(f,
+        List.of("model.preset=conv4", "model.conv4.filters=4", "model.conv4.batch-norm=false")));
+    assertEquals(plain, noBatchNorm.modelSpec().initialParams().length);
     assertTrue(validationError(GLYPHS + "model.preset = conv5").contains("model.preset"));
     assertTrue(validationError("model.preset = conv4").contains("needs tasks.family = images"));
   }
