@@ -1,5 +1,8 @@
 package io.metaspark.core.sum;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -71,6 +74,63 @@ public final class ExactVectorSum implements Serializable {
     }
     vectors += other.vectors;
     return this;
+  }
+
+  /**
+   * Writes the exact state (every element's partials and non-finite part), compactly: a partial
+   * count per element, then its partials; non-finite parts only where there are any. Reading it
+   * back gives a sum that merges and rounds exactly like this one, which is what lets copies of a
+   * partial sum travel as bytes and still give bit-identical totals.
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(length);
+    out.writeLong(vectors);
+    int nonFiniteElements = 0;
+    for (int e = 0; e < length; e++) {
+      // non-overlapping partials of doubles: at most ~40 per element, so a byte holds the count
+      out.writeByte(counts[e]);
+      int base = e * capacity;
+      for (int p = 0; p < counts[e]; p++) {
+        out.writeDouble(partials[base + p]);
+      }
+      if (hasNonFinite(e)) {
+        nonFiniteElements++;
+      }
+    }
+    out.writeInt(nonFiniteElements);
+    for (int e = 0; e < length; e++) {
+      if (hasNonFinite(e)) {
+        out.writeInt(e);
+        out.writeDouble(nonFinite[e]);
+      }
+    }
+  }
+
+  /** The sum {@link #writeTo} wrote. */
+  public static ExactVectorSum readFrom(DataInput in) throws IOException {
+    ExactVectorSum sum = new ExactVectorSum(in.readInt());
+    sum.vectors = in.readLong();
+    for (int e = 0; e < sum.length; e++) {
+      int n = in.readUnsignedByte();
+      while (n > sum.capacity) {
+        sum.grow();
+      }
+      int base = e * sum.capacity;
+      for (int p = 0; p < n; p++) {
+        sum.partials[base + p] = in.readDouble();
+      }
+      sum.counts[e] = n;
+    }
+    int nonFiniteElements = in.readInt();
+    for (int i = 0; i < nonFiniteElements; i++) {
+      int e = in.readInt();
+      sum.nonFinite[e] = in.readDouble();
+    }
+    return sum;
+  }
+
+  private boolean hasNonFinite(int e) {
+    return nonFinite[e] != 0 || Double.isNaN(nonFinite[e]);
   }
 
   /** The correctly rounded sum of every element. */

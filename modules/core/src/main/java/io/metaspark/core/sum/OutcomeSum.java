@@ -1,7 +1,13 @@
 package io.metaspark.core.sum;
 
 import io.metaspark.core.algo.TaskOutcome;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 
 /**
  * The sum of a meta-batch's task outcomes: meta-gradients, and query losses when measured, summed
@@ -43,6 +49,40 @@ public final class OutcomeSum implements Serializable {
     sum.merge(other.sum);
     measured += other.measured;
     return this;
+  }
+
+  /**
+   * The exact state as bytes ({@link ExactVectorSum#writeTo}): merging the copy {@link #fromBytes}
+   * reads gives the same mean, bit for bit, as merging this sum.
+   */
+  public byte[] toBytes() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeLong(measured);
+      out.writeBoolean(sum != null);
+      if (sum != null) {
+        sum.writeTo(out);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static OutcomeSum fromBytes(byte[] bytes) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+      OutcomeSum s = new OutcomeSum();
+      s.measured = in.readLong();
+      if (in.readBoolean()) {
+        s.sum = ExactVectorSum.readFrom(in);
+      }
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException("not an encoded OutcomeSum", e);
+    }
   }
 
   public long tasks() {
