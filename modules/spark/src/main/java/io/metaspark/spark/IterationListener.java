@@ -1,7 +1,20 @@
 package io.metaspark.spark;
 
-/** Told of every finished meta-iteration, with the state after it (e.g. to log or checkpoint). */
+/**
+ * Told of every finished meta-iteration, in order (e.g. to log, checkpoint or validate).
+ *
+ * <p>The state after the iteration comes only where the driver holds it: on the iterations
+ * {@link #needsState} asks for, on logged iterations, and on the last iteration the trainer runs
+ * (the plan's last, or the one where it stopped as diverged). Elsewhere {@code state} is null.
+ * Barrier mode runs the iterations in between inside its tasks, away from the driver; jobs mode
+ * passes null there too, so that a listener behaves the same in both modes.
+ */
 @FunctionalInterface
 public interface IterationListener {
   void onIteration(IterationReport report, TrainingState state);
+
+  /** Whether this listener needs the state after {@code iteration} (to checkpoint or validate it). */
+  default boolean needsState(long iteration) {
+    return false;
+  }
 }

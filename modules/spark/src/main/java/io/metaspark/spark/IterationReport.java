@@ -1,5 +1,7 @@
 package io.metaspark.spark;
 
+import java.io.Serializable;
+
 /**
  * What one meta-iteration did.
  *
@@ -7,9 +9,12 @@ package io.metaspark.spark;
  * @param queryLossBefore mean query loss at the initialization, NaN on iterations not measured
  * @param queryLossAfter mean query loss after adaptation, NaN on iterations not measured
  * @param metaGradientNorm L2 norm of the mean meta-gradient
- * @param millis wall time of the iteration on the driver
+ * @param millis wall time of the iteration: on the driver in jobs mode; in barrier mode as timed in
+ *     the barrier task, plus, on a segment's first iteration, the segment's own cost (launching the
+ *     stage, returning its result), so that the times still add up to the run's wall time
  * @param jobMillis the part of {@code millis} spent getting the meta-batch's mean outcome (sampling,
- *     the Spark job, the exact sum's rounding); the rest is the driver's outer update
+ *     the tasks and the exchange or job that sums them, the exact sum's rounding); the rest is the
+ *     outer update
  * @param skipped the update was not applied: the meta-gradient or a loss was not finite
  */
 public record IterationReport(
@@ -21,4 +26,10 @@ public record IterationReport(
     double metaGradientNorm,
     double millis,
     double jobMillis,
-    boolean skipped) {}
+    boolean skipped) implements Serializable {
+
+  IterationReport plusMillis(double extra) {
+    return new IterationReport(iteration, tasks, logged, queryLossBefore, queryLossAfter, metaGradientNorm,
+        millis + extra, jobMillis + extra, skipped);
+  }
+}

@@ -36,6 +36,8 @@ public final class MetasparkKryoRegistrator extends Nd4jRegistrator {
     kryo.register(TaskRunner.class, new JavaSerializer());
     // evaluation results: a record (losses, and accuracies or null), tiny next to a task's work
     kryo.register(QueryMeasures.class, new JavaSerializer());
+    // a barrier segment's result crosses one shuffle per segment: records, so Java serialization
+    kryo.register(BarrierSegment.Result.class, new JavaSerializer());
     kryo.register(ExactVectorSum.class);
     kryo.register(OutcomeSum.class);
     kryo.register(double[].class);

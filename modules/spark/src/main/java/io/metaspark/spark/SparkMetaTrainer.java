@@ -1,24 +1,39 @@
 package io.metaspark.spark;
 
-import io.metaspark.core.optim.Update;
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
+import java.io.Serializable;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
- * The driver's loop. Each meta-iteration is one Spark job: ship the parameters, spread the
- * meta-batch's task descriptors over partitions, compute and sum outcomes on the executors
- * (summed inside each partition first), then apply the outer update here.
+ * The driver's loop, in one of two {@link ExecutionMode}s.
  *
- * <p>The sum is exact and order-independent ({@link OutcomeSum}) and every task's data is a pure
- * function of its descriptor, so the parameters after N iterations are bit-identical whatever the
- * number of executors, partitions, or retried tasks.
+ * <p>Jobs: each meta-iteration is one Spark job: ship the parameters, spread the meta-batch's task
+ * descriptors over partitions, compute and sum outcomes on the executors (summed inside each
+ * partition first), then apply the outer update here.
+ *
+ * <p>Barrier: one barrier stage per segment, a run of iterations ending where the driver must
+ * act (a logged iteration, one the listener needs the state of, the last); the stage's tasks run
+ * the segment between them ({@link BarrierSegment}) and the driver then tells the listener of each
+ * iteration in turn.
+ *
+ * <p>In both, the sum is exact and order-independent ({@link OutcomeSum}) and every task's data is
+ * a pure function of its descriptor, so the parameters after N iterations are bit-identical
+ * whatever the mode, the number of executors, partitions, or retried tasks and stages.
  */
 public final class SparkMetaTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkMetaTrainer.class);
@@ -32,37 +47,26 @@ public final class SparkMetaTrainer {
 
   /** Runs from {@code start} to the plan's last iteration and returns the final state. */
   public TrainingState train(TrainingState start, IterationListener listener) {
+    return plan.mode() == ExecutionMode.BARRIER ? trainInSegments(start, listener) : trainInJobs(start, listener);
+  }
+
+  private TrainingState trainInJobs(TrainingState start, IterationListener listener) {
     Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
+    OuterStep step = new OuterStep(plan.optimizer());
     try {
       TrainingState state = start;
-      int skippedInARow = 0;
+      Guard guard = new Guard(listener);
       for (long t = start.nextIteration(); t < plan.iterations(); t++) {
         long began = System.nanoTime();
         boolean measure = plan.measures(t);
         OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t, measure);
         long jobDone = System.nanoTime();
-        double gradientNorm = norm(mean.metaGradient());
-        boolean lossesFinite = !measure
-            || (Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter()));
-        boolean finite = Double.isFinite(gradientNorm) && lossesFinite;
-        if (finite) {
-          skippedInARow = 0;
-          Update update = plan.optimizer().update(mean.metaGradient(), state.optimizerState());
-          double[] params = state.params().clone();
-          update.applyTo(params);
-          state = new TrainingState(t + 1, params, update.state());
-        } else {
-          skippedInARow++;
-          LOG.warn("iteration {}: meta-gradient norm {}, query losses {} / {}: update skipped ({} in a row, the limit is {})",
-              t, gradientNorm, mean.queryLossBefore(), mean.queryLossAfter(), skippedInARow, plan.maxSkippedUpdates());
-          state = new TrainingState(t + 1, state.params(), state.optimizerState());
-        }
+        OuterStep.Result r = step.apply(state, mean, measure);
+        state = r.state();
         double millis = (System.nanoTime() - began) / 1e6;
-        listener.onIteration(new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(), mean.queryLossAfter(),
-            gradientNorm, millis, (jobDone - began) / 1e6, !finite), state);
-        if (skippedInARow >= plan.maxSkippedUpdates()) {
-          throw new DivergedException(t, skippedInARow);
-        }
+        IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
+            mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipped());
+        guard.tell(report, needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
       }
       return state;
     } finally {
@@ -80,7 +84,7 @@ public final class SparkMetaTrainer {
   private OutcomeSum.MeanOutcome metaBatch(
       Broadcast<TaskRunner> runner, double[] params, long iteration, boolean measure) {
     List<TaskDescriptor> tasks = plan.sampler().metaBatch(iteration, plan.metaBatch());
-    JavaRDD<TaskDescriptor> rdd = sc.parallelize(tasks, Math.min(plan.partitions(), tasks.size()));
+    JavaRDD<TaskDescriptor> rdd = sc.parallelize(tasks, plan.partitionsUsed());
     Function2<OutcomeSum, TaskDescriptor, OutcomeSum> addTask =
         (acc, task) -> acc.add(runner.value().outcome(task, params, measure));
     OutcomeSum sum = plan.treeDepth() == 1
@@ -93,11 +97,113 @@ public final class SparkMetaTrainer {
     return sum.mean();
   }
 
-  private static double norm(double[] x) {
-    double s = 0;
-    for (double v : x) {
-      s += v * v;
+  private TrainingState trainInSegments(TrainingState start, IterationListener listener) {
+    requireSlots(plan.partitionsUsed());
+    TrainingState state = start;
+    Guard guard = new Guard(listener);
+    while (state.nextIteration() < plan.iterations()) {
+      long until = state.nextIteration();
+      while (!needsDriver(listener, until)) {
+        until++;
+      }
+      until++;
+      long began = System.nanoTime();
+      BarrierSegment.Result result = runSegment(new BarrierSegment(plan, state, until, guard.skippedInARow));
+      double segmentMillis = (System.nanoTime() - began) / 1e6;
+      List<IterationReport> reports = result.reports();
+      // the stage's own cost (launch, result) goes to the segment's first iteration: times still add up
+      double inTasks = reports.stream().mapToDouble(IterationReport::millis).sum();
+      for (int i = 0; i < reports.size(); i++) {
+        IterationReport report = i == 0 ? reports.get(0).plusMillis(Math.max(0, segmentMillis - inTasks)) : reports.get(i);
+        guard.tell(report, i == reports.size() - 1 ? result.end() : null);
+      }
+      state = result.end();
     }
-    return Math.sqrt(s);
+    return state;
+  }
+
+  /**
+   * The segment's barrier stage is a shuffle map stage (its one result crosses a shuffle into a
+   * single partition): Spark reruns a failed barrier shuffle map stage whole, up to
+   * spark.stage.maxConsecutiveAttempts times, but aborts a failed barrier result stage at once.
+   * The rerun starts again from the segment's start state, so it computes the same iterations.
+   */
+  private BarrierSegment.Result runSegment(BarrierSegment segment) {
+    int partitions = plan.partitionsUsed();
+    ClassTag<BarrierSegment.Result> tag = ClassTag$.MODULE$.apply(BarrierSegment.Result.class);
+    RDD<BarrierSegment.Result> stage = sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        .rdd().barrier().mapPartitions(new RunSegment(segment), false, tag);
+    List<BarrierSegment.Result> results = new JavaRDD<>(stage, tag).coalesce(1, true).collect();
+    if (results.size() != 1) {
+      throw new IllegalStateException("a barrier segment returned " + results.size() + " results, not 1");
+    }
+    return results.get(0);
+  }
+
+  /** Spark's Scala-side barrier API takes a Scala function; this one runs the segment in each task. */
+  private static final class RunSegment
+      extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<BarrierSegment.Result>>
+      implements Serializable {
+    private final BarrierSegment segment;
+
+    RunSegment(BarrierSegment segment) {
+      this.segment = segment;
+    }
+
+    @Override
+    public scala.collection.Iterator<BarrierSegment.Result> apply(scala.collection.Iterator<Integer> ignored) {
+      return JavaConverters.asScalaIterator(segment.run(BarrierTaskContext.get()));
+    }
+  }
+
+  /**
+   * A barrier stage waits for all its tasks to be scheduled at once, and Spark retries its own
+   * check of that for ten minutes before failing: check first, with the number Spark checks.
+   */
+  private void requireSlots(int partitions) {
+    SparkContext spark = sc.sc();
+    // private[spark] in Scala, public in the bytecode: the very figure Spark's barrier check uses
+    int slots = spark.maxNumConcurrentTasks(spark.resourceProfileManager().defaultResourceProfile());
+    if (partitions > slots) {
+      throw new NotEnoughSlotsException(partitions, slots, sc.master());
+    }
+  }
+
+  /** Iterations after which the driver must hold the state: they end barrier segments. */
+  private boolean needsDriver(IterationListener listener, long iteration) {
+    return plan.measures(iteration) || iteration == plan.iterations() - 1 || listener.needsState(iteration);
+  }
+
+  /**
+   * The driver's side of the divergence guard, the same in both modes: warns of each skipped
+   * update, tells the listener, and stops the run after too many skipped in a row.
+   */
+  private final class Guard {
+    private final IterationListener listener;
+    private int skippedInARow;
+
+    Guard(IterationListener listener) {
+      this.listener = listener;
+    }
+
+    boolean wouldStop(IterationReport report) {
+      return report.skipped() && skippedInARow + 1 >= plan.maxSkippedUpdates();
+    }
+
+    /** @param state the state after the iteration, or null where the driver does not hold it */
+    void tell(IterationReport report, TrainingState state) {
+      if (report.skipped()) {
+        skippedInARow++;
+        LOG.warn("iteration {}: meta-gradient norm {}, query losses {} / {}: update skipped ({} in a row, the limit is {})",
+            report.iteration(), report.metaGradientNorm(), report.queryLossBefore(), report.queryLossAfter(),
+            skippedInARow, plan.maxSkippedUpdates());
+      } else {
+        skippedInARow = 0;
+      }
+      listener.onIteration(report, state);
+      if (skippedInARow >= plan.maxSkippedUpdates()) {
+        throw new DivergedException(report.iteration(), skippedInARow);
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.metaspark.spark;
 
 import io.metaspark.core.optim.OuterOptimizer;
 import io.metaspark.core.task.TaskSampler;
+import java.io.Serializable;
 
 /**
  * How to meta-train: which tasks (sampler), how to compute each (runner), how to update
@@ -13,6 +14,7 @@ import io.metaspark.core.task.TaskSampler;
  * @param treeDepth depth of Spark's treeAggregate; 1 merges every partition on the driver
  * @param measureEvery measure query losses on every this-many iterations (and on the last)
  * @param maxSkippedUpdates consecutive non-finite updates (skipped) after which the run stops
+ * @param mode one Spark job per iteration, or one barrier stage per segment of iterations
  */
 public record TrainingPlan(
     TaskRunner runner,
@@ -23,7 +25,15 @@ public record TrainingPlan(
     int partitions,
     int treeDepth,
     int measureEvery,
-    int maxSkippedUpdates) {
+    int maxSkippedUpdates,
+    ExecutionMode mode) implements Serializable {
+
+  /** A plan in jobs mode, one Spark job per iteration. */
+  public TrainingPlan(TaskRunner runner, TaskSampler sampler, OuterOptimizer optimizer, long iterations,
+      int metaBatch, int partitions, int treeDepth, int measureEvery, int maxSkippedUpdates) {
+    this(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery, maxSkippedUpdates,
+        ExecutionMode.JOBS);
+  }
 
   public TrainingPlan {
     if (iterations < 0) {
@@ -44,6 +54,19 @@ public record TrainingPlan(
     if (maxSkippedUpdates < 1) {
       throw new IllegalArgumentException("max skipped updates must be >= 1, got " + maxSkippedUpdates);
     }
+    if (mode == null) {
+      throw new IllegalArgumentException("mode must be set");
+    }
+  }
+
+  public TrainingPlan withMode(ExecutionMode newMode) {
+    return new TrainingPlan(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery,
+        maxSkippedUpdates, newMode);
+  }
+
+  /** Partitions an iteration's tasks are spread over: never more than there are tasks. */
+  int partitionsUsed() {
+    return Math.min(partitions, metaBatch);
   }
 
   boolean measures(long iteration) {
