@@ -25,6 +25,7 @@ import io.metaspark.core.task.image.ImagePreprocessing;
 import io.metaspark.core.task.table.GroupSplit;
 import io.metaspark.core.task.table.TableTaskFamily;
 import io.metaspark.spark.JointTrainer;
+import io.metaspark.spark.ExecutionMode;
 import io.metaspark.spark.TaskRunner;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.data.ImageFolderSource;
@@ -131,6 +132,15 @@ final class JobConfig {
 
   int treeDepth() {
     return intAtLeast("spark.tree-depth", 1);
+  }
+
+  ExecutionMode sparkMode() {
+    String mode = config.getString("spark.mode");
+    try {
+      return ExecutionMode.named(mode);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("spark.mode must be jobs or barrier, got '" + mode + "'");
+    }
   }
 
   Map<String, String> sparkConf() {
@@ -505,7 +515,7 @@ final class JobConfig {
   TrainingPlan plan() {
     TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(ClassSplit.Part.TRAIN), algorithm(), learner());
     return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
-        treeDepth(), logEvery(), maxSkippedUpdates());
+        treeDepth(), logEvery(), maxSkippedUpdates(), sparkMode());
   }
 
   // checkpoints and locks

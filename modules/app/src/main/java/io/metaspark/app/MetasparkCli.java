@@ -30,6 +30,11 @@ public final class MetasparkCli {
         cmd.getErr().println("metaspark: " + e.getMessage());
         return BAD_CONFIG;
       }
+      if (causedBy(e, io.metaspark.spark.NotEnoughSlotsException.class) != null) {
+        // a setting that cannot work on this cluster, found before any iteration ran
+        cmd.getErr().println("metaspark: " + causedBy(e, io.metaspark.spark.NotEnoughSlotsException.class).getMessage());
+        return BAD_CONFIG;
+      }
       if (e instanceof DataError) {
         cmd.getErr().println("metaspark: bad data: " + e.getMessage());
         return BAD_DATA;

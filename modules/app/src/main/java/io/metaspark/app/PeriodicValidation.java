@@ -29,9 +29,14 @@ final class PeriodicValidation implements IterationListener {
   }
 
   @Override
-  public void onIteration(IterationReport report, TrainingState state) {
+  public boolean needsState(long iteration) {
     int every = job.validationEvery();
-    if (every == 0 || state.nextIteration() % every != 0) {
+    return every > 0 && (iteration + 1) % every == 0;
+  }
+
+  @Override
+  public void onIteration(IterationReport report, TrainingState state) {
+    if (!needsState(report.iteration())) {
       return;
     }
     AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, model, state.params(),

@@ -2,6 +2,8 @@ package io.metaspark.app;
 
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskFamily;
+import io.metaspark.spark.IterationListener;
+import io.metaspark.spark.IterationReport;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TaskDataCheck;
 import io.metaspark.spark.TrainingPlan;
@@ -105,26 +107,34 @@ final class TrainingRun {
 
   private TrainingState train(RunDirectory run, RunLock lock, CheckpointStore checkpoints, TrainingPlan plan,
       ModelSpec model, TrainingState start) throws IOException {
-    out.printf(Locale.ROOT, "  Spark %s (%s), %d partitions; run directory %s%n", sc.version(), sc.master(),
-        plan.partitions(), run);
+    out.printf(Locale.ROOT, "  Spark %s (%s), %d partitions, mode %s; run directory %s%n", sc.version(), sc.master(),
+        plan.partitions(), plan.mode().configName(), run);
     long began = System.nanoTime();
     TrainingState end;
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
       ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
       PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
       String config = job.render();
-      end = new SparkMetaTrainer(sc, plan).train(start, (report, state) -> {
-        progress.onIteration(report, state);
-        validation.onIteration(report, state);
-        try {
-          if (state.nextIteration() % job.checkpointEvery() == 0) {
-            checkpoints.write(new Checkpoint(state, config));
+      end = new SparkMetaTrainer(sc, plan).train(start, new IterationListener() {
+        @Override
+        public boolean needsState(long iteration) {
+          return (iteration + 1) % job.checkpointEvery() == 0 || validation.needsState(iteration);
+        }
+
+        @Override
+        public void onIteration(IterationReport report, TrainingState state) {
+          progress.onIteration(report, state);
+          validation.onIteration(report, state);
+          try {
+            if ((report.iteration() + 1) % job.checkpointEvery() == 0) {
+              checkpoints.write(new Checkpoint(state, config));
+            }
+            if (report.logged()) {
+              lock.heartbeat();
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint of " + run, e);
           }
-          if (report.logged()) {
-            lock.heartbeat();
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot write a checkpoint of " + run, e);
         }
       });
       checkpoints.write(new Checkpoint(end, config));
