@@ -2,9 +2,10 @@ package io.metaspark.spark;
 
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -14,14 +15,15 @@ import org.apache.spark.BarrierTaskContext;
  * Barrier mode's work for one segment of iterations, run by each of the stage's P tasks. Every task
  * holds the whole training state; per iteration it samples the meta-batch (a pure function of seed
  * and iteration), computes the tasks whose index is its partition modulo P, and exchanges its exact
- * partial sum with all the others ({@code allGather}). Each task merges all P partials, in
+ * partial sum with all the others through the driver ({@link PartialSumExchange}). Each task merges all P partials, in
  * partition order, into the same exact sum the jobs mode builds, so every replica gets the same
  * mean bit for bit and applies the same {@link OuterStep}: the replicas never drift apart and the
  * result equals jobs mode's.
  *
  * @param skippedBefore skipped updates in a row before the segment, so the divergence guard counts across segments
  */
-record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int skippedBefore) implements Serializable {
+record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int skippedBefore,
+    PartialSumExchange.Address exchange) implements Serializable {
 
   /** What partition 0 returns: the state after the segment and one report per iteration it ran. */
   record Result(TrainingState end, List<IterationReport> reports) implements Serializable {}
@@ -29,6 +31,18 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
   Iterator<Result> run(BarrierTaskContext context) {
     int partition = context.partitionId();
     int partitions = context.getTaskInfos().length;
+    // stage id and attempt: a rerun of this segment is a new attempt of the same stage
+    long attempt = ((long) context.stageId() << 20) | context.stageAttemptNumber();
+    try (PartialSumExchange.Connection peers = new PartialSumExchange.Connection(exchange, attempt, partition, partitions)) {
+      Result result = run(peers, partition, partitions);
+      peers.finish();
+      return partition == 0 ? List.of(result).iterator() : Collections.emptyIterator();
+    } catch (IOException e) {
+      throw new UncheckedIOException("barrier task " + partition + " lost the partial-sum exchange", e);
+    }
+  }
+
+  private Result run(PartialSumExchange.Connection peers, int partition, int partitions) throws IOException {
     OuterStep step = new OuterStep(plan.optimizer());
     TrainingState state = start;
     int skippedInARow = skippedBefore;
@@ -41,11 +55,9 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
       for (int i = partition; i < tasks.size(); i += partitions) {
         mine.add(plan.runner().outcome(tasks.get(i), state.params(), measure));
       }
-      // allGather carries Strings: the exact partial sum as Base64 (about 2.7x the raw doubles)
-      String[] partials = context.allGather(Base64.getEncoder().encodeToString(mine.toBytes()));
       OutcomeSum sum = OutcomeSum.empty();
-      for (String p : partials) {
-        sum.merge(OutcomeSum.fromBytes(Base64.getDecoder().decode(p)));
+      for (byte[] p : peers.allGather(t, mine.toBytes())) {
+        sum.merge(OutcomeSum.fromBytes(p));
       }
       if (sum.tasks() != tasks.size()) {
         throw new IllegalStateException("iteration " + t + " summed " + sum.tasks() + " of " + tasks.size() + " tasks");
@@ -61,6 +73,6 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
         break; // every replica sees the same skips, so all stop here; the driver reports the divergence
       }
     }
-    return partition == 0 ? List.of(new Result(state, reports)).iterator() : Collections.emptyIterator();
+    return new Result(state, reports);
   }
 }

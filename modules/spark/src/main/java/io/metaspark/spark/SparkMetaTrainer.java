@@ -2,7 +2,9 @@ package io.metaspark.spark;
 
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.BarrierTaskContext;
@@ -99,6 +101,17 @@ public final class SparkMetaTrainer {
 
   private TrainingState trainInSegments(TrainingState start, IterationListener listener) {
     requireSlots(plan.partitionsUsed());
+    try (PartialSumExchange exchange = new PartialSumExchange(plan.partitionsUsed(),
+        sc.getConf().get("spark.driver.bindAddress", sc.getConf().get("spark.driver.host", "localhost")),
+        sc.getConf().get("spark.driver.host", "localhost"))) {
+      return trainInSegments(start, listener, exchange.address());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the partial-sum exchange on the driver", e);
+    }
+  }
+
+  private TrainingState trainInSegments(TrainingState start, IterationListener listener,
+      PartialSumExchange.Address exchange) {
     TrainingState state = start;
     Guard guard = new Guard(listener);
     while (state.nextIteration() < plan.iterations()) {
@@ -108,7 +121,7 @@ public final class SparkMetaTrainer {
       }
       until++;
       long began = System.nanoTime();
-      BarrierSegment.Result result = runSegment(new BarrierSegment(plan, state, until, guard.skippedInARow));
+      BarrierSegment.Result result = runSegment(new BarrierSegment(plan, state, until, guard.skippedInARow, exchange));
       double segmentMillis = (System.nanoTime() - began) / 1e6;
       List<IterationReport> reports = result.reports();
       // the stage's own cost (launch, result) goes to the segment's first iteration: times still add up
