@@ -20,7 +20,9 @@ import org.apache.spark.BarrierTaskContext;
  * mean bit for bit and applies the same {@link OuterStep}: the replicas never drift apart and the
  * result equals jobs mode's.
  *
+ * @param until the iteration after the segment's last
  * @param skippedBefore skipped updates in a row before the segment, so the divergence guard counts across segments
+ * @param exchange where the driver's partial-sum exchange listens
  */
 record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int skippedBefore,
     PartialSumExchange.Address exchange) implements Serializable {
