@@ -54,6 +54,8 @@ public final class ModelSpec implements Serializable {
 
   /** A freshly initialized network: DL4J's weight init, seeded by the configuration's seed. */
   public MultiLayerNetwork newNetwork() {
+    // oneDNN convolution/pooling/batch norm when the native build has it; a no-op otherwise
+    NativeHelpers.enable();
     MultiLayerNetwork net = new MultiLayerNetwork(configuration());
     net.init();
     return net;
