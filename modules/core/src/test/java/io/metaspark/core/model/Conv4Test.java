@@ -7,11 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.image.EpisodeTaskFamily;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 class Conv4Test {
+
+  /**
+   * conf/models holds the MAML paper's Omniglot network as DL4J JSON, for users who take the model
+   * elsewhere or edit it (model.json-file): it must stay the network the conv4 preset builds.
+   */
+  @Test
+  void theJsonInConfIsThePapersOmniglotNetwork() throws IOException {
+    for (int ways : new int[] {5, 20}) {
+      Path file = Path.of("../../conf/models/conv4-omniglot-" + ways + "way.json");
+      MultiLayerConfiguration fromFile = MultiLayerConfiguration.fromJson(Files.readString(file));
+      MultiLayerConfiguration preset = Conv4.of(28, ways).filters(64).downsample("stride").batchNorm(true).build();
+      assertEquals(preset, fromFile, file.toString());
+      // convolutions, batch norm, and a head over the 4 x 64 features that stride 2 leaves (28 -> 2)
+      assertEquals(111_424 + 1_024 + (4 * 64 + 1) * ways,
+          ModelSpec.fromJson(Files.readString(file)).initialParams().length, file.toString());
+    }
+  }
 
   @Test
   void parameterCountIsThePapersFor28x28FiveWay() {
