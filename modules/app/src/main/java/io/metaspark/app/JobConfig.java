@@ -242,7 +242,8 @@ final class JobConfig {
   /** tasks.table.store, or by default the run directory's task-store/: built once, then reused on resume. */
   String taskStoreDirectory() {
     String store = config.getString("tasks.table.store").trim();
-    return store.isEmpty() ? runDir().replaceAll("/+$", "") + "/" + runName() + "/task-store" : store;
+    return qualified("tasks.table.store",
+        store.isEmpty() ? runDir().replaceAll("/+$", "") + "/" + runName() + "/task-store" : store);
   }
 
   int taskStoreBuckets() {
@@ -305,7 +306,8 @@ final class JobConfig {
     int ways = intAtLeast("tasks.images.ways", 2);
     intAtLeast("tasks.images.size", 1);
     ImageFolderSource source =
-        new ImageFolderSource(imageLocations(), imagePreprocessing(config), config.getBoolean("tasks.images.rotations"));
+        new ImageFolderSource(imageLocations().stream().map(l -> qualified("tasks.images.locations", l)).toList(),
+            imagePreprocessing(config), config.getBoolean("tasks.images.rotations"));
     return new EpisodeTaskFamily(source, classSplit(), part, ways, shots, queries);
   }
 
@@ -353,10 +355,7 @@ final class JobConfig {
     if (!imageTasks()) {
       return;
     }
-    // spark-submit's --conf (system properties here) wins over the config's spark.conf, as in SparkContexts
-    SparkConf spark = new SparkConf();
-    sparkConf().forEach(spark::setIfMissing);
-    Configuration hadoop = SparkHadoopConf.of(spark);
+    Configuration hadoop = driverHadoopConf();
     for (String location : imageLocations()) {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
       boolean exists;
@@ -369,6 +368,27 @@ final class JobConfig {
       if (!exists) {
         throw new ConfigError("tasks.images.locations: " + location + " does not exist");
       }
+    }
+  }
+
+  /** The Hadoop configuration the job's Spark will have: spark-submit's --conf wins over spark.conf, as in SparkContexts. */
+  private Configuration driverHadoopConf() {
+    SparkConf spark = new SparkConf();
+    sparkConf().forEach(spark::setIfMissing);
+    return SparkHadoopConf.of(spark);
+  }
+
+  /**
+   * {@code location} as the driver resolves it (a relative path against the driver's working
+   * directory on the default file system): executors in their own JVMs run in other directories,
+   * so only a qualified path means the same data there.
+   */
+  private String qualified(String key, String location) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    try {
+      return path.getFileSystem(driverHadoopConf()).makeQualified(path).toString();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError(key + ": cannot resolve " + location + ": " + e.getMessage(), e);
     }
   }
 

@@ -38,6 +38,23 @@ class ConfigLoaderTest {
     assertEquals(1761, job.modelSpec().initialParams().length);
   }
 
+  /** Executors in their own JVMs run elsewhere: relative data paths must reach them resolved. */
+  @Test
+  void relativeDataPathsAreResolvedOnTheDriver() {
+    List<String> glyphs = List.of("tasks.images.locations=[\"../../src-test-data/glyphs/images_background\"]",
+        "tasks.images.split=alphabets", "tasks.images.ways=3", "tasks.support=1", "tasks.query=2");
+    JobConfig job = JobConfig.validated(ConfigLoader.load(new File("../../conf/omniglot-small.conf"), glyphs));
+    String absolute = new File("../../src-test-data/glyphs/images_background").toPath().toAbsolutePath().normalize()
+        .toUri().getPath().replaceAll("/$", "");
+    String described = job.taskFamily(io.metaspark.core.task.image.ClassSplit.Part.TRAIN).describe();
+    assertTrue(described.contains("file:" + absolute), described);
+
+    JobConfig table = JobConfig.validated(ConfigLoader.load(new File("../../conf/table-example.conf"),
+        List.of("run.dir=relative-runs", "tasks.table.location=../../src-test-data/tables/regression.parquet")));
+    String store = new File("relative-runs").toPath().toAbsolutePath().toUri().getPath();
+    assertTrue(table.taskStoreDirectory().startsWith("file:" + store), table.taskStoreDirectory());
+  }
+
   @Test
   void theShippedOmniglotConfigsAreValid() {
     // their zips are relative to the repository root; the fixture stands in for them here
