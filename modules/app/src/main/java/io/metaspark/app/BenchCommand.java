@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.spark.ExecutionMode;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
@@ -155,6 +156,10 @@ final class BenchCommand implements Callable<Integer> {
     sc.sc().listenerBus().waitUntilEmpty(60_000);
     IterationSplit sum = IterationSplit.ZERO;
     for (int i = 0; i < iterations; i++) {
+      if (plan.mode() == ExecutionMode.BARRIER) {
+        sum = sum.plus(IterationSplit.withoutJob(wall[i], jobMillis[i]));
+        continue;
+      }
       IterationTimeline.JobEvents events = timeline.of(warmup + i);
       if (events == null) {
         throw new IllegalStateException("Spark reported no job for iteration " + (warmup + i));

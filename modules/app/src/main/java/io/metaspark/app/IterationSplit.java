@@ -21,6 +21,19 @@ record IterationSplit(double prepare, double launch, double compute, double merg
   static final IterationSplit ZERO = new IterationSplit(0, 0, 0, 0, 0);
 
   /**
+   * An iteration of barrier mode, which runs no Spark job of its own: its tasks, the exchange of
+   * partial sums and the exact sum's rounding are all timed inside the barrier task as one part
+   * (compute here); the stage's launch and result are its segment's, charged to the segment's first
+   * iteration.
+   *
+   * @param wallMs the iteration's time as the barrier task measured it
+   * @param jobMs the part of it spent obtaining the mean outcome (the rest is the update)
+   */
+  static IterationSplit withoutJob(double wallMs, double jobMs) {
+    return new IterationSplit(0, 0, jobMs, 0, Math.max(0, wallMs - jobMs));
+  }
+
+  /**
    * @param wallMs the iteration's wall time on the driver
    * @param jobMs the part of it spent obtaining the mean outcome (the rest is the update)
    */

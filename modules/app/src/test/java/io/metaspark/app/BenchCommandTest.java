@@ -57,4 +57,22 @@ class BenchCommandTest {
     assertEquals("in the driver's JVM", row.get("memory_mb").get("executor_largest").asText());
     assertEquals(0, doc.get("scaling").size(), "one master: nothing to scale against");
   }
+
+  /** Barrier mode runs no Spark job per iteration: its split is the barrier task's own timing. */
+  @Test
+  void barrierModeIsMeasuredBesideJobsMode(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("results.json");
+    Console.out(() -> assertEquals(0, MetasparkCli.run("bench", "--config", CONFIG, "--masters", "local[2]",
+        "--algorithms", "reptile", "--vary", "spark.mode=jobs,barrier", "--warmup", "2", "--iterations", "3",
+        "--repeats", "1", "--output", output.toString())));
+    JsonNode results = new ObjectMapper().readTree(output.toFile()).get("results");
+    assertEquals(2, results.size());
+    JsonNode barrier = results.get(1);
+    assertEquals("reptile[spark.mode=barrier]", barrier.get("configuration").asText());
+    JsonNode split = barrier.get("split_ms_mean");
+    for (String part : new String[] {"prepare", "launch", "merge"}) {
+      assertEquals(0.0, split.get(part).asDouble(), part);
+    }
+    assertTrue(split.get("compute").asDouble() > 0);
+  }
 }
