@@ -65,7 +65,7 @@ class TableCliTest {
     // evaluate reuses the run's task store and gives the same numbers on the same test tasks
     String again = Console.out(() -> assertEquals(0,
         MetasparkCli.run(command("evaluate", example("--model", run.resolve("final").toString())))));
-    assertTrue(again.contains("task store " + dir + "/table-example/task-store, reused"), again);
+    assertTrue(again.contains("task store file:" + dir + "/table-example/task-store, reused"), again);
     JsonNode evaluated = JSON.readTree(run.resolve("final/evaluation.json").toFile()).get("results");
     for (int i = 0; i < 3; i++) {
       assertEquals(results.get(i).get("query_loss").asDouble(), evaluated.get(i).get("query_loss").asDouble(), 0);
