@@ -34,19 +34,11 @@ class BatchNormMetaLearningTest {
       InnerLoop inner = new InnerLoop(steps, 0.4);
       double[] analytic = new Maml(inner, new HessianVectorProduct(0)).compute(learner, theta, task, false)
           .metaGradient();
-      double[] numeric = new double[theta.length];
-      double h = 1e-6;
-      for (int i = 0; i < theta.length; i++) {
-        double[] plus = theta.clone();
-        double[] minus = theta.clone();
-        plus[i] += h;
-        minus[i] -= h;
-        numeric[i] = (metaObjective(learner, inner, plus, task) - metaObjective(learner, inner, minus, task)) / (2 * h);
-      }
-      double err = relativeError(analytic, numeric);
+      double[] numeric = MetaObjective.centralDifferences(learner, inner, theta, task, 1e-6);
+      double err = MetaObjective.relativeError(analytic, numeric);
       assertTrue(err < 1e-4, steps + " inner steps: relative error " + err);
       double[] firstOrder = new FirstOrderMaml(inner).compute(learner, theta, task, false).metaGradient();
-      assertTrue(relativeError(firstOrder, numeric) > 100 * err, "FOMAML should not match as well");
+      assertTrue(MetaObjective.relativeError(firstOrder, numeric) > 100 * err, "FOMAML should not match as well");
     }
   }
 
@@ -79,19 +71,5 @@ class BatchNormMetaLearningTest {
         assertEquals(theta[i], current[i], 0.0, algorithm.name() + ": running statistic " + i);
       }
     }
-  }
-
-  private static double metaObjective(Dl4jLearner learner, InnerLoop inner, double[] theta, TaskData task) {
-    return learner.loss(inner.adapt(learner, theta, task.support()), task.query());
-  }
-
-  private static double relativeError(double[] a, double[] b) {
-    double diff = 0;
-    double norm = 0;
-    for (int i = 0; i < a.length; i++) {
-      diff += (a[i] - b[i]) * (a[i] - b[i]);
-      norm += b[i] * b[i];
-    }
-    return Math.sqrt(diff / norm);
   }
 }

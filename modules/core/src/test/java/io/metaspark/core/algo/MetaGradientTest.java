@@ -64,20 +64,12 @@ class MetaGradientTest {
     for (int steps : new int[] {1, 3}) {
       InnerLoop inner = new InnerLoop(steps, 0.05);
       double[] analytic = new Maml(inner, DEFAULT_HVP).compute(learner, theta, task, false).metaGradient();
-      double[] numeric = new double[theta.length];
-      double h = 1e-5;
-      for (int i = 0; i < theta.length; i++) {
-        double[] plus = theta.clone();
-        double[] minus = theta.clone();
-        plus[i] += h;
-        minus[i] -= h;
-        numeric[i] = (metaObjective(learner, inner, plus, task) - metaObjective(learner, inner, minus, task)) / (2 * h);
-      }
-      double err = relativeError(analytic, numeric);
+      double[] numeric = MetaObjective.centralDifferences(learner, inner, theta, task, 1e-5);
+      double err = MetaObjective.relativeError(analytic, numeric);
       assertTrue(err < 1e-4, steps + " inner steps: relative error " + err);
       // and second order matters here: first-order MAML is measurably different
       double[] firstOrder = new FirstOrderMaml(inner).compute(learner, theta, task, false).metaGradient();
-      assertTrue(relativeError(firstOrder, numeric) > 100 * err, "FOMAML should not match as well");
+      assertTrue(MetaObjective.relativeError(firstOrder, numeric) > 100 * err, "FOMAML should not match as well");
     }
   }
 
@@ -104,19 +96,5 @@ class MetaGradientTest {
     DEFAULT_HVP.apply(learner, THETA, handCase().support(), new double[] {1, -2}, out);
     // H = 2 [[1, 1], [1, 1]]: H (1, -2) = (-2, -2)
     assertArrayEquals(new double[] {-2, -2}, out, 1e-9);
-  }
-
-  private static double metaObjective(Learner learner, InnerLoop inner, double[] theta, TaskData task) {
-    return learner.loss(inner.adapt(learner, theta, task.support()), task.query());
-  }
-
-  private static double relativeError(double[] a, double[] b) {
-    double diff = 0;
-    double norm = 0;
-    for (int i = 0; i < a.length; i++) {
-      diff += (a[i] - b[i]) * (a[i] - b[i]);
-      norm += b[i] * b[i];
-    }
-    return Math.sqrt(diff / norm);
   }
 }
