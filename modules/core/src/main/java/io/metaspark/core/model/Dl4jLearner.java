@@ -35,18 +35,19 @@ public final class Dl4jLearner implements Learner {
       BatchNormalizationParamInitializer.GLOBAL_VAR, BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
 
   private final MultiLayerNetwork network;
-  private final INDArray paramView;
   private final int numParams;
+  private NativeVector paramVector;
+  private NativeVector gradientVector;
   /** Positions of batch norm's running statistics in the flat vector; empty without batch norm. */
   private final int[] runningStatistics;
   /** For outputs with batch statistics: the network without dropout or weight noise; null without batch norm. */
   private MultiLayerNetwork transductiveTwin;
-  private INDArray twinParamView;
+  private NativeVector twinParams;
 
   public Dl4jLearner(MultiLayerNetwork network) {
     this.network = network;
-    this.paramView = network.params();
-    this.numParams = (int) paramView.length();
+    this.paramVector = new NativeVector(network.params());
+    this.numParams = (int) network.params().length();
     this.runningStatistics = runningStatisticPositions(network);
   }
 
@@ -57,7 +58,7 @@ public final class Dl4jLearner implements Learner {
 
   @Override
   public DataType dataType() {
-    return paramView.dataType();
+    return network.params().dataType();
   }
 
   /** Where batch norm's running statistics sit in the flat parameter vector (ascending). */
@@ -85,18 +86,10 @@ public final class Dl4jLearner implements Learner {
     // DL4J's backprop gives the SUM over the batch (fit() divides later, in the updater), while
     // score() is already the mean: scale so the gradient is the gradient of the returned loss.
     INDArray sum = network.getFlattenedGradients();
-    double scale = 1.0 / examples.size();
-    if (sum.dataType() == DataType.DOUBLE) {
-      double[] g = sum.data().asDouble();
-      for (int i = 0; i < numParams; i++) {
-        gradientOut[i] = g[i] * scale;
-      }
-    } else {
-      float[] g = sum.data().asFloat();
-      for (int i = 0; i < numParams; i++) {
-        gradientOut[i] = g[i] * scale;
-      }
+    if (gradientVector == null || !gradientVector.backs(sum)) {
+      gradientVector = new NativeVector(sum);
     }
+    gradientVector.read(1.0 / examples.size(), gradientOut);
     // the loss in training mode does not depend on the running statistics at all: zero is their
     // true gradient, where DL4J reports the moving-average step its special updater would apply
     for (int i : runningStatistics) {
@@ -119,9 +112,9 @@ public final class Dl4jLearner implements Learner {
     if (transductiveTwin == null) {
       transductiveTwin = new MultiLayerNetwork(withoutTrainingNoise(network.getLayerWiseConfigurations()));
       transductiveTwin.init();
-      twinParamView = transductiveTwin.params();
+      twinParams = new NativeVector(transductiveTwin.params());
     }
-    twinParamView.assign(Nd4j.createFromArray(params).castTo(twinParamView.dataType()));
+    twinParams.write(params);
     return transductiveTwin.output(features, true);
   }
 
@@ -135,7 +128,11 @@ public final class Dl4jLearner implements Learner {
     if (params.length != numParams) {
       throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
     }
-    paramView.assign(Nd4j.createFromArray(params).castTo(paramView.dataType()));
+    INDArray flat = network.params();
+    if (!paramVector.backs(flat)) {
+      paramVector = new NativeVector(flat);
+    }
+    paramVector.write(params);
   }
 
   /**
