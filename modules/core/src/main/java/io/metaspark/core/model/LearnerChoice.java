@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Which implementation evaluates a model: the fastest exact one, or DL4J itself. */
 public enum LearnerChoice {
-  /** {@link DenseLearner} when it reproduces the configuration exactly, DL4J otherwise. */
+  /** {@link DenseLearner} or {@link io.metaspark.core.model.conv.ConvLearner} when one reproduces the configuration, DL4J otherwise. */
   AUTO,
   /** Always DL4J: the reference, and a way to rule the fast path out. */
   DL4J;

@@ -1,5 +1,6 @@
 package io.metaspark.core.model;
 
+import io.metaspark.core.model.conv.ConvLearner;
 import java.io.Serializable;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -68,11 +69,16 @@ public final class ModelSpec implements Serializable {
 
   /**
    * The fastest learner that computes what DL4J computes: {@link DenseLearner} for a plain MLP,
-   * DL4J itself for everything else.
+   * {@link ConvLearner} for a plain convolutional classifier (conv4 with strides), DL4J itself for
+   * everything else.
    */
   public Learner newLearner() {
-    Optional<DenseLearner> fast = DenseLearner.of(configuration());
-    return fast.isPresent() ? fast.get() : newDl4jLearner();
+    Optional<DenseLearner> dense = DenseLearner.of(configuration());
+    if (dense.isPresent()) {
+      return dense.get();
+    }
+    Optional<ConvLearner> conv = ConvLearner.of(configuration());
+    return conv.isPresent() ? conv.get() : newDl4jLearner();
   }
 
   /** DL4J itself, whatever the configuration: the reference the fast path is checked against. */

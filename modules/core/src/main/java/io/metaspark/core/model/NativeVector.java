@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * array is converted in a plain loop and moved with one JNI copy. A vector that is not a dense,
  * zero-offset float or double buffer (a half-precision network, say) takes ND4J's route.
  */
-final class NativeVector {
+public final class NativeVector {
   private final INDArray array;
   private final int length;
   private final FloatPointer floats;
@@ -25,7 +25,7 @@ final class NativeVector {
   private float[] floatScratch;
   private double[] doubleScratch;
 
-  NativeVector(INDArray array) {
+  public NativeVector(INDArray array) {
     this.array = array;
     this.length = (int) array.length();
     boolean whole = array.elementWiseStride() == 1 && array.offset() == 0 && array.data().length() == array.length();
@@ -35,17 +35,17 @@ final class NativeVector {
   }
 
   /** Whether this copies to and from {@code other}'s memory: DL4J may replace a network's flat vectors. */
-  boolean backs(INDArray other) {
+  public boolean backs(INDArray other) {
     return other == array;
   }
 
   /** Whether copies take the bulk route (else ND4J's). */
-  boolean bulk() {
+  public boolean bulk() {
     return floats != null || doubles != null;
   }
 
   /** Overwrites the native vector with {@code values}, rounded to its data type. */
-  void write(double[] values) {
+  public void write(double[] values) {
     if (values.length != length) {
       throw new IllegalArgumentException("expected " + length + " values, got " + values.length);
     }
@@ -63,7 +63,7 @@ final class NativeVector {
   }
 
   /** Writes {@code scale} times the native vector into {@code out}. */
-  void read(double scale, double[] out) {
+  public void read(double scale, double[] out) {
     if (out.length != length) {
       throw new IllegalArgumentException("expected room for " + length + " values, got " + out.length);
     }

@@ -1,0 +1,127 @@
+package io.metaspark.core.model.conv;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Batch normalization with the batch's own statistics (training mode, as DL4J's loss and gradient
+ * use it): per channel, over the batch and all positions, the mean and the biased variance, then
+ * gamma (x - mean) / sqrt(var + eps) + beta.
+ *
+ * <p>In Java because DL4J's route costs more than the convolutions around it: on conv4 with 75
+ * images its batch norm forward and backward take about 45% of a gradient, a third of that in a
+ * variance reduction that walks the NCHW layout element by element.
+ */
+final class BatchNormStage implements Stage {
+  private final int gammaAt;
+  private final int betaAt;
+  private final double eps;
+  private final boolean roundToFloat;
+  private int n;
+  private int channels;
+  private int positions;
+  private double[] normalized;
+  private double[] out;
+  private double[] inverseStd;
+  private double[] gamma;
+
+  /** @param gammaAt, betaAt where gamma and beta start in the flat vector (each contiguous) */
+  BatchNormStage(int gammaAt, int betaAt, double eps, boolean roundToFloat) {
+    this.gammaAt = gammaAt;
+    this.betaAt = betaAt;
+    this.eps = eps;
+    this.roundToFloat = roundToFloat;
+  }
+
+  @Override
+  public int[] prepare(int n, int[] in) {
+    this.n = n;
+    this.channels = in[0];
+    this.positions = in[1] * in[2];
+    int length = n * channels * positions;
+    if (out == null || out.length != length) {
+      out = new double[length];
+      normalized = new double[length];
+    }
+    if (inverseStd == null || inverseStd.length != channels) {
+      inverseStd = new double[channels];
+      gamma = new double[channels];
+    }
+    return in;
+  }
+
+  @Override
+  public double[] forward(double[] in, INDArray nativeIn, double[] params) {
+    double count = (double) n * positions;
+    for (int c = 0; c < channels; c++) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          sum += in[base + p];
+        }
+      }
+      double mean = sum / count;
+      double squares = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          double d = in[base + p] - mean;
+          squares += d * d;
+        }
+      }
+      double inv = 1 / Math.sqrt(squares / count + eps);
+      double g = param(params, gammaAt + c);
+      double b = param(params, betaAt + c);
+      inverseStd[c] = inv;
+      gamma[c] = g;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          double xhat = (in[base + p] - mean) * inv;
+          normalized[base + p] = xhat;
+          out[base + p] = g * xhat + b;
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public double[] backward(double[] outGradient, boolean inputGradient, double[] params, double[] gradient) {
+    double count = (double) n * positions;
+    for (int c = 0; c < channels; c++) {
+      double dGamma = 0;
+      double dBeta = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          double dy = outGradient[base + p];
+          dGamma += dy * normalized[base + p];
+          dBeta += dy;
+        }
+      }
+      gradient[gammaAt + c] += dGamma;
+      gradient[betaAt + c] += dBeta;
+      if (!inputGradient) {
+        continue;
+      }
+      // d/dx of the normalization through the batch's own mean and variance:
+      // gamma / std * (dy - mean(dy) - xhat * mean(dy * xhat))
+      double scale = gamma[c] * inverseStd[c];
+      double meanDy = dBeta / count;
+      double meanDyXhat = dGamma / count;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          int k = base + p;
+          outGradient[k] = scale * (outGradient[k] - meanDy - normalized[k] * meanDyXhat);
+        }
+      }
+    }
+    return inputGradient ? outGradient : null;
+  }
+
+  private double param(double[] params, int at) {
+    return roundToFloat ? (float) params[at] : params[at];
+  }
+}

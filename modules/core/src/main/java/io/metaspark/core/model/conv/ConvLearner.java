@@ -1,0 +1,296 @@
+package io.metaspark.core.model.conv;
+
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.NativeVector;
+import io.metaspark.core.task.Examples;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * The function {@link io.metaspark.core.model.Dl4jLearner} computes for a plain convolutional
+ * classifier (conv4 and its like), faster: the convolutions are DL4J's own native ops on the
+ * network's own parameter views, and everything between them (batch norm, ReLU, the softmax output)
+ * is plain Java on the activations. DL4J's layers cost more than their arithmetic here: batch norm
+ * is about 45% of a conv4 gradient on 75 images, and the convolution layer recomputes its forward
+ * pass during backprop.
+ *
+ * <p>Only what it reproduces is accepted ({@link #of}): NCHW ConvolutionLayers (with bias, no
+ * dilation, "same" or explicit padding, identity or ReLU), BatchNormalization (batch statistics,
+ * learnable gamma and beta), ReLU ActivationLayers, then the flattening DL4J inserts and one
+ * OutputLayer with softmax and unweighted multi-class cross-entropy; nothing that changes the
+ * function or its gradient (dropout, weight noise, regularization, constraints). Anything else
+ * stays with DL4J. Batch norm's running statistics get a gradient of exactly zero, as from
+ * {@code Dl4jLearner}.
+ *
+ * <p>The Java stages compute in double on parameters rounded to the network's data type, so a float
+ * network agrees with DL4J to float rounding, and a double one to about 1e-12.
+ *
+ * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
+ */
+public final class ConvLearner implements Learner {
+  private final MultiLayerNetwork network;
+  private final DataType dataType;
+  private final int numParams;
+  private final NativeVector paramVector;
+  private final NativeVector gradientVector;
+  private final List<Stage> stages;
+  private final SoftmaxOutputStage output;
+  private final double[] nativeGradient;
+  private int preparedFor = -1;
+  private int[] preparedShape;
+
+  private ConvLearner(MultiLayerNetwork network, List<Stage> stages, SoftmaxOutputStage output, INDArray gradientFlat) {
+    this.network = network;
+    this.dataType = network.params().dataType();
+    this.numParams = (int) network.params().length();
+    this.paramVector = new NativeVector(network.params());
+    this.gradientVector = new NativeVector(gradientFlat);
+    this.stages = stages;
+    this.output = output;
+    this.nativeGradient = new double[numParams];
+  }
+
+  /** The fast learner for {@code conf}, or empty when it could not compute what DL4J does. */
+  public static Optional<ConvLearner> of(MultiLayerConfiguration conf) {
+    if (!accepts(conf)) {
+      return Optional.empty();
+    }
+    MultiLayerNetwork network = new MultiLayerNetwork(conf.clone());
+    network.init();
+    if (network.params().length() > Integer.MAX_VALUE - 8) {
+      return Optional.empty();
+    }
+    // the gradient views of DL4J's own layout, in a vector of ours: the convolutions write into it
+    INDArray gradientFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
+    boolean roundToFloat = conf.getDataType() == DataType.FLOAT;
+    List<Stage> stages = new ArrayList<>();
+    SoftmaxOutputStage output = null;
+    long offset = 0;
+    for (int l = 0; l < network.getnLayers(); l++) {
+      org.deeplearning4j.nn.api.Layer layer = network.getLayer(l);
+      Layer layerConf = layer.conf().getLayer();
+      long count = layer.numParams();
+      Map<String, INDArray> params = layer.paramTable();
+      if (layerConf instanceof ConvolutionLayer convolution) {
+        INDArray view = count == 0 ? null
+            : gradientFlat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + count)).reshape(1, count);
+        Map<String, INDArray> gradients = layerConf.initializer().getGradientsFromFlattened(layer.conf(), view);
+        INDArray bias = params.get("b");
+        stages.add(new ConvolutionStage(params.get("W"), bias.reshape(bias.length()), gradients.get("W"),
+            gradients.get("b").reshape(bias.length()), convolution.getKernelSize(), convolution.getStride(),
+            convolution.getPadding(), convolution.getConvolutionMode() == ConvolutionMode.Same));
+        if (convolution.getActivationFn() instanceof ActivationReLU) {
+          stages.add(new ReluStage());
+        }
+      } else if (layerConf instanceof BatchNormalization norm) {
+        stages.add(new BatchNormStage(position(params.get("gamma"), network), position(params.get("beta"), network),
+            norm.getEps(), roundToFloat));
+      } else if (layerConf instanceof ActivationLayer) {
+        stages.add(new ReluStage());
+      } else {
+        OutputLayer out = (OutputLayer) layerConf;
+        INDArray w = params.get("W");
+        output = new SoftmaxOutputStage(position(w, network), new long[] {w.stride(0), w.stride(1)},
+            position(params.get("b"), network), (int) out.getNIn(), (int) out.getNOut(), roundToFloat);
+      }
+      offset += count;
+    }
+    return Optional.of(new ConvLearner(network, stages, output, gradientFlat));
+  }
+
+  /** Where a parameter view starts in the network's flat vector. */
+  private static int position(INDArray view, MultiLayerNetwork network) {
+    return (int) (view.offset() - network.params().offset());
+  }
+
+  private static boolean accepts(MultiLayerConfiguration conf) {
+    List<NeuralNetConfiguration> confs = conf.getConfs();
+    DataType type = conf.getDataType();
+    if (confs.size() < 2 || conf.getBackpropType() != BackpropType.Standard
+        || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
+      return false;
+    }
+    int last = confs.size() - 1;
+    Map<Integer, InputPreProcessor> preprocessors = conf.getInputPreProcessors();
+    InputPreProcessor flatten = preprocessors.get(last);
+    if (preprocessors.size() != 1 || flatten == null || flatten.getClass() != CnnToFeedForwardPreProcessor.class
+        || ((CnnToFeedForwardPreProcessor) flatten).getFormat() != CNN2DFormat.NCHW) {
+      return false;
+    }
+    boolean sawConvolution = false;
+    for (int l = 0; l < confs.size(); l++) {
+      NeuralNetConfiguration layerConf = confs.get(l);
+      Layer layer = layerConf.getLayer();
+      if (!layerConf.isMiniBatch() || layer.getIDropout() != null) {
+        return false;
+      }
+      Class<?> type2 = layer.getClass();
+      boolean ok;
+      if (l == last) {
+        ok = type2 == OutputLayer.class && isSoftmaxCrossEntropy((OutputLayer) layer);
+      } else if (type2 == ConvolutionLayer.class) {
+        ConvolutionLayer c = (ConvolutionLayer) layer;
+        IActivation activation = c.getActivationFn();
+        ok = changesNothingButParameters(c) && c.hasBias() && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+            && (c.getConvolutionMode() == ConvolutionMode.Same || c.getConvolutionMode() == ConvolutionMode.Truncate
+                || c.getConvolutionMode() == ConvolutionMode.Strict)
+            && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
+            && (activation instanceof ActivationIdentity || isPlainRelu(activation));
+        sawConvolution = true;
+      } else if (type2 == BatchNormalization.class) {
+        BatchNormalization b = (BatchNormalization) layer;
+        ok = changesNothingButParameters(b) && !b.isLockGammaBeta() && b.getCnn2DFormat() == CNN2DFormat.NCHW
+            && sawConvolution;
+      } else if (type2 == ActivationLayer.class) {
+        ok = isPlainRelu(((ActivationLayer) layer).getActivationFn());
+      } else {
+        ok = false;
+      }
+      if (!ok) {
+        return false;
+      }
+    }
+    return sawConvolution;
+  }
+
+  private static boolean isSoftmaxCrossEntropy(OutputLayer layer) {
+    return changesNothingButParameters(layer) && layer.hasBias()
+        && layer.getActivationFn() != null && layer.getActivationFn().getClass() == ActivationSoftmax.class
+        && layer.getLossFn() != null && layer.getLossFn().getClass() == LossMCXENT.class
+        && ((LossMCXENT) layer.getLossFn()).getWeights() == null
+        && ((LossMCXENT) layer.getLossFn()).getSoftmaxClipEps() == 1e-10;
+  }
+
+  private static boolean isPlainRelu(IActivation activation) {
+    if (activation == null || activation.getClass() != ActivationReLU.class) {
+      return false;
+    }
+    ActivationReLU relu = (ActivationReLU) activation;
+    return relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null;
+  }
+
+  private static boolean changesNothingButParameters(BaseLayer layer) {
+    return layer.getIDropout() == null
+        && layer.getWeightNoise() == null
+        && (layer.getConstraints() == null || layer.getConstraints().isEmpty())
+        && (layer.getRegularization() == null || layer.getRegularization().isEmpty())
+        && (layer.getRegularizationBias() == null || layer.getRegularizationBias().isEmpty())
+        && (layer.getGradientNormalization() == null || layer.getGradientNormalization() == GradientNormalization.None);
+  }
+
+  @Override
+  public int numParams() {
+    return numParams;
+  }
+
+  @Override
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public double loss(double[] params, Examples examples) {
+    forward(params, examples.features());
+    return output.loss(labels(examples));
+  }
+
+  @Override
+  public INDArray outputs(double[] params, INDArray features) {
+    double[] p = forward(params, features);
+    return Nd4j.createFromArray(p).reshape(features.size(0), p.length / features.size(0)).castTo(dataType);
+  }
+
+  @Override
+  public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    forward(params, examples.features());
+    double[] labels = labels(examples);
+    double loss = output.loss(labels);
+    java.util.Arrays.fill(gradientOut, 0);
+    double[] delta = output.backward(labels, params, gradientOut);
+    for (int s = stages.size() - 1; s >= 0; s--) {
+      delta = stages.get(s).backward(delta, s > 0, params, gradientOut);
+    }
+    // the convolutions' gradients, written natively; every other entry of that vector is zero
+    gradientVector.read(1, nativeGradient);
+    for (int i = 0; i < numParams; i++) {
+      gradientOut[i] += nativeGradient[i];
+    }
+    return loss;
+  }
+
+  private double[] forward(double[] params, INDArray features) {
+    if (params.length != numParams) {
+      throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
+    }
+    if (features.rank() != 4) {
+      throw new IllegalArgumentException("expected NCHW image features [n, c, h, w], got shape "
+          + java.util.Arrays.toString(features.shape()));
+    }
+    paramVector.write(params);
+    int n = (int) features.size(0);
+    int[] shape = {(int) features.size(1), (int) features.size(2), (int) features.size(3)};
+    prepare(n, shape);
+    INDArray nativeFeatures = features.dataType() == dataType && features.isView() == false
+        && features.ordering() == 'c' ? features : features.castTo(dataType).dup('c');
+    double[] activation = null;
+    for (int s = 0; s < stages.size(); s++) {
+      Stage stage = stages.get(s);
+      if (s == 0 && !(stage instanceof ConvolutionStage)) {
+        activation = nativeFeatures.castTo(DataType.DOUBLE).data().asDouble();
+      }
+      activation = stage.forward(activation, s == 0 ? nativeFeatures : null, params);
+    }
+    return output.forward(activation, params);
+  }
+
+  private void prepare(int n, int[] shape) {
+    if (n == preparedFor && java.util.Arrays.equals(shape, preparedShape)) {
+      return;
+    }
+    int[] current = shape;
+    for (Stage stage : stages) {
+      current = stage.prepare(n, current);
+    }
+    int flat = current[0] * current[1] * current[2];
+    if (flat != output.inputs()) {
+      throw new IllegalArgumentException("images of shape " + java.util.Arrays.toString(shape) + " give "
+          + flat + " features before the output layer, which takes " + output.inputs());
+    }
+    output.prepare(n);
+    preparedFor = n;
+    preparedShape = shape.clone();
+  }
+
+  private double[] labels(Examples examples) {
+    return examples.labels().castTo(DataType.DOUBLE).data().asDouble();
+  }
+}

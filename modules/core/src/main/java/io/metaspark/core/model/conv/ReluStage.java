@@ -1,0 +1,46 @@
+package io.metaspark.core.model.conv;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * max(0, x), with DL4J's derivative: 1 where the input is positive, else 0.
+ *
+ * <p>Both loops are branch-free: half of a ReLU's inputs are negative, in no pattern a branch
+ * predictor can learn, and the branchy version cost a quarter of a conv4 gradient.
+ */
+final class ReluStage implements Stage {
+  private double[] out;
+  private int length;
+
+  @Override
+  public int[] prepare(int n, int[] in) {
+    length = n * in[0] * in[1] * in[2];
+    if (out == null || out.length != length) {
+      out = new double[length];
+    }
+    return in;
+  }
+
+  @Override
+  public double[] forward(double[] in, INDArray nativeIn, double[] params) {
+    for (int i = 0; i < length; i++) {
+      // +0.0 for every negative input and for -0.0, as the comparison DL4J makes
+      out[i] = Math.max(in[i], 0.0);
+    }
+    return out;
+  }
+
+  @Override
+  public double[] backward(double[] outGradient, boolean inputGradient, double[] params, double[] gradient) {
+    if (!inputGradient) {
+      return null;
+    }
+    // in place: the caller hands over its buffer. An output is +0.0 (all bits clear) or positive,
+    // so (bits - 1) >> 63 is all ones exactly where the input was not positive: a mask, no branch
+    for (int i = 0; i < length; i++) {
+      long keep = ~((Double.doubleToRawLongBits(out[i]) - 1) >> 63);
+      outGradient[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(outGradient[i]) & keep);
+    }
+    return outGradient;
+  }
+}

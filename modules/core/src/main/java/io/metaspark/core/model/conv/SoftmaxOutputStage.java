@@ -1,0 +1,122 @@
+package io.metaspark.core.model.conv;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's OutputLayer with softmax and multi-class cross-entropy, after the flattening of its NCHW
+ * input (C order, as DL4J's CnnToFeedForwardPreProcessor does). The loss is the batch mean, with
+ * DL4J's clipping of probabilities to [1e-10, 1 - 1e-10] inside the logarithm; the gradient is
+ * DL4J's, (p - y) / n, which does not clip.
+ */
+final class SoftmaxOutputStage {
+  private static final double CLIP = 1e-10;
+  /** Weight (f, k) is at weightAt + f * weightStrides[0] + k * weightStrides[1] in the flat vector. */
+  private final int weightAt;
+  private final long[] weightStrides;
+  private final int biasAt;
+  private final int inputs;
+  private final int classes;
+  private final boolean roundToFloat;
+  private int n;
+  private double[] probabilities;
+  private double[] in;
+  private double[] inGradient;
+  private double[] weights;
+
+  SoftmaxOutputStage(int weightAt, long[] weightStrides, int biasAt, int inputs, int classes, boolean roundToFloat) {
+    this.weightAt = weightAt;
+    this.weightStrides = weightStrides;
+    this.biasAt = biasAt;
+    this.inputs = inputs;
+    this.classes = classes;
+    this.roundToFloat = roundToFloat;
+    this.weights = new double[inputs * classes];
+  }
+
+  int inputs() {
+    return inputs;
+  }
+
+  void prepare(int n) {
+    this.n = n;
+    if (probabilities == null || probabilities.length != n * classes) {
+      probabilities = new double[n * classes];
+      inGradient = new double[n * inputs];
+    }
+  }
+
+  /** Softmax probabilities [n, classes] for the flattened inputs. */
+  double[] forward(double[] in, double[] params) {
+    this.in = in;
+    for (int f = 0; f < inputs; f++) {
+      for (int k = 0; k < classes; k++) {
+        weights[f * classes + k] = param(params, (int) (weightAt + f * weightStrides[0] + k * weightStrides[1]));
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      int row = i * classes;
+      for (int k = 0; k < classes; k++) {
+        probabilities[row + k] = param(params, biasAt + k);
+      }
+      for (int f = 0; f < inputs; f++) {
+        double a = in[i * inputs + f];
+        if (a == 0) {
+          continue;
+        }
+        for (int k = 0; k < classes; k++) {
+          probabilities[row + k] += a * weights[f * classes + k];
+        }
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < classes; k++) {
+        max = Math.max(max, probabilities[row + k]);
+      }
+      double total = 0;
+      for (int k = 0; k < classes; k++) {
+        double e = Math.exp(probabilities[row + k] - max);
+        probabilities[row + k] = e;
+        total += e;
+      }
+      for (int k = 0; k < classes; k++) {
+        probabilities[row + k] /= total;
+      }
+    }
+    return probabilities;
+  }
+
+  /** Mean cross-entropy against {@code labels} [n, classes] of the last forward pass. */
+  double loss(double[] labels) {
+    double sum = 0;
+    for (int j = 0; j < n * classes; j++) {
+      if (labels[j] != 0) {
+        double p = Math.min(Math.max(probabilities[j], CLIP), 1 - CLIP);
+        sum -= labels[j] * Math.log(p);
+      }
+    }
+    return sum / n;
+  }
+
+  /** Adds the weight and bias gradients of the mean loss into {@code gradient}; returns the input gradient. */
+  double[] backward(double[] labels, double[] params, double[] gradient) {
+    java.util.Arrays.fill(inGradient, 0);
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < classes; k++) {
+        int j = i * classes + k;
+        double d = (probabilities[j] - labels[j]) / n;
+        if (d == 0) {
+          continue;
+        }
+        gradient[biasAt + k] += d;
+        for (int f = 0; f < inputs; f++) {
+          gradient[(int) (weightAt + f * weightStrides[0] + k * weightStrides[1])] += in[i * inputs + f] * d;
+          inGradient[i * inputs + f] += weights[f * classes + k] * d;
+        }
+      }
+    }
+    return inGradient;
+  }
+
+  private double param(double[] params, int at) {
+    return roundToFloat ? (float) params[at] : params[at];
+  }
+}

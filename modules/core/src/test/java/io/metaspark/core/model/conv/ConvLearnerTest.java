@@ -1,0 +1,164 @@
+package io.metaspark.core.model.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metaspark.core.model.Conv4;
+import io.metaspark.core.model.Dl4jLearner;
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.Examples;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The fast path is checked against DL4J itself, the definition of the model: same loss, gradient
+ * and outputs, in double to 1e-9 relative (DL4J's float-free route), in float to float rounding.
+ */
+class ConvLearnerTest {
+  private static Examples batch(int n, int size, int classes, DataType type, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[][][][] pixels = new double[n][1][size][size];
+    double[][] labels = new double[n][classes];
+    for (int i = 0; i < n; i++) {
+      for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size; x++) {
+          pixels[i][0][y][x] = random.nextDouble() < 0.3 ? random.nextDouble() : 0;
+        }
+      }
+      labels[i][random.nextInt(classes)] = 1;
+    }
+    return new Examples(Nd4j.create(pixels).castTo(type), Nd4j.create(labels).castTo(type));
+  }
+
+  /** Away from the initialization (gamma 1, beta 0, bias 0), so every term of the gradient matters. */
+  private static double[] perturbed(ModelSpec spec, Dl4jLearner reference, long seed) {
+    double[] params = spec.initialParams();
+    SplittableRandom random = new SplittableRandom(seed);
+    java.util.Set<Integer> running = new java.util.HashSet<>();
+    for (int i : reference.runningStatistics()) {
+      running.add(i);
+    }
+    for (int i = 0; i < params.length; i++) {
+      if (!running.contains(i)) {
+        params[i] += 0.1 * random.nextGaussian();
+      }
+    }
+    return params;
+  }
+
+  private static void assertSameFunction(ModelSpec spec, int imageSize, DataType type, double tolerance,
+      int... batchSizes) {
+    Dl4jLearner reference = spec.newDl4jLearner();
+    ConvLearner fast = ConvLearner.of(spec.configuration()).orElseThrow();
+    assertEquals(reference.numParams(), fast.numParams());
+    double[] params = perturbed(spec, reference, 11);
+    for (int round = 0; round < 2; round++) {
+      for (int n : batchSizes) {
+        Examples examples = batch(n, imageSize, classes(spec), type, 31L * n + round);
+        double[] expected = new double[params.length];
+        double[] actual = new double[params.length];
+        double expectedLoss = reference.lossAndGradient(params, examples, expected);
+        double actualLoss = fast.lossAndGradient(params, examples, actual);
+        assertEquals(expectedLoss, actualLoss, tolerance * Math.abs(expectedLoss), "loss, batch of " + n);
+        assertEquals(expectedLoss, fast.loss(params, examples), tolerance * Math.abs(expectedLoss));
+        double scale = 0;
+        for (double g : expected) {
+          scale = Math.max(scale, Math.abs(g));
+        }
+        for (int i = 0; i < params.length; i++) {
+          assertEquals(expected[i], actual[i], tolerance * scale, "gradient entry " + i + ", batch of " + n);
+        }
+        INDArray expectedOut = reference.outputs(params, examples.features());
+        INDArray actualOut = fast.outputs(params, examples.features());
+        assertEquals(type, actualOut.dataType());
+        double[] e = expectedOut.castTo(DataType.DOUBLE).data().asDouble();
+        double[] a = actualOut.castTo(DataType.DOUBLE).data().asDouble();
+        for (int i = 0; i < e.length; i++) {
+          assertEquals(e[i], a[i], tolerance, "output " + i);
+        }
+      }
+    }
+  }
+
+  private static int classes(ModelSpec spec) {
+    MultiLayerConfiguration conf = spec.configuration();
+    return (int) ((OutputLayer) conf.getConf(conf.getConfs().size() - 1).getLayer()).getNOut();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void conv4InDoubleIsDl4jsFunctionTo1e9(boolean batchNorm) {
+    ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("stride").batchNorm(batchNorm).dataType(DataType.DOUBLE).toSpec();
+    // two batch sizes in turn, as a support set and a query set: buffers are per size
+    assertSameFunction(spec, 16, DataType.DOUBLE, 1e-9, 3, 9);
+  }
+
+  @Test
+  void conv4InFloatAgreesToFloatRounding() {
+    ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("stride").dataType(DataType.FLOAT).toSpec();
+    assertSameFunction(spec, 16, DataType.FLOAT, 2e-5, 5);
+  }
+
+  @Test
+  void explicitPaddingWithoutSameModeAndAReluConvolution() {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
+        .convolutionMode(ConvolutionMode.Truncate).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nOut(3).activation(Activation.RELU).build())
+        .layer(new ConvolutionLayer.Builder(2, 2).stride(1, 1).nOut(2).activation(Activation.IDENTITY).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(16, 16, 1))
+        .build();
+    assertSameFunction(ModelSpec.of(conf), 16, DataType.DOUBLE, 1e-9, 4);
+  }
+
+  @Test
+  void whatItCannotReproduceStaysWithDl4j() {
+    assertTrue(ConvLearner.of(Conv4.of(28, 5).filters(4).downsample("pool").toSpec().configuration()).isEmpty(),
+        "max pooling");
+    assertTrue(ConvLearner.of(MlpShorthand.parse("1-40-40-1").toSpec().configuration()).isEmpty(), "an MLP");
+    MultiLayerConfiguration dropout = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).dropOut(new Dropout(0.5)).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(8, 8, 1))
+        .build();
+    assertTrue(ConvLearner.of(dropout).isEmpty(), "dropout");
+    MultiLayerConfiguration mse = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3).activation(Activation.IDENTITY).build())
+        .setInputType(InputType.convolutional(8, 8, 1))
+        .build();
+    assertTrue(ConvLearner.of(mse).isEmpty(), "another loss");
+  }
+
+  @Test
+  void theModelSpecPicksItForConv4WithStrides() {
+    Learner learner = Conv4.of(16, 3).filters(4).downsample("stride").toSpec().newLearner();
+    assertTrue(learner instanceof ConvLearner, learner.getClass().getName());
+  }
+
+  @Test
+  void imagesOfAnotherSizeAreRefusedWithTheShapes() {
+    ConvLearner fast = ConvLearner.of(Conv4.of(16, 3).filters(4).downsample("stride").toSpec().configuration()).orElseThrow();
+    Examples wrong = batch(2, 40, 3, DataType.FLOAT, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> fast.loss(new double[fast.numParams()], wrong));
+    assertTrue(e.getMessage().contains("[1, 40, 40]"), e.getMessage());
+  }
+}
