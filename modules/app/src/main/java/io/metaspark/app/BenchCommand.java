@@ -99,8 +99,10 @@ final class BenchCommand implements Callable<Integer> {
           overrides.add(setting);
         }
         overrides.add("algorithm.name=" + algorithm);
-        overrides.add("train.iterations=" + (warmup + iterations));
-        // no loss measurement inside the timed iterations: it costs forward passes training does not need
+        // no loss measurement inside the timed iterations: it costs forward passes training does not
+        // need. Training measures its first and its last iteration whatever log-every says, so one
+        // untimed iteration runs after the timed ones
+        overrides.add("train.iterations=" + (warmup + iterations + 1));
         overrides.add("train.log-every=" + (warmup + iterations + 1));
         jobs.put(setting.isEmpty() ? algorithm : algorithm + "[" + setting + "]",
             JobConfig.validated(ConfigLoader.load(options.config, overrides)));
@@ -143,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial.length)),
           (report, state) -> {
-            if (report.iteration() >= warmup) {
+            if (report.iteration() >= warmup && report.iteration() < warmup + iterations) {
               wall[(int) (report.iteration() - warmup)] = report.millis();
               jobMillis[(int) (report.iteration() - warmup)] = report.jobMillis();
             }

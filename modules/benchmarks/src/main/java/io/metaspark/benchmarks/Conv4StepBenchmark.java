@@ -1,8 +1,9 @@
 package io.metaspark.benchmarks;
 
 import io.metaspark.core.model.Conv4;
-import io.metaspark.core.model.Dl4jLearner;
 import io.metaspark.core.model.ForwardFlops;
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
 import java.util.SplittableRandom;
@@ -34,7 +35,11 @@ public class Conv4StepBenchmark {
   @Param({"float"})
   public String dataType;
 
-  private Dl4jLearner learner;
+  /** dl4j: DL4J's layers; auto: what training uses ({@link io.metaspark.core.model.conv.ConvLearner} here). */
+  @Param({"dl4j", "auto"})
+  public String learner;
+
+  private Learner model;
   private double[] params;
   private double[] gradient;
   private Examples batch;
@@ -44,7 +49,7 @@ public class Conv4StepBenchmark {
     DataType type = DataType.valueOf(dataType.toUpperCase(java.util.Locale.ROOT));
     Conv4 conv4 = Conv4.of(28, 5).filters(64).downsample("stride").dataType(type);
     ModelSpec spec = conv4.toSpec();
-    learner = spec.newDl4jLearner();
+    model = LearnerChoice.named(learner).create(spec);
     params = spec.initialParams();
     gradient = new double[params.length];
     SplittableRandom random = new SplittableRandom(7);
@@ -62,11 +67,12 @@ public class Conv4StepBenchmark {
     batch = new Examples(Nd4j.create(pixels).castTo(type), Nd4j.create(labels).castTo(type));
     long flops = (long) examples * ForwardFlops.GRADIENT_FACTOR
         * ForwardFlops.perExample(conv4.build(), InputType.convolutional(28, 28, 1));
-    System.out.printf("%nconv4 gradient on %d examples: %.1f MFLOP%n", examples, flops / 1e6);
+    System.out.printf("%nconv4 gradient on %d examples: %.1f MFLOP (%s)%n", examples, flops / 1e6,
+        model.getClass().getSimpleName());
   }
 
   @Benchmark
   public double lossAndGradient() {
-    return learner.lossAndGradient(params, batch, gradient);
+    return model.lossAndGradient(params, batch, gradient);
   }
 }

@@ -4,9 +4,12 @@ import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.NativeVector;
 import io.metaspark.core.task.Examples;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -58,20 +61,33 @@ public final class ConvLearner implements Learner {
   private final int numParams;
   private final NativeVector paramVector;
   private final NativeVector gradientVector;
-  private final List<Stage> stages;
-  private final SoftmaxOutputStage output;
+  private final List<Supplier<Stage>> stageFactories;
+  private final Supplier<SoftmaxOutputStage> outputFactory;
+  /**
+   * Stages with their buffers, per batch shape: inner loops alternate support and query sets, and
+   * reallocating on every switch cost a tenth of a first-order MAML task. A few shapes at most.
+   */
+  private final Map<List<Integer>, Pipeline> pipelines = new LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<Integer>, Pipeline> eldest) {
+      return size() > 8;
+    }
+  };
   private final double[] nativeGradient;
-  private int preparedFor = -1;
-  private int[] preparedShape;
+  private Pipeline current;
 
-  private ConvLearner(MultiLayerNetwork network, List<Stage> stages, SoftmaxOutputStage output, INDArray gradientFlat) {
+  /** One pass's stages, prepared for one batch shape. */
+  private record Pipeline(List<Stage> stages, SoftmaxOutputStage output) {}
+
+  private ConvLearner(MultiLayerNetwork network, List<Supplier<Stage>> stageFactories,
+      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat) {
     this.network = network;
     this.dataType = network.params().dataType();
     this.numParams = (int) network.params().length();
     this.paramVector = new NativeVector(network.params());
     this.gradientVector = new NativeVector(gradientFlat);
-    this.stages = stages;
-    this.output = output;
+    this.stageFactories = stageFactories;
+    this.outputFactory = outputFactory;
     this.nativeGradient = new double[numParams];
   }
 
@@ -88,8 +104,8 @@ public final class ConvLearner implements Learner {
     // the gradient views of DL4J's own layout, in a vector of ours: the convolutions write into it
     INDArray gradientFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     boolean roundToFloat = conf.getDataType() == DataType.FLOAT;
-    List<Stage> stages = new ArrayList<>();
-    SoftmaxOutputStage output = null;
+    List<Supplier<Stage>> stages = new ArrayList<>();
+    Supplier<SoftmaxOutputStage> output = null;
     long offset = 0;
     for (int l = 0; l < network.getnLayers(); l++) {
       org.deeplearning4j.nn.api.Layer layer = network.getLayer(l);
@@ -101,23 +117,30 @@ public final class ConvLearner implements Learner {
             : gradientFlat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + count)).reshape(1, count);
         Map<String, INDArray> gradients = layerConf.initializer().getGradientsFromFlattened(layer.conf(), view);
-        INDArray bias = params.get("b");
-        stages.add(new ConvolutionStage(params.get("W"), bias.reshape(bias.length()), gradients.get("W"),
-            gradients.get("b").reshape(bias.length()), convolution.getKernelSize(), convolution.getStride(),
-            convolution.getPadding(), convolution.getConvolutionMode() == ConvolutionMode.Same));
+        INDArray weights = params.get("W");
+        INDArray bias = params.get("b").reshape(params.get("b").length());
+        INDArray weightGradient = gradients.get("W");
+        INDArray biasGradient = gradients.get("b").reshape(bias.length());
+        boolean same = convolution.getConvolutionMode() == ConvolutionMode.Same;
+        stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, convolution.getKernelSize(),
+            convolution.getStride(), convolution.getPadding(), same));
         if (convolution.getActivationFn() instanceof ActivationReLU) {
-          stages.add(new ReluStage());
+          stages.add(ReluStage::new);
         }
       } else if (layerConf instanceof BatchNormalization norm) {
-        stages.add(new BatchNormStage(position(params.get("gamma"), network), position(params.get("beta"), network),
-            norm.getEps(), roundToFloat));
+        int gammaAt = position(params.get("gamma"), network);
+        int betaAt = position(params.get("beta"), network);
+        stages.add(() -> new BatchNormStage(gammaAt, betaAt, norm.getEps(), roundToFloat));
       } else if (layerConf instanceof ActivationLayer) {
-        stages.add(new ReluStage());
+        stages.add(ReluStage::new);
       } else {
         OutputLayer out = (OutputLayer) layerConf;
         INDArray w = params.get("W");
-        output = new SoftmaxOutputStage(position(w, network), new long[] {w.stride(0), w.stride(1)},
-            position(params.get("b"), network), (int) out.getNIn(), (int) out.getNOut(), roundToFloat);
+        int weightAt = position(w, network);
+        long[] strides = {w.stride(0), w.stride(1)};
+        int biasAt = position(params.get("b"), network);
+        output = () -> new SoftmaxOutputStage(weightAt, strides, biasAt, (int) out.getNIn(), (int) out.getNOut(),
+            roundToFloat);
       }
       offset += count;
     }
@@ -217,7 +240,7 @@ public final class ConvLearner implements Learner {
   @Override
   public double loss(double[] params, Examples examples) {
     forward(params, examples.features());
-    return output.loss(labels(examples));
+    return current.output().loss(labels(examples));
   }
 
   @Override
@@ -233,9 +256,10 @@ public final class ConvLearner implements Learner {
     }
     forward(params, examples.features());
     double[] labels = labels(examples);
-    double loss = output.loss(labels);
-    java.util.Arrays.fill(gradientOut, 0);
-    double[] delta = output.backward(labels, params, gradientOut);
+    double loss = current.output().loss(labels);
+    Arrays.fill(gradientOut, 0);
+    double[] delta = current.output().backward(labels, params, gradientOut);
+    List<Stage> stages = current.stages();
     for (int s = stages.size() - 1; s >= 0; s--) {
       delta = stages.get(s).backward(delta, s > 0, params, gradientOut);
     }
@@ -253,14 +277,15 @@ public final class ConvLearner implements Learner {
     }
     if (features.rank() != 4) {
       throw new IllegalArgumentException("expected NCHW image features [n, c, h, w], got shape "
-          + java.util.Arrays.toString(features.shape()));
+          + Arrays.toString(features.shape()));
     }
     paramVector.write(params);
     int n = (int) features.size(0);
     int[] shape = {(int) features.size(1), (int) features.size(2), (int) features.size(3)};
-    prepare(n, shape);
-    INDArray nativeFeatures = features.dataType() == dataType && features.isView() == false
-        && features.ordering() == 'c' ? features : features.castTo(dataType).dup('c');
+    current = pipelines.computeIfAbsent(List.of(n, shape[0], shape[1], shape[2]), key -> pipeline(n, shape));
+    INDArray nativeFeatures = features.dataType() == dataType && !features.isView() && features.ordering() == 'c'
+        ? features : features.castTo(dataType).dup('c');
+    List<Stage> stages = current.stages();
     double[] activation = null;
     for (int s = 0; s < stages.size(); s++) {
       Stage stage = stages.get(s);
@@ -269,25 +294,25 @@ public final class ConvLearner implements Learner {
       }
       activation = stage.forward(activation, s == 0 ? nativeFeatures : null, params);
     }
-    return output.forward(activation, params);
+    return current.output().forward(activation, params);
   }
 
-  private void prepare(int n, int[] shape) {
-    if (n == preparedFor && java.util.Arrays.equals(shape, preparedShape)) {
-      return;
+  private Pipeline pipeline(int n, int[] shape) {
+    List<Stage> stages = new ArrayList<>();
+    int[] size = shape;
+    for (Supplier<Stage> factory : stageFactories) {
+      Stage stage = factory.get();
+      size = stage.prepare(n, size);
+      stages.add(stage);
     }
-    int[] current = shape;
-    for (Stage stage : stages) {
-      current = stage.prepare(n, current);
-    }
-    int flat = current[0] * current[1] * current[2];
+    SoftmaxOutputStage output = outputFactory.get();
+    int flat = size[0] * size[1] * size[2];
     if (flat != output.inputs()) {
-      throw new IllegalArgumentException("images of shape " + java.util.Arrays.toString(shape) + " give "
+      throw new IllegalArgumentException("images of shape " + Arrays.toString(shape) + " give "
           + flat + " features before the output layer, which takes " + output.inputs());
     }
     output.prepare(n);
-    preparedFor = n;
-    preparedShape = shape.clone();
+    return new Pipeline(stages, output);
   }
 
   private double[] labels(Examples examples) {
