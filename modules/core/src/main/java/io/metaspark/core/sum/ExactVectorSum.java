@@ -152,13 +152,12 @@ public final class ExactVectorSum implements Serializable {
     int kept = 0;
     for (int p = 0; p < n; p++) {
       double y = partials[base + p];
-      if (Math.abs(x) < Math.abs(y)) {
-        double t = x;
-        x = y;
-        y = t;
-      }
+      // Knuth's TwoSum: the exact error of x + y whichever is larger. msum's Fast-TwoSum first
+      // swaps by magnitude, a branch that went wrong half the time on gradient entries; both give
+      // the same (hi, lo), the rounded sum and its exact error, so the partials are unchanged
       double hi = x + y;
-      double lo = y - (hi - x);
+      double yPart = hi - x;
+      double lo = (x - (hi - yPart)) + (y - yPart);
       if (lo != 0.0) {
         partials[base + kept++] = lo;
       }
