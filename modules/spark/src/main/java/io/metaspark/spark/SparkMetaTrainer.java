@@ -175,11 +175,31 @@ public final class SparkMetaTrainer {
    */
   private void requireSlots(int partitions) {
     SparkContext spark = sc.sc();
-    // private[spark] in Scala, public in the bytecode: the very figure Spark's barrier check uses
-    int slots = spark.maxNumConcurrentTasks(spark.resourceProfileManager().defaultResourceProfile());
+    int slots = slots(spark);
+    // on a cluster, executors register after the context starts: a barrier run begun at once found
+    // 0 slots on local-cluster. Wait as Spark's scheduler would (maxRegisteredResourcesWaitingTime);
+    // local[N] has all its slots from the start
+    if (partitions > slots && !sc.isLocal()) {
+      long waitMillis = spark.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s");
+      long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+      while (partitions > slots && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        slots = slots(spark);
+      }
+    }
     if (partitions > slots) {
       throw new NotEnoughSlotsException(partitions, slots, sc.master());
     }
+  }
+
+  /** private[spark] in Scala, public in the bytecode: the very figure Spark's barrier check uses. */
+  private static int slots(SparkContext spark) {
+    return spark.maxNumConcurrentTasks(spark.resourceProfileManager().defaultResourceProfile());
   }
 
   /** Iterations after which the driver must hold the state: they end barrier segments. */

@@ -24,6 +24,11 @@ class ExecutorJvmTest {
   private static final int ITERATIONS = 8;
 
   private JavaSparkContext startCluster() throws IOException {
+    return startCluster(true);
+  }
+
+  /** @param waitForExecutors whether the context waits for both executors before it is returned */
+  private JavaSparkContext startCluster(boolean waitForExecutors) throws IOException {
     // the worker builds executor command lines from SPARK_HOME (set by the build to a directory
     // under target/); an empty jars/ is enough when executors get this JVM's classpath instead
     String home = System.getenv("SPARK_HOME");
@@ -37,8 +42,10 @@ class ExecutorJvmTest {
         .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1")
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
-        .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
         .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s"));
+    if (waitForExecutors) {
+      conf.set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+    }
     return new JavaSparkContext(conf);
   }
 
@@ -77,6 +84,28 @@ class ExecutorJvmTest {
       assertTrue(killedAt.get() >= 0, "the executor was killed");
       assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false), "executor " + victim + " is gone");
       assertArrayEquals(reference, withKill);
+    }
+  }
+
+  /**
+   * Barrier mode across executor JVMs: partial sums travel between processes through the driver's
+   * relay, and the run equals local[1] in jobs mode bit for bit. It starts the moment the context
+   * exists, before the executors have registered, as a job submitted on a real cluster does.
+   */
+  @Test
+  void barrierModeAcrossExecutorJvmsEqualsJobsModeInOneJvm() throws Exception {
+    TrainingPlan plan = SinusoidPlans.plan("maml", ITERATIONS, 10, 2);
+    double[] reference;
+    try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
+      reference = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
+    }
+    try (JavaSparkContext sc = startCluster(false)) {
+      TrainingPlan barrier = plan.withMode(ExecutionMode.BARRIER);
+      double[] twoJvms = new SparkMetaTrainer(sc, barrier).train(SinusoidPlans.start(barrier), (r, s) -> {}).params();
+      assertArrayEquals(reference, twoJvms);
+      long driver = ProcessHandle.current().pid();
+      List<Long> pids = sc.parallelize(List.of(1, 2, 3, 4), 4).map(i -> ProcessHandle.current().pid()).collect();
+      assertFalse(pids.contains(driver), "no task ran in the driver's JVM");
     }
   }
 }
