@@ -56,6 +56,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
 public final class ConvLearner implements Learner {
+  /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
   private final int numParams;
