@@ -23,6 +23,8 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
@@ -44,7 +46,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Only what it reproduces is accepted ({@link #of}): NCHW ConvolutionLayers (with bias, no
  * dilation, "same" or explicit padding, identity or ReLU), BatchNormalization (batch statistics,
- * learnable gamma and beta), ReLU ActivationLayers, then the flattening DL4J inserts and one
+ * learnable gamma and beta), ReLU ActivationLayers, max-pooling SubsamplingLayers (native, like the
+ * convolutions), then the flattening DL4J inserts and one
  * OutputLayer with softmax and unweighted multi-class cross-entropy; nothing that changes the
  * function or its gradient (dropout, weight noise, regularization, constraints). Anything else
  * stays with DL4J. Batch norm's running statistics get a gradient of exactly zero, as from
@@ -134,6 +137,11 @@ public final class ConvLearner implements Learner {
         stages.add(() -> new BatchNormStage(gammaAt, betaAt, norm.getEps(), roundToFloat));
       } else if (layerConf instanceof ActivationLayer) {
         stages.add(ReluStage::new);
+      } else if (layerConf instanceof SubsamplingLayer pooling) {
+        boolean same = pooling.getConvolutionMode() == ConvolutionMode.Same;
+        DataType type = conf.getDataType();
+        stages.add(() -> new MaxPoolingStage(pooling.getKernelSize(), pooling.getStride(), pooling.getPadding(), same,
+            type));
       } else {
         OutputLayer out = (OutputLayer) layerConf;
         INDArray w = params.get("W");
@@ -193,6 +201,12 @@ public final class ConvLearner implements Learner {
             && sawConvolution;
       } else if (type2 == ActivationLayer.class) {
         ok = isPlainRelu(((ActivationLayer) layer).getActivationFn());
+      } else if (type2 == SubsamplingLayer.class) {
+        SubsamplingLayer p = (SubsamplingLayer) layer;
+        ok = p.getPoolingType() == PoolingType.MAX && p.getCnn2dDataFormat() == CNN2DFormat.NCHW
+            && p.getDilation()[0] == 1 && p.getDilation()[1] == 1
+            && (p.getConvolutionMode() == ConvolutionMode.Same || p.getConvolutionMode() == ConvolutionMode.Truncate
+                || p.getConvolutionMode() == ConvolutionMode.Strict);
       } else {
         ok = false;
       }

@@ -110,6 +110,13 @@ class ConvLearnerTest {
     assertSameFunction(spec, 16, DataType.DOUBLE, 1e-9, 3, 9);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void conv4WithMaxPoolingInDoubleIsDl4jsFunctionTo1e9(boolean batchNorm) {
+    ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("pool").batchNorm(batchNorm).dataType(DataType.DOUBLE).toSpec();
+    assertSameFunction(spec, 16, DataType.DOUBLE, 1e-9, 3, 9);
+  }
+
   @Test
   void conv4InFloatAgreesToFloatRounding() {
     ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("stride").dataType(DataType.FLOAT).toSpec();
@@ -130,8 +137,6 @@ class ConvLearnerTest {
 
   @Test
   void whatItCannotReproduceStaysWithDl4j() {
-    assertTrue(ConvLearner.of(Conv4.of(28, 5).filters(4).downsample("pool").toSpec().configuration()).isEmpty(),
-        "max pooling");
     assertTrue(ConvLearner.of(MlpShorthand.parse("1-40-40-1").toSpec().configuration()).isEmpty(), "an MLP");
     MultiLayerConfiguration dropout = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
         .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).dropOut(new Dropout(0.5)).build())
@@ -145,12 +150,22 @@ class ConvLearnerTest {
         .setInputType(InputType.convolutional(8, 8, 1))
         .build();
     assertTrue(ConvLearner.of(mse).isEmpty(), "another loss");
+    MultiLayerConfiguration average = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+            org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(8, 8, 1))
+        .build();
+    assertTrue(ConvLearner.of(average).isEmpty(), "average pooling");
   }
 
   @Test
-  void theModelSpecPicksItForConv4WithStrides() {
-    Learner learner = Conv4.of(16, 3).filters(4).downsample("stride").toSpec().newLearner();
-    assertTrue(learner instanceof ConvLearner, learner.getClass().getName());
+  void theModelSpecPicksItForConv4() {
+    for (String downsample : new String[] {"stride", "pool"}) {
+      Learner learner = Conv4.of(16, 3).filters(4).downsample(downsample).toSpec().newLearner();
+      assertTrue(learner instanceof ConvLearner, downsample + ": " + learner.getClass().getName());
+    }
   }
 
   @Test
