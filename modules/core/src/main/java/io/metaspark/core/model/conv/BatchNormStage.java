@@ -20,7 +20,6 @@ final class BatchNormStage implements Stage {
   private int channels;
   private int positions;
   private double[] normalized;
-  private double[] out;
   private double[] inverseStd;
   private double[] gamma;
 
@@ -38,8 +37,7 @@ final class BatchNormStage implements Stage {
     this.channels = in[0];
     this.positions = in[1] * in[2];
     int length = n * channels * positions;
-    if (out == null || out.length != length) {
-      out = new double[length];
+    if (normalized == null || normalized.length != length) {
       normalized = new double[length];
     }
     if (inverseStd == null || inverseStd.length != channels) {
@@ -79,11 +77,12 @@ final class BatchNormStage implements Stage {
         for (int p = 0; p < positions; p++) {
           double xhat = (in[base + p] - mean) * inv;
           normalized[base + p] = xhat;
-          out[base + p] = g * xhat + b;
+          // in place: the caller hands over its buffer, and backward needs only xhat
+          in[base + p] = g * xhat + b;
         }
       }
     }
-    return out;
+    return in;
   }
 
   @Override

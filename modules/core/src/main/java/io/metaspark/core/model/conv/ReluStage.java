@@ -9,15 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * predictor can learn, and the branchy version cost a quarter of a conv4 gradient.
  */
 final class ReluStage implements Stage {
+  /** The last output: the caller's buffer, rectified in place (activations are the heap's bulk). */
   private double[] out;
   private int length;
 
   @Override
   public int[] prepare(int n, int[] in) {
     length = n * in[0] * in[1] * in[2];
-    if (out == null || out.length != length) {
-      out = new double[length];
-    }
     return in;
   }
 
@@ -25,9 +23,10 @@ final class ReluStage implements Stage {
   public double[] forward(double[] in, INDArray nativeIn, double[] params) {
     for (int i = 0; i < length; i++) {
       // +0.0 for every negative input and for -0.0, as the comparison DL4J makes
-      out[i] = Math.max(in[i], 0.0);
+      in[i] = Math.max(in[i], 0.0);
     }
-    return out;
+    out = in;
+    return in;
   }
 
   @Override

@@ -13,7 +13,8 @@ interface Stage {
   /**
    * The outputs for {@code in}, or, for a stage that can take it, for {@code nativeIn} (the
    * features as given, then {@code in} is null). {@code params} is the flat parameter vector, as
-   * the network computes with it.
+   * the network computes with it. The caller hands {@code in} over: a stage may overwrite it and
+   * return it as its output, and the next stage may do the same.
    */
   double[] forward(double[] in, INDArray nativeIn, double[] params);
 
