@@ -125,9 +125,9 @@ public final class ConvLearner implements Learner {
         INDArray bias = params.get("b").reshape(params.get("b").length());
         INDArray weightGradient = gradients.get("W");
         INDArray biasGradient = gradients.get("b").reshape(bias.length());
-        boolean same = convolution.getConvolutionMode() == ConvolutionMode.Same;
-        stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, convolution.getKernelSize(),
-            convolution.getStride(), convolution.getPadding(), same));
+        Window window = new Window(convolution.getKernelSize(), convolution.getStride(), convolution.getPadding(),
+            convolution.getConvolutionMode() == ConvolutionMode.Same);
+        stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, window));
         if (convolution.getActivationFn() instanceof ActivationReLU) {
           stages.add(ReluStage::new);
         }
@@ -138,10 +138,10 @@ public final class ConvLearner implements Learner {
       } else if (layerConf instanceof ActivationLayer) {
         stages.add(ReluStage::new);
       } else if (layerConf instanceof SubsamplingLayer pooling) {
-        boolean same = pooling.getConvolutionMode() == ConvolutionMode.Same;
+        Window window = new Window(pooling.getKernelSize(), pooling.getStride(), pooling.getPadding(),
+            pooling.getConvolutionMode() == ConvolutionMode.Same);
         DataType type = conf.getDataType();
-        stages.add(() -> new MaxPoolingStage(pooling.getKernelSize(), pooling.getStride(), pooling.getPadding(), same,
-            type));
+        stages.add(() -> new MaxPoolingStage(window, type));
       } else {
         OutputLayer out = (OutputLayer) layerConf;
         INDArray w = params.get("W");
