@@ -54,8 +54,19 @@ class Conv4Test {
   @Test
   void dl4jGradientOnAnEpisodeMatchesCentralDifferences() {
     ModelSpec spec = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();
+    assertGradientMatchesCentralDifferences(spec, spec.newDl4jLearner());
+  }
+
+  /** The learner training picks for conv4 (ConvLearner), checked on its own, not only against DL4J. */
+  @Test
+  void fastPathGradientOnAnEpisodeMatchesCentralDifferences() {
+    ModelSpec spec = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();
     Learner learner = spec.newLearner();
-    assertTrue(learner instanceof Dl4jLearner, "a convolutional network runs on DL4J");
+    assertTrue(learner instanceof io.metaspark.core.model.conv.ConvLearner, learner.getClass().getName());
+    assertGradientMatchesCentralDifferences(spec, learner);
+  }
+
+  private static void assertGradientMatchesCentralDifferences(ModelSpec spec, Learner learner) {
     EpisodeTaskFamily family = NoiseImages.episodes(28, 3, 2);
     Examples query = family.sample(new TaskDescriptor(0, 0, 11), DataType.DOUBLE).query();
     double[] theta = spec.initialParams();
