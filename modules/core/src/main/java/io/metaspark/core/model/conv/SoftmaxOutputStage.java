@@ -1,6 +1,5 @@
 package io.metaspark.core.model.conv;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's OutputLayer with softmax and multi-class cross-entropy, after the flattening of its NCHW
