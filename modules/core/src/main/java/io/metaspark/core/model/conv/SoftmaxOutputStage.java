@@ -1,6 +1,5 @@
 package io.metaspark.core.model.conv;
 
-
 /**
  * DL4J's OutputLayer with softmax and multi-class cross-entropy, after the flattening of its NCHW
  * input (C order, as DL4J's CnnToFeedForwardPreProcessor does). The loss is the batch mean, with
