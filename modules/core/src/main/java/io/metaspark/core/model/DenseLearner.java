@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.BackpropType;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -93,7 +92,7 @@ public final class DenseLearner implements Learner {
       if (layer.getClass() != (isOutput ? OutputLayer.class : DenseLayer.class)
           // with miniBatch off DL4J's score is a sum over examples, not the mean computed here
           || !layerConf.isMiniBatch()
-          || !changesNothingButParameters((BaseLayer) layer)) {
+          || !PlainLayers.changesNothingButParameters((BaseLayer) layer)) {
         return Optional.empty();
       }
       if (isOutput) {
@@ -298,22 +297,8 @@ public final class DenseLearner implements Learner {
     return values;
   }
 
-  private static boolean changesNothingButParameters(BaseLayer layer) {
-    return layer.getIDropout() == null
-        && layer.getWeightNoise() == null
-        && isEmpty(layer.getConstraints())
-        && isEmpty(layer.getRegularization())
-        && isEmpty(layer.getRegularizationBias())
-        // applied by DL4J's updater, outside the gradient; refused all the same rather than argued
-        && (layer.getGradientNormalization() == null || layer.getGradientNormalization() == GradientNormalization.None);
-  }
-
   private static boolean isUnweightedMse(ILossFunction loss) {
     return loss != null && loss.getClass() == LossMSE.class && ((LossMSE) loss).getWeights() == null;
-  }
-
-  private static boolean isEmpty(List<?> list) {
-    return list == null || list.isEmpty();
   }
 
   /** DL4J's activations, with their derivatives as DL4J's backprop takes them. */
@@ -390,10 +375,7 @@ public final class DenseLearner implements Learner {
         return Optional.of(IDENTITY);
       }
       if (type == ActivationReLU.class) {
-        ActivationReLU relu = (ActivationReLU) activation;
-        // a cap, a threshold or a negative slope makes another function
-        boolean plain = relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null;
-        return plain ? Optional.of(RELU) : Optional.empty();
+        return PlainLayers.isPlainRelu(activation) ? Optional.of(RELU) : Optional.empty();
       }
       if (type == ActivationTanH.class) {
         return Optional.of(TANH);

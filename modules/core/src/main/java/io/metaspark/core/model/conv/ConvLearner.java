@@ -2,6 +2,7 @@ package io.metaspark.core.model.conv;
 
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.NativeVector;
+import io.metaspark.core.model.PlainLayers;
 import io.metaspark.core.task.Examples;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,12 +14,10 @@ import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -189,24 +188,20 @@ public final class ConvLearner implements Learner {
       } else if (type2 == ConvolutionLayer.class) {
         ConvolutionLayer c = (ConvolutionLayer) layer;
         IActivation activation = c.getActivationFn();
-        ok = changesNothingButParameters(c) && c.hasBias() && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
-            && (c.getConvolutionMode() == ConvolutionMode.Same || c.getConvolutionMode() == ConvolutionMode.Truncate
-                || c.getConvolutionMode() == ConvolutionMode.Strict)
-            && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
-            && (activation instanceof ActivationIdentity || isPlainRelu(activation));
+        ok = PlainLayers.changesNothingButParameters(c) && c.hasBias() && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+            && isPlainWindow(c.getConvolutionMode(), c.getDilation())
+            && (activation instanceof ActivationIdentity || PlainLayers.isPlainRelu(activation));
         sawConvolution = true;
       } else if (type2 == BatchNormalization.class) {
         BatchNormalization b = (BatchNormalization) layer;
-        ok = changesNothingButParameters(b) && !b.isLockGammaBeta() && b.getCnn2DFormat() == CNN2DFormat.NCHW
+        ok = PlainLayers.changesNothingButParameters(b) && !b.isLockGammaBeta() && b.getCnn2DFormat() == CNN2DFormat.NCHW
             && sawConvolution;
       } else if (type2 == ActivationLayer.class) {
-        ok = isPlainRelu(((ActivationLayer) layer).getActivationFn());
+        ok = PlainLayers.isPlainRelu(((ActivationLayer) layer).getActivationFn());
       } else if (type2 == SubsamplingLayer.class) {
         SubsamplingLayer p = (SubsamplingLayer) layer;
         ok = p.getPoolingType() == PoolingType.MAX && p.getCnn2dDataFormat() == CNN2DFormat.NCHW
-            && p.getDilation()[0] == 1 && p.getDilation()[1] == 1
-            && (p.getConvolutionMode() == ConvolutionMode.Same || p.getConvolutionMode() == ConvolutionMode.Truncate
-                || p.getConvolutionMode() == ConvolutionMode.Strict);
+            && isPlainWindow(p.getConvolutionMode(), p.getDilation());
       } else {
         ok = false;
       }
@@ -217,29 +212,18 @@ public final class ConvLearner implements Learner {
     return sawConvolution;
   }
 
+  /** What {@link Window} computes: "same" or explicit padding (Truncate, Strict), no dilation. */
+  private static boolean isPlainWindow(ConvolutionMode mode, int[] dilation) {
+    return (mode == ConvolutionMode.Same || mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict)
+        && dilation[0] == 1 && dilation[1] == 1;
+  }
+
   private static boolean isSoftmaxCrossEntropy(OutputLayer layer) {
-    return changesNothingButParameters(layer) && layer.hasBias()
+    return PlainLayers.changesNothingButParameters(layer) && layer.hasBias()
         && layer.getActivationFn() != null && layer.getActivationFn().getClass() == ActivationSoftmax.class
         && layer.getLossFn() != null && layer.getLossFn().getClass() == LossMCXENT.class
         && ((LossMCXENT) layer.getLossFn()).getWeights() == null
         && ((LossMCXENT) layer.getLossFn()).getSoftmaxClipEps() == 1e-10;
-  }
-
-  private static boolean isPlainRelu(IActivation activation) {
-    if (activation == null || activation.getClass() != ActivationReLU.class) {
-      return false;
-    }
-    ActivationReLU relu = (ActivationReLU) activation;
-    return relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null;
-  }
-
-  private static boolean changesNothingButParameters(BaseLayer layer) {
-    return layer.getIDropout() == null
-        && layer.getWeightNoise() == null
-        && (layer.getConstraints() == null || layer.getConstraints().isEmpty())
-        && (layer.getRegularization() == null || layer.getRegularization().isEmpty())
-        && (layer.getRegularizationBias() == null || layer.getRegularizationBias().isEmpty())
-        && (layer.getGradientNormalization() == null || layer.getGradientNormalization() == GradientNormalization.None);
   }
 
   @Override
