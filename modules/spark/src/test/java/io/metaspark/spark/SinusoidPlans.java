@@ -25,7 +25,7 @@ final class SinusoidPlans {
   /** @param treeDepth 1 merges partitions' sums on the driver (aggregate); 2+ uses treeAggregate */
   static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions,
       int treeDepth) {
-    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), new HessianVectorProduct(0));
+    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), HessianVectorProduct.exactWhereAvailable(0));
     OuterOptimizer adam = Adam.withDefaults(0.001);
     return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
         partitions, treeDepth, 5, 3);

@@ -37,7 +37,7 @@ class TableDeterminismTest {
     ModelSpec model = MlpShorthand.parse("3-16-1").dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toSpec();
     StoredTable store = new StoredTable(dir + "/task-store", source.fingerprint());
     TaskRunner runner = new TaskRunner(model, new TableTaskFamily(store, new GroupSplit(0, 0.2, 0.1), Part.TRAIN, 5, 10),
-        MetaAlgorithm.named("maml", new InnerLoop(1, 0.05), new HessianVectorProduct(0)));
+        MetaAlgorithm.named("maml", new InnerLoop(1, 0.05), HessianVectorProduct.exactWhereAvailable(0)));
     double[] twoThreads;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       TaskStoreBuilder.ensure(sc, source, dir + "/task-store", 4);

@@ -1,53 +1,79 @@
 package io.metaspark.core.algo;
 
+import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
- * H(theta) v by a central difference of gradients: (g(theta + e v) - g(theta - e v)) / 2e.
- *
- * <p>It needs only gradients, so it works for any DL4J network (DL4J cannot differentiate its own
- * backward pass). With the perturbation's norm h = e |v|, the error is at most
- * h^2 / 6 * max |D^3 L| |v| (truncation, from the third derivative along v) plus about
- * u |g| / h (rounding, u the unit roundoff of the network's data type). The default
- * h = u^(1/3) (1 + |theta|) balances the two, u being the precision the learner computes in
- * ({@link Learner#unitRoundoff}): in double u^(1/3) = 6.1e-6 and the product is accurate to about
- * 1e-10 relative; in float (DL4J float networks) u^(1/3) = 4.9e-3, about 1e-4.
- * Piecewise-linear activations (ReLU) have no third derivative: the estimate is exact unless the
- * perturbation moves a pre-activation across zero, which at this h is rare.
+ * How second-order MAML multiplies a vector by the support loss's Hessian: exactly where the
+ * learner can ({@link ExactHessian}: the fast dense and convolutional paths), by a central
+ * difference of gradients where it cannot (networks on DL4J's own layers), or by the central
+ * difference everywhere when asked, to compare with the old arithmetic.
  */
 public final class HessianVectorProduct implements Serializable {
-  private final double relativeStep;
+  /** What a learner's products are computed with. */
+  public enum Method {
+    /** Pearlmutter's R-operator: the Hessian autograd and the MAML papers use. */
+    EXACT("exact"),
+    /** (g(theta + e v) - g(theta - e v)) / 2e: wrong where the step crosses a ReLU or pooling kink. */
+    CENTRAL_DIFFERENCE("central-difference");
 
-  /** @param relativeStep h / (1 + |theta|); 0 or less picks u^(1/3) for the network's data type */
-  public HessianVectorProduct(double relativeStep) {
-    this.relativeStep = relativeStep;
-  }
+    private final String key;
 
-  /** The cube root of the unit roundoff of the arithmetic the learner computes in. */
-  public static double defaultRelativeStep(Learner learner) {
-    return Math.cbrt(learner.unitRoundoff());
-  }
-
-  /** Writes H(theta) v into {@code out}. */
-  public void apply(Learner learner, double[] theta, Examples examples, double[] v, double[] out) {
-    double vNorm = Vectors.norm(v);
-    if (vNorm == 0) {
-      java.util.Arrays.fill(out, 0);
-      return;
+    Method(String key) {
+      this.key = key;
     }
-    double rel = relativeStep > 0 ? relativeStep : defaultRelativeStep(learner);
-    double e = rel * (1 + Vectors.norm(theta)) / vNorm;
-    double[] probe = new double[theta.length];
-    double[] minus = new double[theta.length];
-    Vectors.step(theta, e, v, probe);
-    learner.lossAndGradient(probe, examples, out);
-    Vectors.step(theta, -e, v, probe);
-    learner.lossAndGradient(probe, examples, minus);
-    double inv = 1 / (2 * e);
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (out[i] - minus[i]) * inv;
+
+    /** The name in configs and in model.json. */
+    public String key() {
+      return key;
+    }
+  }
+
+  private final boolean exactWhereAvailable;
+  private final CentralDifference centralDifference;
+
+  private HessianVectorProduct(boolean exactWhereAvailable, double relativeStep) {
+    this.exactWhereAvailable = exactWhereAvailable;
+    this.centralDifference = new CentralDifference(relativeStep);
+  }
+
+  /**
+   * Exact where the learner has it, else a central difference with step {@code relativeStep}
+   * relative to (1 + |theta|) (0: the cube root of the learner's unit roundoff).
+   */
+  public static HessianVectorProduct exactWhereAvailable(double relativeStep) {
+    return new HessianVectorProduct(true, relativeStep);
+  }
+
+  /** Always the central difference, even where an exact product exists. */
+  public static HessianVectorProduct centralDifference(double relativeStep) {
+    return new HessianVectorProduct(false, relativeStep);
+  }
+
+  /** "auto" (exact where available) or "central-difference", as the config names them. */
+  public static HessianVectorProduct named(String name, double relativeStep) {
+    return switch (name.trim().toLowerCase(Locale.ROOT)) {
+      case "auto" -> exactWhereAvailable(relativeStep);
+      case "central-difference" -> centralDifference(relativeStep);
+      default -> throw new IllegalArgumentException(
+          "unknown Hessian-vector product '" + name + "'; expected auto or central-difference");
+    };
+  }
+
+  /** The method products on {@code learner} are computed with. */
+  public Method methodFor(Learner learner) {
+    return exactWhereAvailable && learner instanceof ExactHessian ? Method.EXACT : Method.CENTRAL_DIFFERENCE;
+  }
+
+  /** Writes H(theta) v into {@code out}, H the Hessian of the mean loss on {@code examples}. */
+  public void apply(Learner learner, double[] theta, Examples examples, double[] v, double[] out) {
+    if (methodFor(learner) == Method.EXACT) {
+      ((ExactHessian) learner).hessianVectorProduct(theta, examples, v, out);
+    } else {
+      centralDifference.apply(learner, theta, examples, v, out);
     }
   }
 }

@@ -10,7 +10,8 @@ import io.metaspark.core.task.TaskData;
  * <p>With theta_{j+1} = theta_j - alpha g_s(theta_j), the chain rule gives
  * grad = (I - alpha H_0) ... (I - alpha H_{k-1}) g_q(theta_k), H_j the support-loss Hessian at
  * theta_j. It is evaluated backwards as k Hessian-vector products, so memory is the k + 1
- * parameter vectors of the trajectory, never the inner steps' activations.
+ * parameter vectors of the trajectory, never the inner steps' activations. The products are exact
+ * where the learner has an exact one ({@link HessianVectorProduct}).
  */
 public record Maml(InnerLoop innerLoop, HessianVectorProduct hvp) implements MetaAlgorithm {
   @Override
@@ -27,7 +28,10 @@ public record Maml(InnerLoop innerLoop, HessianVectorProduct hvp) implements Met
     return new TaskOutcome(v, before, measure ? after : Double.NaN);
   }
 
-  /** Each inner step, then the query gradient, then two support gradients per Hessian-vector product. */
+  /**
+   * Each inner step, then the query gradient, then two support passes per Hessian-vector product:
+   * two gradients for a central difference, a gradient and its R-operator for the exact product.
+   */
   @Override
   public long gradientExamples(int supportSize, int querySize) {
     return 3L * innerLoop.steps() * supportSize + querySize;

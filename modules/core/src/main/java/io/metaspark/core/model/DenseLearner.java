@@ -39,9 +39,12 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * with DL4J to float rounding, not bit for bit. {@link #dataType()} is still the configuration's,
  * because that is the type examples are created in.
  *
+ * <p>Its Hessian-vector product is exact ({@link ExactHessian}): the R-operator of the forward and
+ * backward passes, each fused with the pass it differentiates.
+ *
  * <p>Not thread-safe: work buffers are reused from call to call.
  */
-public final class DenseLearner implements Learner {
+public final class DenseLearner implements Learner, ExactHessian {
   private final DataType dataType;
   /** widths[0] inputs, widths[l + 1] units of layer l. */
   private final int[] widths;
@@ -55,6 +58,11 @@ public final class DenseLearner implements Learner {
   private final double[][] activations;
   private double[] delta;
   private double[] previousDelta;
+  /** The R-operator's buffers: the directional derivatives of the four above along v. */
+  private final double[][] tangentPreActivations;
+  private final double[][] tangentActivations;
+  private double[] tangentDelta;
+  private double[] previousTangentDelta;
 
   private DenseLearner(DataType dataType, int[] widths, Nonlinearity[] nonlinearities) {
     this.dataType = dataType;
@@ -69,6 +77,8 @@ public final class DenseLearner implements Learner {
     this.numParams = offset;
     this.preActivations = new double[nonlinearities.length][];
     this.activations = new double[nonlinearities.length][];
+    this.tangentPreActivations = new double[nonlinearities.length][];
+    this.tangentActivations = new double[nonlinearities.length][];
   }
 
   /** The fast learner for {@code conf}, or empty when it could not compute exactly what DL4J does. */
@@ -159,6 +169,27 @@ public final class DenseLearner implements Learner {
     return loss;
   }
 
+  /**
+   * Pearlmutter's R-operator: the forward pass carries each pre-activation's derivative along v
+   * (Rz = V a + W Ra + Rb, Ra = f'(z) Rz), and the backward pass each delta's (R delta =
+   * f'(z) (V^T delta + W^T R delta) + f''(z) Rz (W^T delta)), giving R{dL/dW} = R delta a^T +
+   * delta Ra^T = H v. ReLU's f'' is zero: inside its piece a ReLU unit is linear, which is the
+   * Hessian autograd takes.
+   */
+  @Override
+  public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+    checkParams(params);
+    if (v.length != numParams || out.length != numParams) {
+      throw new IllegalArgumentException("expected vectors of " + numParams + " entries, got " + v.length + " and "
+          + out.length);
+    }
+    double[] input = rowMajor(examples.features(), widths[0], "features");
+    double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
+    int rows = examples.size();
+    activateWithTangent(params, v, input, rows);
+    backwardWithTangent(params, v, input, targets, rows, out);
+  }
+
   @Override
   public INDArray outputs(double[] params, INDArray features) {
     checkParams(params);
@@ -205,6 +236,119 @@ public final class DenseLearner implements Learner {
       in = activations[l];
     }
     return in;
+  }
+
+  /**
+   * {@link #activate}, and along with it the activations' derivatives along v. The pre-activations
+   * are summed in the same order as there, so the ReLU masks are the gradient's.
+   */
+  private void activateWithTangent(double[] params, double[] v, double[] input, int rows) {
+    ensureRowCapacity(rows);
+    double[] in = input;
+    // the inputs do not depend on the parameters
+    double[] tangentIn = null;
+    for (int l = 0; l < nonlinearities.length; l++) {
+      int nIn = widths[l];
+      int nOut = widths[l + 1];
+      int weights = weightOffsets[l];
+      int bias = weights + nIn * nOut;
+      double[] z = preActivations[l];
+      double[] tangentZ = tangentPreActivations[l];
+      for (int r = 0; r < rows; r++) {
+        int inRow = r * nIn;
+        int outRow = r * nOut;
+        for (int j = 0; j < nOut; j++) {
+          int column = weights + j * nIn;
+          double sum = 0;
+          double tangent = 0;
+          if (tangentIn == null) {
+            for (int i = 0; i < nIn; i++) {
+              double a = in[inRow + i];
+              sum += a * params[column + i];
+              tangent += a * v[column + i];
+            }
+          } else {
+            for (int i = 0; i < nIn; i++) {
+              double a = in[inRow + i];
+              sum += a * params[column + i];
+              tangent += a * v[column + i] + tangentIn[inRow + i] * params[column + i];
+            }
+          }
+          z[outRow + j] = sum + params[bias + j];
+          tangentZ[outRow + j] = tangent + v[bias + j];
+        }
+      }
+      nonlinearities[l].apply(z, activations[l], rows * nOut);
+      nonlinearities[l].tangent(z, activations[l], tangentZ, tangentActivations[l], rows * nOut);
+      in = activations[l];
+      tangentIn = tangentActivations[l];
+    }
+  }
+
+  /** {@link #backward}'s derivative along v, from what {@link #activateWithTangent} left: H v into {@code out}. */
+  private void backwardWithTangent(double[] params, double[] v, double[] input, double[] targets, int rows,
+      double[] out) {
+    Arrays.fill(out, 0, numParams, 0);
+    int last = nonlinearities.length - 1;
+    int outputs = widths[last + 1];
+    double[] output = activations[last];
+    double[] tangentOutput = tangentActivations[last];
+    double lossScale = 2.0 / outputs / rows;
+    for (int k = 0; k < rows * outputs; k++) {
+      delta[k] = lossScale * (output[k] - targets[k]);
+      tangentDelta[k] = lossScale * tangentOutput[k];
+    }
+    nonlinearities[last].backwardWithTangent(preActivations[last], output, tangentPreActivations[last], delta,
+        tangentDelta, rows * outputs);
+    for (int l = last; l >= 0; l--) {
+      int nIn = widths[l];
+      int nOut = widths[l + 1];
+      int weights = weightOffsets[l];
+      int bias = weights + nIn * nOut;
+      double[] in = l == 0 ? input : activations[l - 1];
+      double[] tangentIn = l == 0 ? null : tangentActivations[l - 1];
+      boolean propagate = l > 0;
+      for (int r = 0; r < rows; r++) {
+        int inRow = r * nIn;
+        int outRow = r * nOut;
+        if (propagate) {
+          Arrays.fill(previousDelta, inRow, inRow + nIn, 0);
+          Arrays.fill(previousTangentDelta, inRow, inRow + nIn, 0);
+        }
+        for (int j = 0; j < nOut; j++) {
+          double d = delta[outRow + j];
+          double tangentD = tangentDelta[outRow + j];
+          int column = weights + j * nIn;
+          out[bias + j] += tangentD;
+          if (tangentIn == null) {
+            for (int i = 0; i < nIn; i++) {
+              out[column + i] += in[inRow + i] * tangentD;
+            }
+          } else {
+            for (int i = 0; i < nIn; i++) {
+              out[column + i] += in[inRow + i] * tangentD + tangentIn[inRow + i] * d;
+            }
+          }
+          if (propagate) {
+            for (int i = 0; i < nIn; i++) {
+              double w = params[column + i];
+              previousDelta[inRow + i] += w * d;
+              previousTangentDelta[inRow + i] += w * tangentD + v[column + i] * d;
+            }
+          }
+        }
+      }
+      if (propagate) {
+        nonlinearities[l - 1].backwardWithTangent(preActivations[l - 1], activations[l - 1],
+            tangentPreActivations[l - 1], previousDelta, previousTangentDelta, rows * nIn);
+        double[] swap = delta;
+        delta = previousDelta;
+        previousDelta = swap;
+        swap = tangentDelta;
+        tangentDelta = previousTangentDelta;
+        previousTangentDelta = swap;
+      }
+    }
   }
 
   /** Backpropagation from the activations {@link #forward} left in the work buffers. */
@@ -262,10 +406,14 @@ public final class DenseLearner implements Learner {
     for (int l = 0; l < nonlinearities.length; l++) {
       preActivations[l] = new double[rows * widths[l + 1]];
       activations[l] = new double[rows * widths[l + 1]];
+      tangentPreActivations[l] = new double[rows * widths[l + 1]];
+      tangentActivations[l] = new double[rows * widths[l + 1]];
       widest = Math.max(widest, widths[l + 1]);
     }
     delta = new double[rows * widest];
     previousDelta = new double[rows * widest];
+    tangentDelta = new double[rows * widest];
+    previousTangentDelta = new double[rows * widest];
     rowCapacity = rows;
   }
 
@@ -311,6 +459,15 @@ public final class DenseLearner implements Learner {
 
       @Override
       void multiplyByDerivative(double[] z, double[] a, double[] delta, int length) {}
+
+      @Override
+      void tangent(double[] z, double[] a, double[] tangentZ, double[] tangentA, int length) {
+        System.arraycopy(tangentZ, 0, tangentA, 0, length);
+      }
+
+      @Override
+      void backwardWithTangent(double[] z, double[] a, double[] tangentZ, double[] delta, double[] tangentDelta,
+          int length) {}
     },
     RELU {
       @Override
@@ -330,6 +487,25 @@ public final class DenseLearner implements Learner {
           }
         }
       }
+
+      @Override
+      void tangent(double[] z, double[] a, double[] tangentZ, double[] tangentA, int length) {
+        for (int k = 0; k < length; k++) {
+          tangentA[k] = z[k] > 0 ? tangentZ[k] : 0;
+        }
+      }
+
+      @Override
+      void backwardWithTangent(double[] z, double[] a, double[] tangentZ, double[] delta, double[] tangentDelta,
+          int length) {
+        // f'' = 0 inside each piece: the mask alone, on both
+        for (int k = 0; k < length; k++) {
+          if (!(z[k] > 0)) {
+            delta[k] = 0;
+            tangentDelta[k] = 0;
+          }
+        }
+      }
     },
     TANH {
       @Override
@@ -343,6 +519,24 @@ public final class DenseLearner implements Learner {
       void multiplyByDerivative(double[] z, double[] a, double[] delta, int length) {
         for (int k = 0; k < length; k++) {
           delta[k] *= 1 - a[k] * a[k];
+        }
+      }
+
+      @Override
+      void tangent(double[] z, double[] a, double[] tangentZ, double[] tangentA, int length) {
+        for (int k = 0; k < length; k++) {
+          tangentA[k] = (1 - a[k] * a[k]) * tangentZ[k];
+        }
+      }
+
+      @Override
+      void backwardWithTangent(double[] z, double[] a, double[] tangentZ, double[] delta, double[] tangentDelta,
+          int length) {
+        for (int k = 0; k < length; k++) {
+          double first = 1 - a[k] * a[k];
+          double second = -2 * a[k] * first;
+          tangentDelta[k] = first * tangentDelta[k] + second * tangentZ[k] * delta[k];
+          delta[k] *= first;
         }
       }
     },
@@ -360,11 +554,39 @@ public final class DenseLearner implements Learner {
           delta[k] *= a[k] * (1 - a[k]);
         }
       }
+
+      @Override
+      void tangent(double[] z, double[] a, double[] tangentZ, double[] tangentA, int length) {
+        for (int k = 0; k < length; k++) {
+          tangentA[k] = a[k] * (1 - a[k]) * tangentZ[k];
+        }
+      }
+
+      @Override
+      void backwardWithTangent(double[] z, double[] a, double[] tangentZ, double[] delta, double[] tangentDelta,
+          int length) {
+        for (int k = 0; k < length; k++) {
+          double first = a[k] * (1 - a[k]);
+          double second = first * (1 - 2 * a[k]);
+          tangentDelta[k] = first * tangentDelta[k] + second * tangentZ[k] * delta[k];
+          delta[k] *= first;
+        }
+      }
     };
 
     abstract void apply(double[] z, double[] a, int length);
 
     abstract void multiplyByDerivative(double[] z, double[] a, double[] delta, int length);
+
+    /** tangentA = f'(z) tangentZ: the activation's derivative along v. */
+    abstract void tangent(double[] z, double[] a, double[] tangentZ, double[] tangentA, int length);
+
+    /**
+     * With {@code delta} = dL/da on entry: tangentDelta = f'(z) tangentDelta + f''(z) tangentZ delta,
+     * then delta = f'(z) delta (dL/dz and its derivative along v).
+     */
+    abstract void backwardWithTangent(double[] z, double[] a, double[] tangentZ, double[] delta,
+        double[] tangentDelta, int length);
 
     static Optional<Nonlinearity> of(IActivation activation) {
       if (activation == null) {

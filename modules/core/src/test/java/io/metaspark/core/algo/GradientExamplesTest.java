@@ -21,7 +21,7 @@ class GradientExamplesTest {
     for (int steps : new int[] {1, 3}) {
       InnerLoop inner = new InnerLoop(steps, 0.01);
       for (MetaAlgorithm algorithm : new MetaAlgorithm[] {
-          new Maml(inner, new HessianVectorProduct(0)), new FirstOrderMaml(inner), new Reptile(inner)}) {
+          new Maml(inner, HessianVectorProduct.exactWhereAvailable(0)), new FirstOrderMaml(inner), new Reptile(inner)}) {
         CountingLearner learner = new CountingLearner(TinyNetworks.tanhMlp("1-5-1").newLearner());
         algorithm.compute(learner, TinyNetworks.tanhMlp("1-5-1").initialParams(), task, false);
         assertEquals(learner.gradientExamples, algorithm.gradientExamples(7, 11), algorithm.name() + ", " + steps + " steps");

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Each algorithm against its defining equation. */
 class MetaGradientTest {
-  private static final HessianVectorProduct DEFAULT_HVP = new HessianVectorProduct(0);
+  private static final HessianVectorProduct DEFAULT_HVP = HessianVectorProduct.exactWhereAvailable(0);
 
   /** One support point (1, 2), one query point (2, 1), theta = (w, b) = (0.5, 0), alpha = 0.1. */
   private static TaskData handCase() {

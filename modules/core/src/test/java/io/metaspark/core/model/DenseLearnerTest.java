@@ -214,7 +214,7 @@ class DenseLearnerTest {
 
   @Test
   void mamlMetaGradientIsTheSameWithBothLearners() {
-    HessianVectorProduct hvp = new HessianVectorProduct(0);
+    HessianVectorProduct hvp = HessianVectorProduct.exactWhereAvailable(0);
     for (ModelSpec spec : new ModelSpec[] {doubleMlp("1-40-40-1", "relu", "identity"), TinyNetworks.tanhMlp("1-8-8-1")}) {
       TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(1, 3, 2024), DataType.DOUBLE);
       double[] theta = spec.initialParams();

@@ -22,6 +22,9 @@ final class BatchNormStage implements Stage {
   private double[] normalized;
   private double[] inverseStd;
   private double[] gamma;
+  /** The R-operator's: xhat's derivative along v, and per channel mean(xhat * tangent of x). */
+  private double[] tangentNormalized;
+  private double[] normalizedTangentMean;
 
   /** @param gammaAt, betaAt where gamma and beta start in the flat vector (each contiguous) */
   BatchNormStage(int gammaAt, int betaAt, double eps, boolean roundToFloat) {
@@ -44,6 +47,7 @@ final class BatchNormStage implements Stage {
       inverseStd = new double[channels];
       gamma = new double[channels];
     }
+    tangentNormalized = null;
     return in;
   }
 
@@ -118,6 +122,104 @@ final class BatchNormStage implements Stage {
       }
     }
     return inputGradient ? outGradient : null;
+  }
+
+  /**
+   * With the batch's own statistics the mean and the variance move with x too:
+   * R xhat = (Rx - mean(Rx) - xhat mean(xhat Rx)) / std, and R y = R gamma xhat + gamma R xhat + R beta.
+   */
+  @Override
+  public double[] forwardTangent(double[] tangentIn, double[] params, double[] v) {
+    int length = n * channels * positions;
+    if (tangentNormalized == null) {
+      tangentNormalized = new double[length];
+      normalizedTangentMean = new double[channels];
+    }
+    // only after an input layer could the input not depend on the parameters; then Rx = 0
+    double[] tangent = tangentIn != null ? tangentIn : new double[length];
+    double count = (double) n * positions;
+    for (int c = 0; c < channels; c++) {
+      double sum = 0;
+      double weighted = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          sum += tangent[base + p];
+          weighted += normalized[base + p] * tangent[base + p];
+        }
+      }
+      double mean = sum / count;
+      double slope = weighted / count;
+      normalizedTangentMean[c] = slope;
+      double inv = inverseStd[c];
+      double g = gamma[c];
+      double tangentGamma = v[gammaAt + c];
+      double tangentBeta = v[betaAt + c];
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          int k = base + p;
+          double xhat = normalized[k];
+          double tangentXhat = inv * (tangent[k] - mean - xhat * slope);
+          tangentNormalized[k] = tangentXhat;
+          tangent[k] = tangentGamma * xhat + g * tangentXhat + tangentBeta;
+        }
+      }
+    }
+    return tangent;
+  }
+
+  /**
+   * {@link #backward}'s derivative along v: R dgamma = sum(R dy xhat + dy R xhat), R dbeta = sum(R dy),
+   * and, with core = dy - mean(dy) - xhat mean(dy xhat) and dx = gamma / std * core,
+   * R dx = R(gamma / std) core + gamma / std * R core, where R(1 / std) = -mean(xhat Rx) / std^2.
+   */
+  @Override
+  public Deltas backwardWithTangent(Deltas out, boolean inputGradient, double[] params, double[] v, double[] hv) {
+    double[] dy = out.gradient();
+    double[] tangentDy = out.tangent();
+    double count = (double) n * positions;
+    for (int c = 0; c < channels; c++) {
+      double dGamma = 0;
+      double dBeta = 0;
+      double tangentDGamma = 0;
+      double tangentDBeta = 0;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          int k = base + p;
+          dGamma += dy[k] * normalized[k];
+          dBeta += dy[k];
+          tangentDGamma += tangentDy[k] * normalized[k] + dy[k] * tangentNormalized[k];
+          tangentDBeta += tangentDy[k];
+        }
+      }
+      hv[gammaAt + c] += tangentDGamma;
+      hv[betaAt + c] += tangentDBeta;
+      if (!inputGradient) {
+        continue;
+      }
+      double inv = inverseStd[c];
+      double g = gamma[c];
+      double scale = g * inv;
+      double tangentScale = v[gammaAt + c] * inv - g * inv * inv * normalizedTangentMean[c];
+      double meanDy = dBeta / count;
+      double meanDyXhat = dGamma / count;
+      double tangentMeanDy = tangentDBeta / count;
+      double tangentMeanDyXhat = tangentDGamma / count;
+      for (int i = 0; i < n; i++) {
+        int base = (i * channels + c) * positions;
+        for (int p = 0; p < positions; p++) {
+          int k = base + p;
+          double core = dy[k] - meanDy - normalized[k] * meanDyXhat;
+          double tangentCore = tangentDy[k] - tangentMeanDy - tangentNormalized[k] * meanDyXhat
+              - normalized[k] * tangentMeanDyXhat;
+          dy[k] = scale * core;
+          tangentDy[k] = tangentScale * core + scale * tangentCore;
+        }
+      }
+    }
+    return inputGradient ? out : null;
   }
 
   private double param(double[] params, int at) {

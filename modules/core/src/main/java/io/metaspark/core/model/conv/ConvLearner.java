@@ -1,5 +1,6 @@
 package io.metaspark.core.model.conv;
 
+import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.NativeVector;
 import io.metaspark.core.model.PlainLayers;
@@ -55,15 +56,21 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>The Java stages compute in double on parameters rounded to the network's data type, so a float
  * network agrees with DL4J to float rounding, and a double one to about 1e-12.
  *
+ * <p>Its Hessian-vector product is exact ({@link ExactHessian}): every stage has its R-operator,
+ * the convolutions' through the same native ops, batch norm through the batch's statistics, max
+ * pooling through the forward pass's argmax.
+ *
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
-public final class ConvLearner implements Learner {
+public final class ConvLearner implements Learner, ExactHessian {
   /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
   private final int numParams;
   private final NativeVector paramVector;
   private final NativeVector gradientVector;
+  /** The direction of a Hessian-vector product, in native memory for the convolutions' views of it. */
+  private final NativeVector tangentVector;
   private final List<Supplier<Stage>> stageFactories;
   private final Supplier<SoftmaxOutputStage> outputFactory;
   /**
@@ -83,12 +90,13 @@ public final class ConvLearner implements Learner {
   private record Pipeline(List<Stage> stages, SoftmaxOutputStage output) {}
 
   private ConvLearner(MultiLayerNetwork network, List<Supplier<Stage>> stageFactories,
-      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat) {
+      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat, INDArray tangentFlat) {
     this.network = network;
     this.dataType = network.params().dataType();
     this.numParams = (int) network.params().length();
     this.paramVector = new NativeVector(network.params());
     this.gradientVector = new NativeVector(gradientFlat);
+    this.tangentVector = new NativeVector(tangentFlat);
     this.stageFactories = stageFactories;
     this.outputFactory = outputFactory;
     this.nativeGradient = new double[numParams];
@@ -106,6 +114,7 @@ public final class ConvLearner implements Learner {
     }
     // the gradient views of DL4J's own layout, in a vector of ours: the convolutions write into it
     INDArray gradientFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
+    INDArray tangentFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     boolean roundToFloat = conf.getDataType() == DataType.FLOAT;
     List<Supplier<Stage>> stages = new ArrayList<>();
     Supplier<SoftmaxOutputStage> output = null;
@@ -116,17 +125,18 @@ public final class ConvLearner implements Learner {
       long count = layer.numParams();
       Map<String, INDArray> params = layer.paramTable();
       if (layerConf instanceof ConvolutionLayer convolution) {
-        INDArray view = count == 0 ? null
-            : gradientFlat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + count)).reshape(1, count);
-        Map<String, INDArray> gradients = layerConf.initializer().getGradientsFromFlattened(layer.conf(), view);
+        Map<String, INDArray> gradients = layerViews(layer, gradientFlat, offset, count);
+        Map<String, INDArray> tangents = layerViews(layer, tangentFlat, offset, count);
         INDArray weights = params.get("W");
         INDArray bias = params.get("b").reshape(params.get("b").length());
         INDArray weightGradient = gradients.get("W");
         INDArray biasGradient = gradients.get("b").reshape(bias.length());
+        INDArray tangentWeights = tangents.get("W");
+        INDArray tangentBias = tangents.get("b").reshape(bias.length());
         Window window = new Window(convolution.getKernelSize(), convolution.getStride(), convolution.getPadding(),
             convolution.getConvolutionMode() == ConvolutionMode.Same);
-        stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, window));
+        stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, tangentWeights, tangentBias,
+            window));
         if (convolution.getActivationFn() instanceof ActivationReLU) {
           stages.add(ReluStage::new);
         }
@@ -152,7 +162,15 @@ public final class ConvLearner implements Learner {
       }
       offset += count;
     }
-    return Optional.of(new ConvLearner(network, stages, output, gradientFlat));
+    return Optional.of(new ConvLearner(network, stages, output, gradientFlat, tangentFlat));
+  }
+
+  /** A layer's parameters as views, laid out as DL4J lays them out, into another flat vector of the network's size. */
+  private static Map<String, INDArray> layerViews(org.deeplearning4j.nn.api.Layer layer, INDArray flat, long offset,
+      long count) {
+    INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + count)).reshape(1, count);
+    return layer.conf().getLayer().initializer().getGradientsFromFlattened(layer.conf(), view);
   }
 
   /** Where a parameter view starts in the network's flat vector. */
@@ -268,6 +286,32 @@ public final class ConvLearner implements Learner {
       gradientOut[i] += nativeGradient[i];
     }
     return loss;
+  }
+
+  @Override
+  public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+    if (v.length != numParams || out.length != numParams) {
+      throw new IllegalArgumentException("expected vectors of " + numParams + " entries, got " + v.length + " and "
+          + out.length);
+    }
+    forward(params, examples.features());
+    tangentVector.write(v);
+    List<Stage> stages = current.stages();
+    double[] tangent = null;
+    for (Stage stage : stages) {
+      tangent = stage.forwardTangent(tangent, params, v);
+    }
+    current.output().forwardTangent(tangent, v);
+    Arrays.fill(out, 0);
+    Deltas deltas = current.output().backwardWithTangent(labels(examples), out);
+    for (int s = stages.size() - 1; s >= 0; s--) {
+      deltas = stages.get(s).backwardWithTangent(deltas, s > 0, params, v, out);
+    }
+    // the convolutions' entries, written natively; every other entry of that vector is zero
+    gradientVector.read(1, nativeGradient);
+    for (int i = 0; i < numParams; i++) {
+      out[i] += nativeGradient[i];
+    }
   }
 
   private double[] forward(double[] params, INDArray features) {

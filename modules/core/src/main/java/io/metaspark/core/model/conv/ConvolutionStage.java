@@ -10,6 +10,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer calls (through oneDNN in the default native build), with the network's own weight and
  * bias views: the arithmetic is DL4J's. What this skips is the layer around it, whose backward
  * pass runs the forward convolution a second time.
+ *
+ * <p>A convolution is bilinear in its input and weights, so its R-operator is convolutions too:
+ * R out = conv(x, V) + conv(Rx, W) + R b forward, and backward, with delta the output's gradient,
+ * R dW = dW(x, R delta) + dW(Rx, delta) and R dx = dx(R delta, W) + dx(delta, V): two
+ * {@code conv2d_bp} calls give all four terms, and {@code conv2d_input_bp} the plain dx.
  */
 final class ConvolutionStage implements Stage {
   /** conv2d's last two arguments: NCHW, and weights laid out [out, in, kh, kw] as DL4J keeps them. */
@@ -20,20 +25,37 @@ final class ConvolutionStage implements Stage {
   private final INDArray bias;
   private final INDArray weightGradient;
   private final INDArray biasGradient;
+  private final INDArray tangentWeights;
+  private final INDArray tangentBias;
   private final Window window;
   private final DataType dataType;
+  private int n;
+  private int[] inShape;
+  private int[] outShape;
   private NativeBuffers buffers;
   private INDArray forwardInput;
+  /** The R-operator's, made on its first use: Rx, R out, R delta and R dx, and the second products' outputs. */
+  private NativeBuffers tangentBuffers;
+  private INDArray inputTangentProduct;
+  private INDArray inputGradientScratch;
+  private INDArray weightScratch;
+  private INDArray inputShapeArgument;
+  private boolean tangentInput;
 
   /**
    * @param weights, bias the layer's parameter views [out, in, kh, kw] and [out]
    * @param weightGradient, biasGradient views of the same shapes into the native gradient vector
+   * @param tangentWeights, tangentBias views of the same shapes into the native copy of the
+   *     direction v of a Hessian-vector product
    */
-  ConvolutionStage(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient, Window window) {
+  ConvolutionStage(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
+      INDArray tangentWeights, INDArray tangentBias, Window window) {
     this.weights = weights;
     this.bias = bias;
     this.weightGradient = weightGradient;
     this.biasGradient = biasGradient;
+    this.tangentWeights = tangentWeights;
+    this.tangentBias = tangentBias;
     this.window = window;
     this.dataType = weights.dataType();
   }
@@ -42,6 +64,10 @@ final class ConvolutionStage implements Stage {
   public int[] prepare(int n, int[] in) {
     int[] out = window.outputShape((int) weights.size(0), in);
     buffers = new NativeBuffers(dataType, n, in, out);
+    this.n = n;
+    this.inShape = in;
+    this.outShape = out;
+    tangentBuffers = null;
     return out;
   }
 
@@ -70,5 +96,76 @@ final class ConvolutionStage implements Stage {
         .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
         .build());
     return inputGradient ? buffers.readInGradient() : null;
+  }
+
+  @Override
+  public double[] forwardTangent(double[] tangentIn, double[] params, double[] v) {
+    if (tangentBuffers == null) {
+      tangentBuffers = new NativeBuffers(dataType, n, inShape, outShape);
+      inputTangentProduct = Nd4j.create(dataType, n, outShape[0], outShape[1], outShape[2]);
+      inputGradientScratch = Nd4j.create(dataType, n, inShape[0], inShape[1], inShape[2]);
+      weightScratch = Nd4j.create(dataType, weights.shape());
+      inputShapeArgument = Nd4j.createFromArray(n, inShape[0], inShape[1], inShape[2]);
+    }
+    // conv(x, V) + R b
+    Nd4j.exec(DynamicCustomOp.builder("conv2d")
+        .addInputs(forwardInput, tangentWeights, tangentBias)
+        .addOutputs(tangentBuffers.output)
+        .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
+        .build());
+    tangentInput = tangentIn != null;
+    if (tangentInput) {
+      // + conv(Rx, W)
+      tangentBuffers.writeInput(tangentIn);
+      Nd4j.exec(DynamicCustomOp.builder("conv2d")
+          .addInputs(tangentBuffers.input, weights)
+          .addOutputs(inputTangentProduct)
+          .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
+          .build());
+      tangentBuffers.output.addi(inputTangentProduct);
+    }
+    return tangentBuffers.readOutput();
+  }
+
+  @Override
+  public Deltas backwardWithTangent(Deltas out, boolean inputGradient, double[] params, double[] v, double[] hv) {
+    buffers.writeOutGradient(out.gradient());
+    tangentBuffers.writeOutGradient(out.tangent());
+    // dW(x, R delta) and R db into the gradient views, dx(R delta, W) into R dx
+    Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+        .addInputs(forwardInput, weights, bias, tangentBuffers.outGradient)
+        .addOutputs(inputGradient ? tangentBuffers.inGradient : inputGradientScratch, weightGradient, biasGradient)
+        .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
+        .build());
+    if (tangentInput) {
+      // + dW(Rx, delta), and dx(delta, V) into the scratch
+      Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+          .addInputs(tangentBuffers.input, tangentWeights, buffers.outGradient)
+          .addOutputs(inputGradientScratch, weightScratch)
+          .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
+          .build());
+      weightGradient.addi(weightScratch);
+      if (inputGradient) {
+        tangentBuffers.inGradient.addi(inputGradientScratch);
+      }
+    } else if (inputGradient) {
+      // dx(delta, V), where Rx = 0 left nothing to add it to
+      inputGradientOnly(tangentWeights, buffers.outGradient, inputGradientScratch);
+      tangentBuffers.inGradient.addi(inputGradientScratch);
+    }
+    if (!inputGradient) {
+      return null;
+    }
+    inputGradientOnly(weights, buffers.outGradient, buffers.inGradient);
+    return new Deltas(buffers.readInGradient(), tangentBuffers.readInGradient());
+  }
+
+  /** dx(delta, w) alone: the weights' gradient, which conv2d_bp would also compute, is not needed. */
+  private void inputGradientOnly(INDArray w, INDArray outGradient, INDArray into) {
+    Nd4j.exec(DynamicCustomOp.builder("conv2d_input_bp")
+        .addInputs(inputShapeArgument, w, outGradient)
+        .addOutputs(into)
+        .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
+        .build());
   }
 }

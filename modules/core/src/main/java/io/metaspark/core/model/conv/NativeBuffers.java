@@ -39,6 +39,13 @@ final class NativeBuffers {
     inputVector.write(values);
   }
 
+  /** {@link #input} as a new Java array. */
+  double[] readInput() {
+    double[] values = new double[(int) input.length()];
+    inputVector.read(1, values);
+    return values;
+  }
+
   /** {@link #output} as a Java array (the same array every call). */
   double[] readOutput() {
     outputVector.read(1, out);

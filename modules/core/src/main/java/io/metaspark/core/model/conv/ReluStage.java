@@ -34,12 +34,39 @@ final class ReluStage implements Stage {
     if (!inputGradient) {
       return null;
     }
-    // in place: the caller hands over its buffer. An output is +0.0 (all bits clear) or positive,
-    // so (bits - 1) >> 63 is all ones exactly where the input was not positive: a mask, no branch
+    // in place: the caller hands over its buffer
+    mask(outGradient);
+    return outGradient;
+  }
+
+  /** Inside its piece a ReLU is linear: the tangent goes through the same mask as the gradient. */
+  @Override
+  public double[] forwardTangent(double[] tangentIn, double[] params, double[] v) {
+    if (tangentIn == null) {
+      return null;
+    }
+    mask(tangentIn);
+    return tangentIn;
+  }
+
+  /** f'' = 0 inside each piece (the Hessian autograd takes): both through the mask, nothing more. */
+  @Override
+  public Deltas backwardWithTangent(Deltas out, boolean inputGradient, double[] params, double[] v, double[] hv) {
+    if (!inputGradient) {
+      return null;
+    }
+    mask(out.gradient());
+    mask(out.tangent());
+    return out;
+  }
+
+  /** Zeroes, in place, the entries where the input was not positive. */
+  private void mask(double[] values) {
+    // An output is +0.0 (all bits clear) or positive, so (bits - 1) >> 63 is all ones exactly where
+    // the input was not positive: a mask, no branch
     for (int i = 0; i < length; i++) {
       long keep = ~((Double.doubleToRawLongBits(out[i]) - 1) >> 63);
-      outGradient[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(outGradient[i]) & keep);
+      values[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(values[i]) & keep);
     }
-    return outGradient;
   }
 }

@@ -20,6 +20,11 @@ final class SoftmaxOutputStage {
   private double[] in;
   private double[] inGradient;
   private double[] weights;
+  /** The R-operator's: the input's and the probabilities' derivatives along v, v's weights, the input gradient's. */
+  private double[] tangentIn;
+  private double[] tangentProbabilities;
+  private double[] tangentWeights;
+  private double[] tangentInGradient;
 
   SoftmaxOutputStage(int weightAt, long[] weightStrides, int biasAt, int inputs, int classes, boolean roundToFloat) {
     this.weightAt = weightAt;
@@ -112,6 +117,71 @@ final class SoftmaxOutputStage {
       }
     }
     return inGradient;
+  }
+
+  /**
+   * The probabilities' derivative along v: R z = V a + W R a + R b for the logits, then
+   * R p = p (R z - sum_k p_k R z_k) through the softmax. {@code tangentIn} may be null (an input
+   * that does not depend on the parameters).
+   */
+  void forwardTangent(double[] tangentIn, double[] v) {
+    if (tangentProbabilities == null || tangentProbabilities.length != n * classes) {
+      tangentProbabilities = new double[n * classes];
+      tangentInGradient = new double[n * inputs];
+      tangentWeights = new double[inputs * classes];
+    }
+    this.tangentIn = tangentIn;
+    for (int f = 0; f < inputs; f++) {
+      for (int k = 0; k < classes; k++) {
+        tangentWeights[f * classes + k] = v[(int) (weightAt + f * weightStrides[0] + k * weightStrides[1])];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      int row = i * classes;
+      for (int k = 0; k < classes; k++) {
+        tangentProbabilities[row + k] = v[biasAt + k];
+      }
+      for (int f = 0; f < inputs; f++) {
+        double a = in[i * inputs + f];
+        double tangentA = tangentIn == null ? 0 : tangentIn[i * inputs + f];
+        for (int k = 0; k < classes; k++) {
+          tangentProbabilities[row + k] += a * tangentWeights[f * classes + k] + tangentA * weights[f * classes + k];
+        }
+      }
+      double mean = 0;
+      for (int k = 0; k < classes; k++) {
+        mean += probabilities[row + k] * tangentProbabilities[row + k];
+      }
+      for (int k = 0; k < classes; k++) {
+        tangentProbabilities[row + k] = probabilities[row + k] * (tangentProbabilities[row + k] - mean);
+      }
+    }
+  }
+
+  /**
+   * {@link #backward}'s derivative along v, after {@link #forwardTangent}: with d = (p - y) / n and
+   * R d = R p / n, adds R dW = R a d^T + a R d^T and R db into {@code hv}; returns the input's
+   * gradient W d and its derivative V d + W R d.
+   */
+  Deltas backwardWithTangent(double[] labels, double[] hv) {
+    java.util.Arrays.fill(inGradient, 0);
+    java.util.Arrays.fill(tangentInGradient, 0);
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < classes; k++) {
+        int j = i * classes + k;
+        double d = (probabilities[j] - labels[j]) / n;
+        double tangentD = tangentProbabilities[j] / n;
+        hv[biasAt + k] += tangentD;
+        for (int f = 0; f < inputs; f++) {
+          int x = i * inputs + f;
+          double tangentA = tangentIn == null ? 0 : tangentIn[x];
+          hv[(int) (weightAt + f * weightStrides[0] + k * weightStrides[1])] += in[x] * tangentD + tangentA * d;
+          inGradient[x] += weights[f * classes + k] * d;
+          tangentInGradient[x] += tangentWeights[f * classes + k] * d + weights[f * classes + k] * tangentD;
+        }
+      }
+    }
+    return new Deltas(inGradient, tangentInGradient);
   }
 
   private double param(double[] params, int at) {

@@ -5,6 +5,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One layer of a {@link ConvLearner}'s network: forward on a batch, then backward through the
  * same batch. Activations are NCHW, flattened in C order, as DL4J lays them out.
+ *
+ * <p>For exact Hessian-vector products each stage also has its R-operator (Pearlmutter 1994): after
+ * {@link #forward}, {@link #forwardTangent} carries the activations' derivatives along a parameter
+ * direction v, and {@link #backwardWithTangent} runs the backward pass together with its own
+ * derivative along v.
  */
 interface Stage {
   /** Prepares for a batch of {@code n} inputs of shape {@code in} (c, h, w); returns the output shape. */
@@ -23,4 +28,18 @@ interface Stage {
    * returns the gradient with respect to its input, or null when {@code inputGradient} is false.
    */
   double[] backward(double[] outGradient, boolean inputGradient, double[] params, double[] gradient);
+
+  /**
+   * After {@link #forward} on the same batch: the output's derivative along v, from the input's
+   * ({@code tangentIn}; null when the input does not depend on the parameters, as the images). May
+   * overwrite {@code tangentIn} and return it.
+   */
+  double[] forwardTangent(double[] tangentIn, double[] params, double[] v);
+
+  /**
+   * After {@link #forwardTangent}: from the gradient with respect to the output and its derivative
+   * along v, adds this stage's entries of H v into {@code hv} (or its native views) and returns the
+   * input's, or null when {@code inputGradient} is false. May overwrite {@code out}'s arrays.
+   */
+  Deltas backwardWithTangent(Deltas out, boolean inputGradient, double[] params, double[] v, double[] hv);
 }

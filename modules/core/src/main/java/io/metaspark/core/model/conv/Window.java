@@ -18,6 +18,18 @@ record Window(int[] kernel, int[] stride, int[] padding, boolean same) {
   }
 
   /**
+   * The padding before the first row and column: the explicit one, or in "same" mode libnd4j's,
+   * half the total (rounded down; the extra row or column goes after).
+   */
+  int[] leadingPadding(int[] in, int[] out) {
+    if (!same) {
+      return padding;
+    }
+    return new int[] {Math.max(0, ((out[1] - 1) * stride[0] + kernel[0] - in[1]) / 2),
+        Math.max(0, ((out[2] - 1) * stride[1] + kernel[1] - in[2]) / 2)};
+  }
+
+  /**
    * The integer arguments libnd4j's conv2d and maxpool2d ops share (kernel, stride, padding,
    * dilation, same mode), then the op's own {@code last} two (for conv2d: NCHW and the weights'
    * layout; for maxpool2d: an unused parameter and NCHW).
