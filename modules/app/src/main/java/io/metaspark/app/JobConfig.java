@@ -493,7 +493,8 @@ final class JobConfig {
     if (step < 0 || !Double.isFinite(step)) {
       throw new ConfigError("algorithm.hvp-relative-step must be >= 0 (0 = automatic), got " + step);
     }
-    return MetaAlgorithm.named(name, innerLoop(), new HessianVectorProduct(step));
+    String product = oneOf("algorithm.hessian-product", "auto", "central-difference");
+    return MetaAlgorithm.named(name, innerLoop(), HessianVectorProduct.named(product, step));
   }
 
   OuterOptimizer optimizer() {

@@ -18,6 +18,12 @@ final class ResumeCheck {
       "train.iterations", "train.log-every", "validate.", "evaluate.", "spark.", "checkpoint.", "run.dir",
       "run.stale-lock-after");
 
+  /**
+   * Keys added after runs were first checkpointed, with the value that computes what a run whose
+   * config predates the key computed: such a run resumes only under that value.
+   */
+  private static final Map<String, String> BEFORE_THE_KEY = Map.of("algorithm.hessian-product", "central-difference");
+
   private ResumeCheck() {}
 
   /** The keys whose values differ, as "key (saved -> now)"; empty when the run can resume. */
@@ -34,8 +40,13 @@ final class ResumeCheck {
   }
 
   private static String value(Config c, String key) {
+    if (key.equals("algorithm.hessian-product") && c.hasPath("algorithm.name")
+        && !c.getString("algorithm.name").equals("maml")) {
+      // only second-order MAML multiplies by a Hessian
+      return "unused";
+    }
     if (!c.hasPath(key)) {
-      return "unset";
+      return BEFORE_THE_KEY.getOrDefault(key, "unset");
     }
     return normalized(c.getValue(key).unwrapped());
   }

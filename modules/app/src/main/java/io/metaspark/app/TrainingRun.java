@@ -170,6 +170,7 @@ final class TrainingRun {
     facts.put("algorithm", plan.runner().algorithm().name());
     facts.put("inner_steps", job.innerLoop().steps());
     facts.put("inner_lr", job.innerLoop().learningRate());
+    HessianProductNotice.of(plan.runner()).addTo(facts);
     facts.put("task_family", plan.runner().family().describe());
     facts.put("iterations", plan.iterations());
     facts.put("meta_batch", plan.metaBatch());
