@@ -1,5 +1,6 @@
 package io.metaspark.core.algo;
 
+import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import java.io.Serializable;
@@ -32,14 +33,20 @@ public record InnerLoop(int steps, double learningRate) implements Serializable 
 
   /**
    * theta_0 = theta, ..., theta_k: what backpropagating through the steps needs. Only parameter
-   * vectors are kept, never activations, so memory is (k + 1) * |theta| whatever the network.
+   * vectors are kept, never activations, so memory is (k + 1) * |theta| whatever the network;
+   * except that a learner with exact Hessian-vector products keeps the last step's pass, which the
+   * first product of the backward recursion, at theta_{k-1}, reuses.
    */
   public double[][] trajectory(Learner learner, double[] theta, Examples support) {
     double[][] path = new double[steps + 1][];
     path[0] = theta.clone();
     double[] gradient = new double[theta.length];
     for (int s = 0; s < steps; s++) {
-      learner.lossAndGradient(path[s], support, gradient);
+      if (s == steps - 1 && learner instanceof ExactHessian exact) {
+        exact.lossAndGradientForProducts(path[s], support, gradient);
+      } else {
+        learner.lossAndGradient(path[s], support, gradient);
+      }
       path[s + 1] = path[s].clone();
       Vectors.axpy(-learningRate, gradient, path[s + 1]);
     }

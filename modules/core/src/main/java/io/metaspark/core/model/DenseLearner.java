@@ -44,7 +44,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  *
  * <p>Not thread-safe: work buffers are reused from call to call.
  */
-public final class DenseLearner implements Learner, ExactHessian {
+public final class DenseLearner implements ExactHessian {
   private final DataType dataType;
   /** widths[0] inputs, widths[l + 1] units of layer l. */
   private final int[] widths;

@@ -13,11 +13,20 @@ import io.metaspark.core.task.Examples;
  * task of a meta-batch crosses one in most iterations. The exact product takes the derivative of
  * each piecewise-linear unit inside its own piece (zero curvature), as autograd does.
  */
-public interface ExactHessian {
+public interface ExactHessian extends Learner {
   /**
    * Writes H(params) v into {@code out}, H the Hessian of {@link Learner#loss} on {@code examples}
    * with respect to the parameters. Entries that are not weights (batch norm's running statistics)
    * get exactly zero, as in the gradient.
    */
   void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out);
+
+  /**
+   * {@link #lossAndGradient}, keeping what a {@link #hessianVectorProduct} at the same parameters on
+   * the same examples needs (autograd's {@code create_graph}), so that product can skip the forward
+   * pass and the plain backward pass. Only the latest such gradient is kept.
+   */
+  default double lossAndGradientForProducts(double[] params, Examples examples, double[] gradientOut) {
+    return lossAndGradient(params, examples, gradientOut);
+  }
 }

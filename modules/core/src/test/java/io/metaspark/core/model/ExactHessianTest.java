@@ -150,6 +150,47 @@ class ExactHessianTest {
     }
   }
 
+  /**
+   * MAML's order: the last inner gradient on the support set, kept; a query gradient of the same
+   * shape; then the product at the kept point, which reuses the kept passes. It must be the product
+   * computed from scratch, and a product elsewhere must not reuse them.
+   */
+  @Test
+  void aProductReusingAKeptGradientIsTheProductComputedAfresh() {
+    for (String downsample : new String[] {"stride", "pool"}) {
+      ModelSpec spec = Conv4.of(16, 3).filters(3).downsample(downsample).dataType(DataType.DOUBLE).seed(5).toSpec();
+      int[] running = spec.newDl4jLearner().runningStatistics();
+      SplittableRandom random = new SplittableRandom(11);
+      double[] params = perturbed(spec, running, random);
+      double[] elsewhere = perturbed(spec, running, random);
+      Examples support = examples(spec, random);
+      Examples query = examples(spec, random);
+      double[] v = gaussian(random, params.length);
+      double[] expected = new double[params.length];
+      double[] expectedElsewhere = new double[params.length];
+      ExactHessian fresh = (ExactHessian) spec.newLearner();
+      fresh.hessianVectorProduct(params, support, v, expected);
+      fresh.hessianVectorProduct(elsewhere, support, v, expectedElsewhere);
+
+      ExactHessian reusing = (ExactHessian) spec.newLearner();
+      double[] gradient = new double[params.length];
+      reusing.lossAndGradientForProducts(params, support, gradient);
+      reusing.lossAndGradient(elsewhere, query, gradient);
+      double[] actual = new double[params.length];
+      for (int round = 0; round < 2; round++) {
+        reusing.hessianVectorProduct(params, support, v, actual);
+        assertClose(expected, actual, downsample + ", product " + round + " at the kept point");
+      }
+      reusing.hessianVectorProduct(elsewhere, support, v, actual);
+      assertClose(expectedElsewhere, actual, downsample + ", at other parameters");
+    }
+  }
+
+  private static void assertClose(double[] expected, double[] actual, String what) {
+    double error = Math.sqrt(distanceSquared(actual, expected) / dot(expected, expected));
+    assertTrue(error < 1e-12, what + ": relative error " + error);
+  }
+
   @Test
   void aFloatConvolutionalNetworkAgreesWithItsDoubleTwinToFloatRounding() {
     for (String downsample : new String[] {"stride", "pool"}) {

@@ -62,7 +62,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
-public final class ConvLearner implements Learner, ExactHessian {
+public final class ConvLearner implements ExactHessian {
   /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
@@ -77,17 +77,30 @@ public final class ConvLearner implements Learner, ExactHessian {
    * Stages with their buffers, per batch shape: inner loops alternate support and query sets, and
    * reallocating on every switch cost a tenth of a first-order MAML task. A few shapes at most.
    */
-  private final Map<List<Integer>, Pipeline> pipelines = new LinkedHashMap<>(8, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<List<Integer>, Pipeline> eldest) {
-      return size() > 8;
-    }
-  };
+  private final Map<List<Integer>, Pipeline> pipelines = pipelineCache(8);
+  /**
+   * Where {@link #lossAndGradientForProducts} runs, apart from the other passes, so the query pass
+   * MAML runs in between cannot overwrite the support pass the product reuses.
+   */
+  private final Map<List<Integer>, Pipeline> keptPipelines = pipelineCache(2);
   private final double[] nativeGradient;
   private Pipeline current;
+  /** The latest {@link #lossAndGradientForProducts}: its pipeline, parameters and features; or null. */
+  private Kept kept;
 
   /** One pass's stages, prepared for one batch shape. */
   private record Pipeline(List<Stage> stages, SoftmaxOutputStage output) {}
+
+  private record Kept(Pipeline pipeline, double[] params, INDArray features) {}
+
+  private static Map<List<Integer>, Pipeline> pipelineCache(int shapes) {
+    return new LinkedHashMap<>(8, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<List<Integer>, Pipeline> eldest) {
+        return size() > shapes;
+      }
+    };
+  }
 
   private ConvLearner(MultiLayerNetwork network, List<Supplier<Stage>> stageFactories,
       Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat, INDArray tangentFlat) {
@@ -256,22 +269,38 @@ public final class ConvLearner implements Learner, ExactHessian {
 
   @Override
   public double loss(double[] params, Examples examples) {
-    forward(params, examples.features());
+    forward(params, examples.features(), pipelines);
     return current.output().loss(labels(examples));
   }
 
   @Override
   public INDArray outputs(double[] params, INDArray features) {
-    double[] p = forward(params, features);
+    double[] p = forward(params, features, pipelines);
     return Nd4j.createFromArray(p).reshape(features.size(0), p.length / features.size(0)).castTo(dataType);
   }
 
   @Override
   public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
+    return lossAndGradient(params, examples, gradientOut, pipelines);
+  }
+
+  @Override
+  public double lossAndGradientForProducts(double[] params, Examples examples, double[] gradientOut) {
+    double loss = lossAndGradient(params, examples, gradientOut, keptPipelines);
+    kept = new Kept(current, params.clone(), examples.features());
+    return loss;
+  }
+
+  private double lossAndGradient(double[] params, Examples examples, double[] gradientOut,
+      Map<List<Integer>, Pipeline> from) {
     if (gradientOut.length != numParams) {
       throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
     }
-    forward(params, examples.features());
+    if (from == keptPipelines) {
+      // its pipeline is about to be overwritten
+      kept = null;
+    }
+    forward(params, examples.features(), from);
     double[] labels = labels(examples);
     double loss = current.output().loss(labels);
     Arrays.fill(gradientOut, 0);
@@ -294,7 +323,13 @@ public final class ConvLearner implements Learner, ExactHessian {
       throw new IllegalArgumentException("expected vectors of " + numParams + " entries, got " + v.length + " and "
           + out.length);
     }
-    forward(params, examples.features());
+    if (kept != null && kept.features() == examples.features() && Arrays.equals(kept.params(), params)) {
+      // the forward pass and the plain backward pass are still in the kept pipeline's stages
+      paramVector.write(params);
+      current = kept.pipeline();
+    } else {
+      forward(params, examples.features(), pipelines);
+    }
     tangentVector.write(v);
     List<Stage> stages = current.stages();
     double[] tangent = null;
@@ -314,7 +349,7 @@ public final class ConvLearner implements Learner, ExactHessian {
     }
   }
 
-  private double[] forward(double[] params, INDArray features) {
+  private double[] forward(double[] params, INDArray features, Map<List<Integer>, Pipeline> from) {
     if (params.length != numParams) {
       throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
     }
@@ -325,7 +360,7 @@ public final class ConvLearner implements Learner, ExactHessian {
     paramVector.write(params);
     int n = (int) features.size(0);
     int[] shape = {(int) features.size(1), (int) features.size(2), (int) features.size(3)};
-    current = pipelines.computeIfAbsent(List.of(n, shape[0], shape[1], shape[2]), key -> pipeline(n, shape));
+    current = from.computeIfAbsent(List.of(n, shape[0], shape[1], shape[2]), key -> pipeline(n, shape));
     INDArray nativeFeatures = features.dataType() == dataType && !features.isView() && features.ordering() == 'c'
         ? features : features.castTo(dataType).dup('c');
     List<Stage> stages = current.stages();

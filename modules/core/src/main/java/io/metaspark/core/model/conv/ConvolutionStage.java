@@ -14,7 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>A convolution is bilinear in its input and weights, so its R-operator is convolutions too:
  * R out = conv(x, V) + conv(Rx, W) + R b forward, and backward, with delta the output's gradient,
  * R dW = dW(x, R delta) + dW(Rx, delta) and R dx = dx(R delta, W) + dx(delta, V): two
- * {@code conv2d_bp} calls give all four terms, and {@code conv2d_input_bp} the plain dx.
+ * {@code conv2d_bp} calls give all four terms, and a third the plain dx. (libnd4j's
+ * {@code conv2d_input_bp}, which computes dx alone, has no oneDNN helper and is 6x slower than the
+ * whole {@code conv2d_bp} on conv4's layers.)
  */
 final class ConvolutionStage implements Stage {
   /** conv2d's last two arguments: NCHW, and weights laid out [out, in, kh, kw] as DL4J keeps them. */
@@ -34,12 +36,13 @@ final class ConvolutionStage implements Stage {
   private int[] outShape;
   private NativeBuffers buffers;
   private INDArray forwardInput;
+  /** Whether {@code buffers.inGradient} holds dx of the last forward pass (a backward pass since). */
+  private boolean inputGradientKnown;
   /** The R-operator's, made on its first use: Rx, R out, R delta and R dx, and the second products' outputs. */
   private NativeBuffers tangentBuffers;
   private INDArray inputTangentProduct;
   private INDArray inputGradientScratch;
   private INDArray weightScratch;
-  private INDArray inputShapeArgument;
   private boolean tangentInput;
 
   /**
@@ -73,6 +76,7 @@ final class ConvolutionStage implements Stage {
 
   @Override
   public double[] forward(double[] values, INDArray nativeIn, double[] params) {
+    inputGradientKnown = false;
     if (nativeIn != null) {
       forwardInput = nativeIn;
     } else {
@@ -95,6 +99,7 @@ final class ConvolutionStage implements Stage {
         .addOutputs(buffers.inGradient, weightGradient, biasGradient)
         .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
         .build());
+    inputGradientKnown = inputGradient;
     return inputGradient ? buffers.readInGradient() : null;
   }
 
@@ -105,7 +110,6 @@ final class ConvolutionStage implements Stage {
       inputTangentProduct = Nd4j.create(dataType, n, outShape[0], outShape[1], outShape[2]);
       inputGradientScratch = Nd4j.create(dataType, n, inShape[0], inShape[1], inShape[2]);
       weightScratch = Nd4j.create(dataType, weights.shape());
-      inputShapeArgument = Nd4j.createFromArray(n, inShape[0], inShape[1], inShape[2]);
     }
     // conv(x, V) + R b
     Nd4j.exec(DynamicCustomOp.builder("conv2d")
@@ -156,15 +160,18 @@ final class ConvolutionStage implements Stage {
     if (!inputGradient) {
       return null;
     }
-    inputGradientOnly(weights, buffers.outGradient, buffers.inGradient);
+    if (!inputGradientKnown) {
+      inputGradientOnly(weights, buffers.outGradient, buffers.inGradient);
+      inputGradientKnown = true;
+    }
     return new Deltas(buffers.readInGradient(), tangentBuffers.readInGradient());
   }
 
-  /** dx(delta, w) alone: the weights' gradient, which conv2d_bp would also compute, is not needed. */
+  /** dx(delta, w), the weights' gradient going to a scratch array. */
   private void inputGradientOnly(INDArray w, INDArray outGradient, INDArray into) {
-    Nd4j.exec(DynamicCustomOp.builder("conv2d_input_bp")
-        .addInputs(inputShapeArgument, w, outGradient)
-        .addOutputs(into)
+    Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+        .addInputs(forwardInput, w, outGradient)
+        .addOutputs(into, weightScratch)
         .addIntegerArguments(window.arguments(NCHW, WEIGHTS_OIHW))
         .build());
   }
