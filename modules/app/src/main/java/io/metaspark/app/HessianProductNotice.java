@@ -2,7 +2,9 @@ package io.metaspark.app;
 
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
+import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.GradientKinks;
+import io.metaspark.core.model.Learner;
 import io.metaspark.spark.TaskRunner;
 import java.io.PrintStream;
 import java.util.List;
@@ -17,20 +19,25 @@ import java.util.Optional;
  */
 final class HessianProductNotice {
   private final Optional<HessianVectorProduct.Method> method;
+  /** Whether the learner has an exact product (which algorithm.hessian-product may still turn down). */
+  private final boolean exactAvailable;
   private final List<String> kinks;
 
-  private HessianProductNotice(Optional<HessianVectorProduct.Method> method, List<String> kinks) {
+  private HessianProductNotice(Optional<HessianVectorProduct.Method> method, boolean exactAvailable,
+      List<String> kinks) {
     this.method = method;
+    this.exactAvailable = exactAvailable;
     this.kinks = kinks;
   }
 
   /** Builds one learner on the driver, of the kind the executors will build, to see which product it has. */
   static HessianProductNotice of(TaskRunner runner) {
     if (!(runner.algorithm() instanceof Maml maml)) {
-      return new HessianProductNotice(Optional.empty(), List.of());
+      return new HessianProductNotice(Optional.empty(), false, List.of());
     }
-    HessianVectorProduct.Method method = maml.hvp().methodFor(runner.learner().create(runner.model()));
-    return new HessianProductNotice(Optional.of(method), GradientKinks.of(runner.model().configuration()));
+    Learner learner = runner.learner().create(runner.model());
+    return new HessianProductNotice(Optional.of(maml.hvp().methodFor(learner)), learner instanceof ExactHessian,
+        GradientKinks.of(runner.model().configuration()));
   }
 
   void print(PrintStream out) {
@@ -39,6 +46,11 @@ final class HessianProductNotice {
     }
     if (method.get() == HessianVectorProduct.Method.EXACT) {
       out.println("  second order: exact Hessian-vector products");
+      return;
+    }
+    if (exactAvailable) {
+      out.println("  second order: central-difference Hessian-vector products, as algorithm.hessian-product asks"
+          + (kinks.isEmpty() ? "" : " (wrong where a step crosses a kink: " + String.join("; ", kinks) + ")"));
       return;
     }
     if (kinks.isEmpty()) {

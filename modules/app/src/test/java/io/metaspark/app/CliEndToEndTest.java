@@ -46,6 +46,7 @@ class CliEndToEndTest {
     JsonNode facts = json.readTree(run.resolve("final/model.json").toFile());
     assertEquals("maml", facts.get("algorithm").asText());
     assertEquals(0.01, facts.get("inner_lr").asDouble());
+    assertEquals("exact", facts.get("hessian_product").asText());
     JsonNode trainEval = json.readTree(run.resolve("evaluation.json").toFile());
     assertEquals(20, trainEval.get("tasks").asInt());
 
@@ -90,6 +91,22 @@ class CliEndToEndTest {
     String err = Console.err(() -> assertEquals(3, MetasparkCli.run("adapt", "--model", run.resolve("final").toString(),
         "--support", dir.resolve("bad.csv").toString(), "--output", adapted.toString())));
     assertTrue(err.contains("bad.csv line 2 column 2: 'oops' is not a number"), err);
+  }
+
+  /**
+   * On DL4J's own layers second-order MAML falls back to central differences, which are wrong across
+   * ReLU kinks: train says so before it starts, naming the layers, and model.json records it.
+   */
+  @Test
+  void mamlOnDl4jLayersOfAReluNetworkIsWarnedAboutAndRecorded() throws IOException {
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("train", "--config", "../../conf/sinusoid.conf",
+        "--set", "run.dir=" + dir, "--set", "train.iterations=2", "--set", "evaluate.after-train=false",
+        "--set", "validate.every=0", "--set", "model.learner=dl4j", "--master", "local[1]")));
+    String before = out.substring(0, out.indexOf("Spark "));
+    assertTrue(before.contains("WARNING: second-order MAML on this network uses central-difference")
+        && before.contains("layer 0 (DenseLayer): relu activation"), out);
+    JsonNode facts = new ObjectMapper().readTree(dir.resolve("sinusoid-maml/final/model.json").toFile());
+    assertEquals("central-difference", facts.get("hessian_product").asText());
   }
 
   @Test
