@@ -77,6 +77,24 @@ class HdfsRunTest {
     assertEquals(0, trainImages(uri + "/data/", ".zip", "images-hdfs"));
     assertEquals(0, trainImages(glyphs + "/", "", "images-local"));
     assertArrayEquals(finalParams("images-local"), finalParams("images-hdfs"), 0.0);
+
+    // a copy cut exactly at an entry's header streams as a smaller, valid-looking zip; it has no
+    // central directory, so the data check refuses it by name before any iteration (exit code 3)
+    byte[] whole = Files.readAllBytes(base.resolve("images_background.zip"));
+    int cut = whole.length / 2;
+    while (!(whole[cut] == 'P' && whole[cut + 1] == 'K' && whole[cut + 2] == 3 && whole[cut + 3] == 4)) {
+      cut++;
+    }
+    try (var out = fs.create(new org.apache.hadoop.fs.Path(uri + "/cut/images_background.zip"))) {
+      out.write(whole, 0, cut);
+    }
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(base.resolve("images_evaluation.zip").toUri()),
+        new org.apache.hadoop.fs.Path(uri + "/cut/images_evaluation.zip"));
+    String err = Console.err(() -> assertEquals(3, trainImages(uri + "/cut/", ".zip", "images-cut")));
+    assertTrue(err.contains(uri + "/cut/images_background.zip is truncated or corrupt"), err);
+    assertTrue(err.lines().count() == 1, "one line, no stack trace: " + err);
+    assertTrue(!Files.exists(base.resolve("image-runs/images-cut/checkpoints"))
+        || Files.list(base.resolve("image-runs/images-cut/checkpoints")).findAny().isEmpty(), "no iteration ran");
   }
 
   /** {@code root/set} as a zip whose entries start with {@code set/}, as Omniglot's. */
