@@ -23,8 +23,13 @@ final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Every key metaspark knows, with its default. */
+  static Config defaults() {
+    return ConfigFactory.parseResources(ConfigLoader.class, "/" + DEFAULTS);
+  }
+
   static Config load(File file, List<String> overrides) {
-    Config defaults = ConfigFactory.parseResources(ConfigLoader.class, "/" + DEFAULTS);
+    Config defaults = defaults();
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!file.isFile()) {

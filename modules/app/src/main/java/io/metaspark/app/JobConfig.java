@@ -532,10 +532,14 @@ final class JobConfig {
     return intAtLeast("train.max-skipped-updates", 1);
   }
 
+  double maxParameterMagnitude() {
+    return positive("train.max-parameter-magnitude");
+  }
+
   TrainingPlan plan() {
     TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(ClassSplit.Part.TRAIN), algorithm(), learner());
     return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
-        treeDepth(), logEvery(), maxSkippedUpdates(), sparkMode());
+        treeDepth(), logEvery(), maxSkippedUpdates(), sparkMode(), maxParameterMagnitude());
   }
 
   // checkpoints and locks

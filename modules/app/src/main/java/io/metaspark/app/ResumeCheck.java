@@ -20,14 +20,19 @@ final class ResumeCheck {
 
   private ResumeCheck() {}
 
-  /** The keys whose values differ, as "key (saved -> now)"; empty when the run can resume. */
+  /**
+   * The keys whose values differ, as "key (saved -> now)"; empty when the run can resume. A key the
+   * saved config lacks came with a later metaspark: at its default it changes nothing.
+   */
   static List<String> differences(String savedConfig, Config current) {
     Config saved = ConfigFactory.parseString(savedConfig);
+    Config defaults = ConfigLoader.defaults();
     TreeSet<String> keys = new TreeSet<>();
     saved.entrySet().forEach(e -> keys.add(e.getKey()));
     current.entrySet().forEach(e -> keys.add(e.getKey()));
     return keys.stream()
         .filter(k -> MUTABLE.stream().noneMatch(m -> m.endsWith(".") ? k.startsWith(m) : k.equals(m)))
+        .filter(k -> saved.hasPath(k) || !Objects.equals(value(defaults, k), value(current, k)))
         .filter(k -> !Objects.equals(value(saved, k), value(current, k)))
         .map(k -> k + " (" + value(saved, k) + " -> " + value(current, k) + ")")
         .toList();

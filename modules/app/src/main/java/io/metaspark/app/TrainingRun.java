@@ -114,11 +114,12 @@ final class TrainingRun {
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
       ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
       PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
-      String config = job.render();
+      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(), job.render(),
+          LOG::warn);
       end = new SparkMetaTrainer(sc, plan).train(start, new IterationListener() {
         @Override
         public boolean needsState(long iteration) {
-          return (iteration + 1) % job.checkpointEvery() == 0 || validation.needsState(iteration);
+          return confirmed.needsState(iteration) || validation.needsState(iteration);
         }
 
         @Override
@@ -126,9 +127,7 @@ final class TrainingRun {
           progress.onIteration(report, state);
           validation.onIteration(report, state);
           try {
-            if ((report.iteration() + 1) % job.checkpointEvery() == 0) {
-              checkpoints.write(new Checkpoint(state, config));
-            }
+            confirmed.onIteration(report, state);
             if (report.logged()) {
               lock.heartbeat();
             }
@@ -137,7 +136,7 @@ final class TrainingRun {
           }
         }
       });
-      checkpoints.write(new Checkpoint(end, config));
+      confirmed.writeFinal(end);
     }
     double seconds = (System.nanoTime() - began) / 1e9;
     long done = end.nextIteration() - start.nextIteration();

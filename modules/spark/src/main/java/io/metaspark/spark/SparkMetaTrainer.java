@@ -54,7 +54,7 @@ public final class SparkMetaTrainer {
 
   private TrainingState trainInJobs(TrainingState start, IterationListener listener) {
     Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
-    OuterStep step = new OuterStep(plan.optimizer());
+    OuterStep step = plan.outerStep();
     try {
       TrainingState state = start;
       Guard guard = new Guard(listener);
@@ -67,7 +67,7 @@ public final class SparkMetaTrainer {
         state = r.state();
         double millis = (System.nanoTime() - began) / 1e6;
         IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
-            mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipped());
+            mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipReason());
         guard.tell(report, needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
       }
       return state;
@@ -227,15 +227,14 @@ public final class SparkMetaTrainer {
     void tell(IterationReport report, TrainingState state) {
       if (report.skipped()) {
         skippedInARow++;
-        LOG.warn("iteration {}: meta-gradient norm {}, query losses {} / {}: update skipped ({} in a row, the limit is {})",
-            report.iteration(), report.metaGradientNorm(), report.queryLossBefore(), report.queryLossAfter(),
-            skippedInARow, plan.maxSkippedUpdates());
+        LOG.warn("iteration {}: update skipped, {} ({} in a row, the limit is {})", report.iteration(),
+            report.skipReason(), skippedInARow, plan.maxSkippedUpdates());
       } else {
         skippedInARow = 0;
       }
       listener.onIteration(report, state);
       if (skippedInARow >= plan.maxSkippedUpdates()) {
-        throw new DivergedException(report.iteration(), skippedInARow);
+        throw new DivergedException(report.iteration(), skippedInARow, report.skipReason());
       }
     }
   }
