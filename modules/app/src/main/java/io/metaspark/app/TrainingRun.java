@@ -93,7 +93,7 @@ final class TrainingRun {
       return new TrainingState(0, initial, job.plan().optimizer().init(initial.length));
     }
     Checkpoint c = latest.get();
-    List<String> changed = ResumeCheck.differences(c.config(), job.raw());
+    List<String> changed = ResumeCheck.differences(c.config(), RunFingerprint.of(job));
     if (!changed.isEmpty()) {
       throw new ConfigError("run " + run + " was trained with a different config, so it cannot be continued: "
           + String.join(", ", changed) + ". Use another run.name for a new run.");
@@ -114,8 +114,8 @@ final class TrainingRun {
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
       ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
       PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
-      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(), job.render(),
-          LOG::warn);
+      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(),
+          RunFingerprint.render(RunFingerprint.of(job)), LOG::warn);
       end = new SparkMetaTrainer(sc, plan).train(start, new IterationListener() {
         @Override
         public boolean needsState(long iteration) {

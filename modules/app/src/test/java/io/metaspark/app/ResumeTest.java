@@ -77,6 +77,40 @@ class ResumeTest {
     assertTrue(Console.err(() -> assertEquals(2, train("fresh", 6, "--resume"))).contains("no checkpoint"));
   }
 
+  /**
+   * Resume compares the network a config computes, not where its JSON came from: the same file
+   * edited in place (ReLU to tanh) is refused by what changed, the same content under another path
+   * resumes. A checkpoint from before this fingerprint (config text only) still resumes.
+   */
+  @Test
+  void aModelJsonEditedInPlaceIsRefusedAndOneMovedResumes() throws IOException {
+    Path json = dir.resolve("net.json");
+    String relu = io.metaspark.core.model.MlpShorthand.parse("1-16-1").activation("relu")
+        .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).seed(3).build().toJson();
+    Files.writeString(json, relu);
+    assertEquals(0, train("file", 4, "--set", "model.json-file=" + json));
+
+    Files.writeString(json, relu.replace("ActivationReLU", "ActivationTanH"));
+    String err = Console.err(() -> assertEquals(2, train("file", 8, "--set", "model.json-file=" + json)));
+    assertTrue(err.contains("network configuration") && err.contains("ActivationReLU -> ")
+        && err.contains("ActivationTanH"), err);
+    assertTrue(err.lines().count() == 1, err);
+
+    Path moved = Files.writeString(dir.resolve("moved.json"), relu);
+    String out = Console.out(() -> assertEquals(0, train("file", 8, "--set", "model.json-file=" + moved)));
+    assertTrue(out.contains("resuming") && out.contains("at iteration 4"), out);
+
+    // a checkpoint whose config is the config text alone, as the previous metaspark wrote it
+    Path newest = dir.resolve("file/checkpoints/ckpt-000000000008.msck");
+    Checkpoint c = assertDoesNotThrowDecode(Files.readAllBytes(newest));
+    String textOnly = com.typesafe.config.ConfigFactory.parseString(c.config()).withoutPath("resolved").root()
+        .render(com.typesafe.config.ConfigRenderOptions.concise().setJson(false));
+    assertFalse(textOnly.contains("resolved"));
+    Files.write(newest, CheckpointFormat.encode(new Checkpoint(c.state(), textOnly)));
+    String older = Console.out(() -> assertEquals(0, train("file", 10, "--set", "model.json-file=" + moved)));
+    assertTrue(older.contains("at iteration 8"), older);
+  }
+
   @Test
   void aSecondJobOnALockedRunIsRefusedWithExitCodeFive() throws IOException {
     Path run = Files.createDirectories(dir.resolve("busy"));
