@@ -39,8 +39,8 @@ public final class MetasparkCli {
         cmd.getErr().println("metaspark: bad data: " + e.getMessage());
         return BAD_DATA;
       }
-      if (e instanceof RunLock.RunLockedException) {
-        cmd.getErr().println("metaspark: " + e.getMessage());
+      if (causedBy(e, RunLock.RunLockedException.class) != null) {
+        cmd.getErr().println("metaspark: " + causedBy(e, RunLock.RunLockedException.class).getMessage());
         return LOCKED;
       }
       if (causedBy(e, io.metaspark.spark.DivergedException.class) != null) {

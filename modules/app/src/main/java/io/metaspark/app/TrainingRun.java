@@ -127,10 +127,10 @@ final class TrainingRun {
           progress.onIteration(report, state);
           validation.onIteration(report, state);
           try {
+            lock.requireHeld();
             confirmed.onIteration(report, state);
-            if (report.logged()) {
-              lock.heartbeat();
-            }
+          } catch (RunLock.RunLockedException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint of " + run, e);
           }

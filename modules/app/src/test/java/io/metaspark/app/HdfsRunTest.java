@@ -126,6 +126,51 @@ class HdfsRunTest {
         .params().toDoubleVector();
   }
 
+  /**
+   * On HDFS the lock is created by renaming a whole temporary file into place (refused when it
+   * exists) and its heartbeat replaced by rename with OVERWRITE: concurrent starts let one job in,
+   * and a reader polling while it beats never finds it empty.
+   */
+  @Test
+  void theRunLockOnHdfsIsExclusiveAndNeverSeenEmpty() throws Exception {
+    FileSystem fs = FileSystem.get(java.net.URI.create(uri), new Configuration());
+    org.apache.hadoop.fs.Path runDir = new org.apache.hadoop.fs.Path(uri + "/locks/run");
+    fs.mkdirs(runDir);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+    List<java.util.concurrent.Future<RunLock>> starts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      starts.add(pool.submit(() -> {
+        together.await();
+        try {
+          return RunLock.acquire(fs, runDir, java.time.Duration.ofMillis(40), w -> { });
+        } catch (RunLock.RunLockedException e) {
+          return null;
+        }
+      }));
+    }
+    List<RunLock> holders = new ArrayList<>();
+    for (var start : starts) {
+      if (start.get() != null) {
+        holders.add(start.get());
+      }
+    }
+    pool.shutdown();
+    assertEquals(1, holders.size());
+    org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path(runDir, RunLock.FILE);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Set<String> beats = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + 1_500_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (InputStream in = fs.open(lock)) {
+        beats.add(json.readTree(in.readAllBytes()).get("heartbeat").asText()); // empty or torn: throws
+      }
+    }
+    assertTrue(beats.size() > 5, "it beat meanwhile: " + beats.size());
+    holders.get(0).close();
+    assertEquals(0, fs.listStatus(runDir).length, "no lock or temporary file left");
+  }
+
   @Test
   void aRunOnHdfsCheckpointsResumesAndMatchesTheSameRunOnLocalDisk() throws IOException {
     assertEquals(0, train(base.resolve("local").toString(), "run", 12));
