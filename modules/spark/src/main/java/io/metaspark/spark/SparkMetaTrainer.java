@@ -68,7 +68,11 @@ public final class SparkMetaTrainer {
         double millis = (System.nanoTime() - began) / 1e6;
         IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
             mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipReason());
-        guard.tell(report, needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
+        boolean stop = listener.stopRequested();
+        guard.tell(report, stop || needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
+        if (stop) {
+          return state;
+        }
       }
       return state;
     } finally {
@@ -103,7 +107,8 @@ public final class SparkMetaTrainer {
     requireSlots(plan.partitionsUsed());
     try (PartialSumExchange exchange = new PartialSumExchange(plan.partitionsUsed(),
         sc.getConf().get("spark.driver.bindAddress", sc.getConf().get("spark.driver.host", "localhost")),
-        sc.getConf().get("spark.driver.host", "localhost"))) {
+        sc.getConf().get("spark.driver.host", "localhost"), start.params().length,
+        PartialSumExchange.Timeouts.DEFAULT, listener::stopRequested)) {
       return trainInSegments(start, listener, exchange.address());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the partial-sum exchange on the driver", e);
@@ -131,6 +136,9 @@ public final class SparkMetaTrainer {
         guard.tell(report, i == reports.size() - 1 ? result.end() : null);
       }
       state = result.end();
+      if (listener.stopRequested()) {
+        break; // the segment stopped early, or ended as the stop came: either way its state was told last
+      }
     }
     return state;
   }
