@@ -21,6 +21,7 @@ final class ConfirmedCheckpoints {
   private final String config;
   private final Consumer<String> log;
   private Checkpoint pending;
+  private boolean lastSkipped;
 
   ConfirmedCheckpoints(CheckpointStore store, int every, String config, Consumer<String> log) {
     this.store = store;
@@ -44,6 +45,7 @@ final class ConfirmedCheckpoints {
    * then holds back this iteration's state if it is one to checkpoint.
    */
   void onIteration(IterationReport report, TrainingState state) throws IOException {
+    lastSkipped = report.skipped();
     if (pending != null && report.iteration() == pending.nextIteration()) {
       if (report.skipped()) {
         log.accept("no checkpoint at iteration " + pending.nextIteration() + ": the update computed from it was"
@@ -62,6 +64,20 @@ final class ConfirmedCheckpoints {
    * The state a run ends with, written as it is: the run's result, which the exported model holds too
    * (a stop before the end writes it only when confirmed, see {@link #onIteration}).
    */
+  /**
+   * The state a run stopped at before its end (a graceful stop on SIGTERM): written, though no
+   * iteration confirmed it yet, so that resuming redoes nothing; unless the update that led to it
+   * was skipped (a blown-up run, whose last good checkpoint stays the newest). Whether it wrote.
+   */
+  boolean writeOnStop(TrainingState stopped) throws IOException {
+    if (lastSkipped) {
+      log.accept("no checkpoint at iteration " + stopped.nextIteration() + ": its last update was skipped");
+      return false;
+    }
+    writeFinal(stopped);
+    return true;
+  }
+
   void writeFinal(TrainingState end) throws IOException {
     store.write(new Checkpoint(end, config));
     pending = null;

@@ -82,6 +82,7 @@ final class JobConfig {
       job.checkpointEvery();
       job.checkpointKeep();
       job.staleLockAfter();
+      job.stopGracePeriod();
       job.sparkMaster();
       job.appName();
     } catch (ConfigException e) {
@@ -550,6 +551,15 @@ final class JobConfig {
 
   int checkpointKeep() {
     return intAtLeast("checkpoint.keep", 1);
+  }
+
+  /** How long a graceful stop on SIGTERM or SIGINT may take before the job exits without its checkpoint. */
+  java.time.Duration stopGracePeriod() {
+    java.time.Duration d = config.getDuration("run.stop-grace-period");
+    if (d.isNegative()) {
+      throw new ConfigError("run.stop-grace-period must be >= 0, got " + d);
+    }
+    return d;
   }
 
   java.time.Duration staleLockAfter() {

@@ -20,12 +20,19 @@ public final class MetasparkCli {
   static final int LOCKED = 5;
 
   public static void main(String[] args) {
+    Interruption.install();
     System.exit(run(args));
   }
 
   static int run(String... args) {
     CommandLine cli = new CommandLine(new MetasparkCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (Interruption.stopRequested()) {
+        // whatever failed after a SIGTERM or SIGINT failed because of it (Spark shutting down)
+        Interruption.report(cmd.getErr()::println);
+        cmd.getErr().flush();
+        return Interruption.exitCode();
+      }
       if (e instanceof ConfigError) {
         cmd.getErr().println("metaspark: " + e.getMessage());
         return BAD_CONFIG;

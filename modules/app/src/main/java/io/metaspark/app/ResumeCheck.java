@@ -17,7 +17,7 @@ final class ResumeCheck {
   /** May change between a checkpoint and its resumption. */
   private static final List<String> MUTABLE = List.of(
       "train.iterations", "train.log-every", "validate.", "evaluate.", "spark.", "checkpoint.", "run.dir",
-      "run.stale-lock-after");
+      "run.stale-lock-after", "run.stop-grace-period");
 
   private ResumeCheck() {}
 

@@ -65,6 +65,7 @@ final class RunLock implements AutoCloseable {
       for (int attempt = 0; attempt < 3; attempt++) {
         if (lock.files.createIfAbsent(lock.path, lock.content())) {
           lock.beatEvery(beatInterval(staleAfter));
+          Interruption.releaseOnExit(lock);
           return lock;
         }
         Owner owner = Owner.read(fs, lock.path);
@@ -168,6 +169,7 @@ final class RunLock implements AutoCloseable {
     }
     beats.shutdownNow();
     beats = null;
+    Interruption.released(this);
     Owner owner = Owner.read(fs, path);
     if (owner != null && token.equals(owner.token())) {
       fs.delete(path, false);

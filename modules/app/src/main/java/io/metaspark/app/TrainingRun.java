@@ -116,10 +116,15 @@ final class TrainingRun {
       PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
       ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(),
           RunFingerprint.render(RunFingerprint.of(job)), LOG::warn);
-      end = new SparkMetaTrainer(sc, plan).train(start, new IterationListener() {
+      IterationListener listener = new IterationListener() {
         @Override
         public boolean needsState(long iteration) {
           return confirmed.needsState(iteration) || validation.needsState(iteration);
+        }
+
+        @Override
+        public boolean stopRequested() {
+          return Interruption.stopRequested();
         }
 
         @Override
@@ -135,7 +140,16 @@ final class TrainingRun {
             throw new UncheckedIOException("cannot write a checkpoint of " + run, e);
           }
         }
-      });
+      };
+      Interruption.allowGracefulStop(job.stopGracePeriod());
+      try {
+        end = new SparkMetaTrainer(sc, plan).train(start, listener);
+      } finally {
+        Interruption.endGracefulStop();
+      }
+      if (Interruption.stopRequested()) {
+        stopped(confirmed, end);
+      }
       confirmed.writeFinal(end);
     }
     double seconds = (System.nanoTime() - began) / 1e9;
@@ -143,6 +157,14 @@ final class TrainingRun {
     out.printf(Locale.ROOT, "trained %d iterations in %s (%.0f tasks/s overall)%n", done,
         ProgressReporter.clock(seconds), done * plan.metaBatch() / Math.max(seconds, 1e-9));
     return end;
+  }
+
+  /** After a SIGTERM or SIGINT: the state reached is checkpointed if the grace period still allows, then the job ends. */
+  private void stopped(ConfirmedCheckpoints confirmed, TrainingState end) throws IOException {
+    boolean written = Interruption.withinGracePeriod() && confirmed.writeOnStop(end);
+    out.printf(Locale.ROOT, "stopped after %d iterations%s%n", end.nextIteration(),
+        written ? ", checkpoint written: the same command resumes there" : ", no checkpoint written");
+    throw new Interruption.Stopped("stopped after " + end.nextIteration() + " iterations");
   }
 
   private void finish(RunDirectory run, TrainingPlan plan, ModelSpec model, TrainingState end,
