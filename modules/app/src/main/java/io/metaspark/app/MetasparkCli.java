@@ -50,6 +50,10 @@ public final class MetasparkCli {
         cmd.getErr().println("metaspark: " + causedBy(e, RunLock.RunLockedException.class).getMessage());
         return LOCKED;
       }
+      if (e instanceof EvaluationDivergence.Diverged) {
+        cmd.getErr().println("metaspark: " + e.getMessage());
+        return DIVERGED;
+      }
       if (causedBy(e, io.metaspark.spark.DivergedException.class) != null) {
         cmd.getErr().println("metaspark: " + causedBy(e, io.metaspark.spark.DivergedException.class).getMessage()
             + "; the checkpoints keep the last good state");

@@ -173,8 +173,11 @@ final class TrainingRun {
     if (tableReport != null) {
       facts.put("tasks", tableReport);
     }
+    Optional<String> diverged = Optional.empty();
     if (job.evaluateAfterTrain()) {
-      EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, model, end.params()));
+      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, end.params());
+      diverged = EvaluationDivergence.of(evaluation);
+      EvaluationTable table = new EvaluationTable(evaluation);
       new Baselines(sc, job, out).addTo(table, model, run);
       table.print(out);
       table.write(run, "evaluation.json");
@@ -182,6 +185,9 @@ final class TrainingRun {
     }
     ModelExport.write(run.child(FINAL), model, end.params(), facts);
     out.printf("model: %s/%s%n", run, FINAL);
+    if (diverged.isPresent()) {
+      throw new EvaluationDivergence.Diverged(diverged.get());
+    }
   }
 
   private Map<String, Object> facts(TrainingPlan plan, int numParams) {
