@@ -61,10 +61,6 @@ final class ConfirmedCheckpoints {
   }
 
   /**
-   * The state a run ends with, written as it is: the run's result, which the exported model holds too
-   * (a stop before the end writes it only when confirmed, see {@link #onIteration}).
-   */
-  /**
    * The state a run stopped at before its end (a graceful stop on SIGTERM): written, though no
    * iteration confirmed it yet, so that resuming redoes nothing; unless the update that led to it
    * was skipped (a blown-up run, whose last good checkpoint stays the newest). Whether it wrote.
@@ -78,6 +74,7 @@ final class ConfirmedCheckpoints {
     return true;
   }
 
+  /** The state a run ends with, written as it is: the run's result, which the exported model holds too. */
   void writeFinal(TrainingState end) throws IOException {
     store.write(new Checkpoint(end, config));
     pending = null;
