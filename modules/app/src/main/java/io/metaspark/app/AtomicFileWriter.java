@@ -49,8 +49,9 @@ final class AtomicFileWriter {
         return true;
       }
       fs.delete(temporary, false);
-      if (!fs.exists(target)) {
-        throw new IOException("cannot create " + target);
+      // refused because the target existed at that moment (it may be gone again already)
+      if (!fs.isDirectory(target.getParent())) {
+        throw new IOException("cannot create " + target + ": no directory " + target.getParent());
       }
       return false;
     }

@@ -6,6 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import sun.misc.Signal;
 
 /**
@@ -105,6 +108,13 @@ final class Interruption {
 
   private static void exitNow() {
     report(System.err::println);
+    // from here on, whatever fails (Spark starting or running a job as its context stops) fails
+    // because the JVM is going down: the one line above says all there is to say
+    try {
+      Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+    } catch (LinkageError e) {
+      // another logging backend than Spark's own: its lines stay
+    }
     for (AutoCloseable resource : RELEASE_ON_EXIT) {
       try {
         resource.close();

@@ -143,7 +143,8 @@ class HdfsRunTest {
       starts.add(pool.submit(() -> {
         together.await();
         try {
-          return RunLock.acquire(fs, runDir, java.time.Duration.ofMillis(40), w -> { });
+          // beats every 2 s: a write to this MiniDFSCluster takes up to a few hundred milliseconds
+          return RunLock.acquire(fs, runDir, java.time.Duration.ofSeconds(8), w -> { });
         } catch (RunLock.RunLockedException e) {
           return null;
         }
@@ -160,13 +161,13 @@ class HdfsRunTest {
     org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path(runDir, RunLock.FILE);
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     java.util.Set<String> beats = new java.util.HashSet<>();
-    long deadline = System.nanoTime() + 1_500_000_000L;
+    long deadline = System.nanoTime() + 5_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (InputStream in = fs.open(lock)) {
         beats.add(json.readTree(in.readAllBytes()).get("heartbeat").asText()); // empty or torn: throws
       }
     }
-    assertTrue(beats.size() > 5, "it beat meanwhile: " + beats.size());
+    assertTrue(beats.size() > 1, "it beat meanwhile: " + beats.size());
     holders.get(0).close();
     assertEquals(0, fs.listStatus(runDir).length, "no lock or temporary file left");
   }
