@@ -4,6 +4,12 @@ Retrying is safe: the same command continues the run from its newest valid check
 exit codes decide whether a retry can help: 2 (bad config), 3 (bad or missing data) and 4 (diverged)
 will not fix themselves, so the task fails at once; 5 (another job still holds the run's lock),
 130/143 (interrupted) and other failures are retried.
+
+The codes only reach this task when the driver runs in the submitting process: deploy/yarn/
+submit-nightly.sh uses client deploy mode for that reason (in cluster mode spark-submit exits 0 or 1
+whatever happened, and a bad config would be retried every night). Run the task on a host the YARN
+executors can reach. When the task is stopped (timeout, a cleared task), Airflow sends SIGTERM:
+metaspark checkpoints the iteration in flight and exits 143, and the next try resumes there.
 """
 import subprocess
 from datetime import datetime, timedelta

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Meta-training on Kubernetes, cluster deploy mode: the driver runs in a pod, executors in pods.
+# spark-submit then reports the driver pod's phase, not metaspark's exit codes (2 bad config, 3 bad
+# data, 4 diverged, 5 locked): for scheduled runs use cronjob.yaml, which runs the driver in client
+# mode inside its own pod, so the pod's exit code is metaspark's.
 # Needs an image with Spark 3.5 (Scala 2.12, Java 17) and the shaded jar at /opt/metaspark/metaspark-app.jar,
 # e.g. FROM apache/spark:3.5.x-scala2.12-java17-ubuntu, COPY modules/app/target/metaspark-app.jar and conf/.
 #

@@ -56,6 +56,7 @@ final class AdaptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    requireSensibleOptions();
     Configuration hadoop = new Configuration();
     RunDirectory modelDir;
     MultiLayerNetwork net;
@@ -69,12 +70,9 @@ final class AdaptCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
     }
-    if ((support == null) == (supportImages == null)) {
-      throw new ConfigError("give the task's examples with exactly one of --support (CSV) or --support-images (folders)");
-    }
+    requireExamplesTheModelTakes(net);
     InnerLoop inner = new InnerLoop(steps != null ? steps : facts.path("inner_steps").asInt(1),
         learningRate != null ? learningRate : facts.path("inner_lr").asDouble(0.01));
-    int inputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getNIn();
     int outputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations()
         .getConf(net.getnLayers() - 1).getLayer()).getNOut();
 
@@ -83,15 +81,25 @@ final class AdaptCommand implements Callable<Integer> {
     ImagePreprocessing preprocessing = null;
     List<String> classNames = null;
     Examples examples;
+    List<ImageExamples.Unlabelled> imagesToClassify = null;
+    List<double[]> rowsToPredict = null;
+    // every input is read and checked before anything is adapted or saved
     if (supportImages != null) {
       preprocessing = JobConfig.imagePreprocessing(trainingConfig(facts));
       ImageExamples.Labelled labelled = ImageExamples.classFolders(supportImages, preprocessing, outputs,
           learner.dataType());
       examples = labelled.examples();
       classNames = labelled.classNames();
+      if (predictImages != null) {
+        imagesToClassify = ImageExamples.loose(predictImages, preprocessing, hadoop);
+      }
     } else {
+      int inputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getNIn();
       examples = CsvExamples.examples(CsvExamples.read(support, inputs + outputs, hadoop), inputs, outputs,
           learner.dataType());
+      if (predict != null) {
+        rowsToPredict = CsvExamples.read(predict, inputs, hadoop);
+      }
     }
     double[] theta = ModelExport.params(net);
     double before = learner.loss(theta, examples);
@@ -109,11 +117,8 @@ final class AdaptCommand implements Callable<Integer> {
     // stored running statistics mean nothing
     Dl4jLearner predictor = new Dl4jLearner(net);
 
-    if (predictImages != null) {
-      if (preprocessing == null) {
-        throw new ConfigError("--predict-images needs an image model adapted with --support-images");
-      }
-      List<ImageExamples.Unlabelled> images = ImageExamples.loose(predictImages, preprocessing, hadoop);
+    if (imagesToClassify != null) {
+      List<ImageExamples.Unlabelled> images = imagesToClassify;
       float[] pixels = new float[images.size() * preprocessing.imageSize()];
       for (int i = 0; i < images.size(); i++) {
         System.arraycopy(images.get(i).pixels(), 0, pixels, i * preprocessing.imageSize(), preprocessing.imageSize());
@@ -129,9 +134,10 @@ final class AdaptCommand implements Callable<Integer> {
       out.writeString("predictions.csv", csv.toString());
       System.out.printf("classes of %d images: %s/predictions.csv%n", images.size(), out);
     }
-    if (predict != null) {
-      List<double[]> rows = CsvExamples.read(predict, inputs, hadoop);
-      INDArray predictions = predictor.outputs(adapted, CsvExamples.matrix(rows, 0, inputs, net.params().dataType()));
+    if (rowsToPredict != null) {
+      List<double[]> rows = rowsToPredict;
+      INDArray predictions = predictor.outputs(adapted,
+          CsvExamples.matrix(rows, 0, rows.get(0).length, net.params().dataType()));
       StringBuilder csv = new StringBuilder();
       for (int r = 0; r < rows.size(); r++) {
         StringBuilder line = new StringBuilder();
@@ -147,6 +153,44 @@ final class AdaptCommand implements Callable<Integer> {
       System.out.printf("predictions for %d inputs: %s/predictions.csv%n", rows.size(), out);
     }
     return 0;
+  }
+
+  /** The options alone, before any file is read. */
+  private void requireSensibleOptions() {
+    if ((support == null) == (supportImages == null)) {
+      throw new ConfigError("give the task's examples with exactly one of --support (CSV) or --support-images (folders)");
+    }
+    if (steps != null && steps < 0) {
+      throw new ConfigError("--steps must be >= 0, got " + steps);
+    }
+    if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+      throw new ConfigError("--lr must be a positive number, got " + learningRate);
+    }
+    if (predictImages != null && supportImages == null) {
+      throw new ConfigError("--predict-images needs an image model adapted with --support-images");
+    }
+    if (predict != null && supportImages != null) {
+      throw new ConfigError("--predict takes CSV inputs for a model adapted with --support; for an image model use"
+          + " --predict-images");
+    }
+  }
+
+  /** An image model (a convolutional first layer) takes class folders of images; any other, CSV rows. */
+  private void requireExamplesTheModelTakes(MultiLayerNetwork net) {
+    Object first = net.getLayerWiseConfigurations().getConf(0).getLayer();
+    boolean images = first instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+    if (images && support != null) {
+      throw new ConfigError("--model " + model + " classifies images (its first layer is a convolution): give the"
+          + " task's examples with --support-images, one folder of images per class");
+    }
+    if (!images && supportImages != null) {
+      throw new ConfigError("--model " + model + " takes rows of numbers, not images: give the task's examples with"
+          + " --support (CSV)");
+    }
+    if (!images && !(first instanceof FeedForwardLayer)) {
+      throw new ConfigError("--model " + model + ": adapt takes networks whose first layer is dense or a convolution,"
+          + " got " + first.getClass().getSimpleName());
+    }
   }
 
   /** The config the model was trained with, as model.json records it. */

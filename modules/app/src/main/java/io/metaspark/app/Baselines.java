@@ -108,7 +108,7 @@ final class Baselines {
 
   private static MultiLayerNetwork readJoint(RunDirectory dir) throws IOException {
     try (InputStream in = dir.fs().open(dir.path(ModelExport.MODEL))) {
-      return ModelSerializer.restoreMultiLayerNetwork(in, false);
+      return ModelZip.read(in, dir.path(ModelExport.MODEL).toString());
     }
   }
 

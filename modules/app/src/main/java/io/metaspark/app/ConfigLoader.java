@@ -23,8 +23,13 @@ final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Every key metaspark knows, with its default. */
+  static Config defaults() {
+    return ConfigFactory.parseResources(ConfigLoader.class, "/" + DEFAULTS);
+  }
+
   static Config load(File file, List<String> overrides) {
-    Config defaults = ConfigFactory.parseResources(ConfigLoader.class, "/" + DEFAULTS);
+    Config defaults = defaults();
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!file.isFile()) {
@@ -36,15 +41,18 @@ final class ConfigLoader {
         throw new ConfigError("cannot read config file " + file + ": " + e.getMessage(), e);
       }
     }
+    java.util.Set<String> overridden = new java.util.HashSet<>();
     for (String o : overrides) {
-      user = parseOverride(o).withFallback(user);
+      Config override = parseOverride(o);
+      override.entrySet().forEach(e -> overridden.add(e.getKey()));
+      user = override.withFallback(user);
     }
     try {
       user = user.resolve();
     } catch (ConfigException e) {
       throw new ConfigError("config: " + e.getMessage(), e);
     }
-    rejectUnknownKeys(user, defaults, file);
+    rejectUnknownKeys(user, defaults, file, overridden);
     return user.withFallback(defaults).resolve();
   }
 
@@ -67,7 +75,8 @@ final class ConfigLoader {
     }
   }
 
-  private static void rejectUnknownKeys(Config user, Config defaults, File file) {
+  /** Names each unknown key with where it came from: the config file, or --set. */
+  private static void rejectUnknownKeys(Config user, Config defaults, File file, java.util.Set<String> overridden) {
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, ?> e : user.entrySet()) {
       String key = e.getKey();
@@ -85,7 +94,7 @@ final class ConfigLoader {
       for (String key : unknown) {
         message.append(message.length() == 0 ? "" : "; ")
             .append("unknown config key '").append(key).append("'")
-            .append(file == null ? "" : " in " + file);
+            .append(overridden.contains(key) ? " given with --set" : file == null ? "" : " in " + file);
         String near = nearest(key, known);
         if (near != null) {
           message.append(" (did you mean '").append(near).append("'?)");

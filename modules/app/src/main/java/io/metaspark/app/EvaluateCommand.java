@@ -2,8 +2,11 @@ package io.metaspark.app;
 
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
+import io.metaspark.spark.ModelFitCheck;
+import io.metaspark.spark.TaskRunner;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,12 +46,22 @@ final class EvaluateCommand implements Callable<Integer> {
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       TaskStorePreparation.prepare(sc, job, System.out);
       TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
-      EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, spec, params));
+      Optional<String> misfit = ModelFitCheck.problem(sc,
+          new TaskRunner(spec, job.taskFamily(ClassSplit.Part.TEST), job.algorithm(), job.learner()), params);
+      if (misfit.isPresent()) {
+        throw new ConfigError("--model " + modelDir + " does not fit the tasks of the config: " + misfit.get());
+      }
+      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
+      EvaluationTable table = new EvaluationTable(evaluation);
       // the run directory, which holds final/ and joint/: train and evaluate of a run share the joint network
       new Baselines(sc, job, System.out).addTo(table, spec, modelDir.parent());
       table.print(System.out);
       table.write(modelDir, output);
       System.out.printf("written: %s/%s%n", modelDir, output);
+      Optional<String> diverged = EvaluationDivergence.of(evaluation);
+      if (diverged.isPresent()) {
+        throw new EvaluationDivergence.Diverged(diverged.get());
+      }
     }
     return 0;
   }

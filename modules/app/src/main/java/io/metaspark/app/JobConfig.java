@@ -82,6 +82,7 @@ final class JobConfig {
       job.checkpointEvery();
       job.checkpointKeep();
       job.staleLockAfter();
+      job.stopGracePeriod();
       job.sparkMaster();
       job.appName();
     } catch (ConfigException e) {
@@ -533,10 +534,14 @@ final class JobConfig {
     return intAtLeast("train.max-skipped-updates", 1);
   }
 
+  double maxParameterMagnitude() {
+    return positive("train.max-parameter-magnitude");
+  }
+
   TrainingPlan plan() {
     TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(ClassSplit.Part.TRAIN), algorithm(), learner());
     return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
-        treeDepth(), logEvery(), maxSkippedUpdates(), sparkMode());
+        treeDepth(), logEvery(), maxSkippedUpdates(), sparkMode(), maxParameterMagnitude());
   }
 
   // checkpoints and locks
@@ -547,6 +552,15 @@ final class JobConfig {
 
   int checkpointKeep() {
     return intAtLeast("checkpoint.keep", 1);
+  }
+
+  /** How long a graceful stop on SIGTERM or SIGINT may take before the job exits without its checkpoint. */
+  java.time.Duration stopGracePeriod() {
+    java.time.Duration d = config.getDuration("run.stop-grace-period");
+    if (d.isNegative()) {
+      throw new ConfigError("run.stop-grace-period must be >= 0, got " + d);
+    }
+    return d;
   }
 
   java.time.Duration staleLockAfter() {

@@ -20,12 +20,19 @@ public final class MetasparkCli {
   static final int LOCKED = 5;
 
   public static void main(String[] args) {
+    Interruption.install();
     System.exit(run(args));
   }
 
   static int run(String... args) {
     CommandLine cli = new CommandLine(new MetasparkCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (Interruption.stopRequested()) {
+        // whatever failed after a SIGTERM or SIGINT failed because of it (Spark shutting down)
+        Interruption.report(cmd.getErr()::println);
+        cmd.getErr().flush();
+        return Interruption.exitCode();
+      }
       if (e instanceof ConfigError) {
         cmd.getErr().println("metaspark: " + e.getMessage());
         return BAD_CONFIG;
@@ -39,9 +46,13 @@ public final class MetasparkCli {
         cmd.getErr().println("metaspark: bad data: " + e.getMessage());
         return BAD_DATA;
       }
-      if (e instanceof RunLock.RunLockedException) {
-        cmd.getErr().println("metaspark: " + e.getMessage());
+      if (causedBy(e, RunLock.RunLockedException.class) != null) {
+        cmd.getErr().println("metaspark: " + causedBy(e, RunLock.RunLockedException.class).getMessage());
         return LOCKED;
+      }
+      if (e instanceof EvaluationDivergence.Diverged) {
+        cmd.getErr().println("metaspark: " + e.getMessage());
+        return DIVERGED;
       }
       if (causedBy(e, io.metaspark.spark.DivergedException.class) != null) {
         cmd.getErr().println("metaspark: " + causedBy(e, io.metaspark.spark.DivergedException.class).getMessage()

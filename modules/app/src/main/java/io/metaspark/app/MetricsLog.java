@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
 
-/** {@code metrics.jsonl}: one JSON object per logged iteration, flushed as it is written. */
+/** {@code metrics.jsonl}: one JSON object per logged iteration or skipped update, flushed as it is written. */
 final class MetricsLog implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FSDataOutputStream out;
@@ -54,10 +54,11 @@ final class MetricsLog implements Closeable {
     line.put("query_loss_after", finiteOrNull(r.queryLossAfter()));
     line.put("meta_gradient_norm", finiteOrNull(r.metaGradientNorm()));
     line.put("iteration_ms", r.millis());
-    line.put("tasks_per_second", tasksPerSecond);
+    line.put("tasks_per_second", finiteOrNull(tasksPerSecond));
     line.put("elapsed_seconds", elapsedSeconds);
     if (r.skipped()) {
       line.put("skipped_update", true);
+      line.put("skip_reason", r.skipReason());
     }
     append(line);
   }

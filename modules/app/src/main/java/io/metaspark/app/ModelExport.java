@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A meta-learned initialization as a user takes it away: {@code model.zip}, DL4J's own
  * ModelSerializer format (load it with {@code ModelSerializer.restoreMultiLayerNetwork}), and
- * {@code model.json} with the inner-loop settings and the run's facts.
+ * {@code model.json} with the inner-loop settings and the run's facts. metaspark reads model zips
+ * back with {@link ModelZip}, which deserializes nothing.
  */
 final class ModelExport {
   static final String MODEL = "model.zip";
@@ -38,7 +39,7 @@ final class ModelExport {
       throw new IOException("no " + MODEL + " in " + dir + " (expected the 'final' directory of a run)");
     }
     try (InputStream in = dir.fs().open(model)) {
-      return ModelSerializer.restoreMultiLayerNetwork(in, false);
+      return ModelZip.read(in, model.toString());
     }
   }
 

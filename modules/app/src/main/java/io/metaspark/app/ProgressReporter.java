@@ -7,8 +7,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Every logged iteration: a progress line (losses, throughput, ETA) and a metrics.jsonl record.
- * Throughput is measured over the window since the previous line, so it tracks warm-up.
+ * Every logged iteration: a progress line (losses, throughput, ETA) and a metrics.jsonl record; every
+ * skipped update: a metrics.jsonl record. Throughput is measured over the window since the previous
+ * line, so it tracks warm-up.
  */
 final class ProgressReporter implements IterationListener {
   private final PrintStream out;
@@ -30,6 +31,10 @@ final class ProgressReporter implements IterationListener {
     windowTasks += report.tasks();
     windowIterations++;
     if (!report.logged()) {
+      if (report.skipped()) {
+        // a skipped update is on record whether or not its iteration is a logged one
+        metrics.write(report, Double.NaN, (System.nanoTime() - started) / 1e9);
+      }
       return;
     }
     long now = System.nanoTime();

@@ -2,6 +2,7 @@ package io.metaspark.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +17,7 @@ final class ResumeCheck {
   /** May change between a checkpoint and its resumption. */
   private static final List<String> MUTABLE = List.of(
       "train.iterations", "train.log-every", "validate.", "evaluate.", "spark.", "checkpoint.", "run.dir",
-      "run.stale-lock-after");
+      "run.stale-lock-after", "run.stop-grace-period");
 
   /**
    * Keys added after runs were first checkpointed, with the value that computes what a run whose
@@ -26,17 +27,28 @@ final class ResumeCheck {
 
   private ResumeCheck() {}
 
-  /** The keys whose values differ, as "key (saved -> now)"; empty when the run can resume. */
+  /**
+   * What differs, as "key (saved -> now)" and, for the network, "the network configuration: path
+   * (saved -> now)"; empty when the run can resume. A key the saved config lacks came with a later
+   * metaspark: at its default it changes nothing. Where both record their resolved network
+   * ({@link RunFingerprint}), the network is compared, not the path of model.json-file.
+   */
   static List<String> differences(String savedConfig, Config current) {
     Config saved = ConfigFactory.parseString(savedConfig);
+    Config defaults = ConfigLoader.defaults();
+    boolean byNetwork = RunFingerprint.bothRecordTheNetwork(saved, current);
     TreeSet<String> keys = new TreeSet<>();
     saved.entrySet().forEach(e -> keys.add(e.getKey()));
     current.entrySet().forEach(e -> keys.add(e.getKey()));
-    return keys.stream()
+    List<String> out = new ArrayList<>(keys.stream()
         .filter(k -> MUTABLE.stream().noneMatch(m -> m.endsWith(".") ? k.startsWith(m) : k.equals(m)))
+        .filter(k -> !RunFingerprint.isResolved(k) && !(byNetwork && k.equals("model.json-file")))
+        .filter(k -> saved.hasPath(k) || !Objects.equals(value(defaults, k), value(current, k)))
         .filter(k -> !Objects.equals(value(saved, k), value(current, k)))
         .map(k -> k + " (" + value(saved, k) + " -> " + value(current, k) + ")")
-        .toList();
+        .toList());
+    out.addAll(RunFingerprint.networkDifferences(saved, current));
+    return out;
   }
 
   private static String value(Config c, String key) {

@@ -23,7 +23,17 @@ final class SparkContexts {
     if (conf.get("spark.master").startsWith("local-cluster")) {
       separateExecutorJvms(conf);
     }
-    return new JavaSparkContext(SparkSetup.withDefaults(conf));
+    try {
+      return new JavaSparkContext(SparkSetup.withDefaults(conf));
+    } catch (Exception e) {
+      // Spark's SparkException, undeclared: a master it cannot parse is the command's fault, not a failure
+      if (e.getMessage() != null && e.getMessage().contains("Master URL")) {
+        throw new ConfigError((masterOverride != null ? "--master" : "spark.master") + " '" + conf.get("spark.master")
+            + "' is not a Spark master URL (local[N], local-cluster[N,c,m], spark://host:port, yarn, k8s://...): "
+            + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   static void requireSparkHome() {

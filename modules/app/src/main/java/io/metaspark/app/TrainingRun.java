@@ -93,7 +93,7 @@ final class TrainingRun {
       return new TrainingState(0, initial, job.plan().optimizer().init(initial.length));
     }
     Checkpoint c = latest.get();
-    List<String> changed = ResumeCheck.differences(c.config(), job.raw());
+    List<String> changed = ResumeCheck.differences(c.config(), RunFingerprint.of(job));
     if (!changed.isEmpty()) {
       throw new ConfigError("run " + run + " was trained with a different config, so it cannot be continued: "
           + String.join(", ", changed) + ". Use another run.name for a new run.");
@@ -114,11 +114,17 @@ final class TrainingRun {
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
       ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
       PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
-      String config = job.render();
-      end = new SparkMetaTrainer(sc, plan).train(start, new IterationListener() {
+      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(),
+          RunFingerprint.render(RunFingerprint.of(job)), LOG::warn);
+      IterationListener listener = new IterationListener() {
         @Override
         public boolean needsState(long iteration) {
-          return (iteration + 1) % job.checkpointEvery() == 0 || validation.needsState(iteration);
+          return confirmed.needsState(iteration) || validation.needsState(iteration);
+        }
+
+        @Override
+        public boolean stopRequested() {
+          return Interruption.stopRequested();
         }
 
         @Override
@@ -126,18 +132,25 @@ final class TrainingRun {
           progress.onIteration(report, state);
           validation.onIteration(report, state);
           try {
-            if ((report.iteration() + 1) % job.checkpointEvery() == 0) {
-              checkpoints.write(new Checkpoint(state, config));
-            }
-            if (report.logged()) {
-              lock.heartbeat();
-            }
+            lock.requireHeld();
+            confirmed.onIteration(report, state);
+          } catch (RunLock.RunLockedException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint of " + run, e);
           }
         }
-      });
-      checkpoints.write(new Checkpoint(end, config));
+      };
+      Interruption.allowGracefulStop(job.stopGracePeriod());
+      try {
+        end = new SparkMetaTrainer(sc, plan).train(start, listener);
+      } finally {
+        Interruption.endGracefulStop();
+      }
+      if (Interruption.stopRequested()) {
+        stopped(confirmed, end);
+      }
+      confirmed.writeFinal(end);
     }
     double seconds = (System.nanoTime() - began) / 1e9;
     long done = end.nextIteration() - start.nextIteration();
@@ -146,14 +159,25 @@ final class TrainingRun {
     return end;
   }
 
+  /** After a SIGTERM or SIGINT: the state reached is checkpointed if the grace period still allows, then the job ends. */
+  private void stopped(ConfirmedCheckpoints confirmed, TrainingState end) throws IOException {
+    boolean written = Interruption.withinGracePeriod() && confirmed.writeOnStop(end);
+    out.printf(Locale.ROOT, "stopped after %d iterations%s%n", end.nextIteration(),
+        written ? ", checkpoint written: the same command resumes there" : ", no checkpoint written");
+    throw new Interruption.Stopped("stopped after " + end.nextIteration() + " iterations");
+  }
+
   private void finish(RunDirectory run, TrainingPlan plan, ModelSpec model, TrainingState end,
       Map<String, Object> tableReport) throws IOException {
     Map<String, Object> facts = facts(plan, end.params().length);
     if (tableReport != null) {
       facts.put("tasks", tableReport);
     }
+    Optional<String> diverged = Optional.empty();
     if (job.evaluateAfterTrain()) {
-      EvaluationTable table = new EvaluationTable(AdaptationEvaluation.run(sc, job, model, end.params()));
+      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, end.params());
+      diverged = EvaluationDivergence.of(evaluation);
+      EvaluationTable table = new EvaluationTable(evaluation);
       new Baselines(sc, job, out).addTo(table, model, run);
       table.print(out);
       table.write(run, "evaluation.json");
@@ -161,6 +185,9 @@ final class TrainingRun {
     }
     ModelExport.write(run.child(FINAL), model, end.params(), facts);
     out.printf("model: %s/%s%n", run, FINAL);
+    if (diverged.isPresent()) {
+      throw new EvaluationDivergence.Diverged(diverged.get());
+    }
   }
 
   private Map<String, Object> facts(TrainingPlan plan, int numParams) {

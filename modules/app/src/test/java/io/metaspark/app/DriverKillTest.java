@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.util.ModelSerializer;
@@ -39,14 +37,7 @@ class DriverKillTest {
     assertEquals(0, MetasparkCli.run(trainArgs("straight").toArray(String[]::new)));
 
     // the same command in a JVM of its own, killed once it has written a checkpoint past iteration 10
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), MetasparkCli.class.getName()));
-    command.addAll(trainArgs("killed"));
-    Process driver = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("killed-driver.log").toFile()).start();
+    Process driver = CliProcess.start(trainArgs("killed"), dir.resolve("killed-driver.log"));
     Path checkpoints = dir.resolve("killed/checkpoints");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (!CheckpointFiles.pastIteration(checkpoints, 10) && driver.isAlive() && System.nanoTime() < deadline) {

@@ -77,6 +77,24 @@ class HdfsRunTest {
     assertEquals(0, trainImages(uri + "/data/", ".zip", "images-hdfs"));
     assertEquals(0, trainImages(glyphs + "/", "", "images-local"));
     assertArrayEquals(finalParams("images-local"), finalParams("images-hdfs"), 0.0);
+
+    // a copy cut exactly at an entry's header streams as a smaller, valid-looking zip; it has no
+    // central directory, so the data check refuses it by name before any iteration (exit code 3)
+    byte[] whole = Files.readAllBytes(base.resolve("images_background.zip"));
+    int cut = whole.length / 2;
+    while (!(whole[cut] == 'P' && whole[cut + 1] == 'K' && whole[cut + 2] == 3 && whole[cut + 3] == 4)) {
+      cut++;
+    }
+    try (var out = fs.create(new org.apache.hadoop.fs.Path(uri + "/cut/images_background.zip"))) {
+      out.write(whole, 0, cut);
+    }
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(base.resolve("images_evaluation.zip").toUri()),
+        new org.apache.hadoop.fs.Path(uri + "/cut/images_evaluation.zip"));
+    String err = Console.err(() -> assertEquals(3, trainImages(uri + "/cut/", ".zip", "images-cut")));
+    assertTrue(err.contains(uri + "/cut/images_background.zip is truncated or corrupt"), err);
+    assertTrue(err.lines().count() == 1, "one line, no stack trace: " + err);
+    assertTrue(!Files.exists(base.resolve("image-runs/images-cut/checkpoints"))
+        || Files.list(base.resolve("image-runs/images-cut/checkpoints")).findAny().isEmpty(), "no iteration ran");
   }
 
   /** {@code root/set} as a zip whose entries start with {@code set/}, as Omniglot's. */
@@ -106,6 +124,52 @@ class HdfsRunTest {
   private static double[] finalParams(String name) throws IOException {
     return ModelSerializer.restoreMultiLayerNetwork(base.resolve("image-runs/" + name + "/final/model.zip").toFile())
         .params().toDoubleVector();
+  }
+
+  /**
+   * On HDFS the lock is created by renaming a whole temporary file into place (refused when it
+   * exists) and its heartbeat replaced by rename with OVERWRITE: concurrent starts let one job in,
+   * and a reader polling while it beats never finds it empty.
+   */
+  @Test
+  void theRunLockOnHdfsIsExclusiveAndNeverSeenEmpty() throws Exception {
+    FileSystem fs = FileSystem.get(java.net.URI.create(uri), new Configuration());
+    org.apache.hadoop.fs.Path runDir = new org.apache.hadoop.fs.Path(uri + "/locks/run");
+    fs.mkdirs(runDir);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+    List<java.util.concurrent.Future<RunLock>> starts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      starts.add(pool.submit(() -> {
+        together.await();
+        try {
+          // beats every 2 s: a write to this MiniDFSCluster takes up to a few hundred milliseconds
+          return RunLock.acquire(fs, runDir, java.time.Duration.ofSeconds(8), w -> { });
+        } catch (RunLock.RunLockedException e) {
+          return null;
+        }
+      }));
+    }
+    List<RunLock> holders = new ArrayList<>();
+    for (var start : starts) {
+      if (start.get() != null) {
+        holders.add(start.get());
+      }
+    }
+    pool.shutdown();
+    assertEquals(1, holders.size());
+    org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path(runDir, RunLock.FILE);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Set<String> beats = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (InputStream in = fs.open(lock)) {
+        beats.add(json.readTree(in.readAllBytes()).get("heartbeat").asText()); // empty or torn: throws
+      }
+    }
+    assertTrue(beats.size() > 1, "it beat meanwhile: " + beats.size());
+    holders.get(0).close();
+    assertEquals(0, fs.listStatus(runDir).length, "no lock or temporary file left");
   }
 
   @Test

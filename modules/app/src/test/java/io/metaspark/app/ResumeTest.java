@@ -77,6 +77,40 @@ class ResumeTest {
     assertTrue(Console.err(() -> assertEquals(2, train("fresh", 6, "--resume"))).contains("no checkpoint"));
   }
 
+  /**
+   * Resume compares the network a config computes, not where its JSON came from: the same file
+   * edited in place (ReLU to tanh) is refused by what changed, the same content under another path
+   * resumes. A checkpoint from before this fingerprint (config text only) still resumes.
+   */
+  @Test
+  void aModelJsonEditedInPlaceIsRefusedAndOneMovedResumes() throws IOException {
+    Path json = dir.resolve("net.json");
+    String relu = io.metaspark.core.model.MlpShorthand.parse("1-16-1").activation("relu")
+        .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).seed(3).build().toJson();
+    Files.writeString(json, relu);
+    assertEquals(0, train("file", 4, "--set", "model.json-file=" + json));
+
+    Files.writeString(json, relu.replace("ActivationReLU", "ActivationTanH"));
+    String err = Console.err(() -> assertEquals(2, train("file", 8, "--set", "model.json-file=" + json)));
+    assertTrue(err.contains("network configuration") && err.contains("ActivationReLU -> ")
+        && err.contains("ActivationTanH"), err);
+    assertTrue(err.lines().count() == 1, err);
+
+    Path moved = Files.writeString(dir.resolve("moved.json"), relu);
+    String out = Console.out(() -> assertEquals(0, train("file", 8, "--set", "model.json-file=" + moved)));
+    assertTrue(out.contains("resuming") && out.contains("at iteration 4"), out);
+
+    // a checkpoint whose config is the config text alone, as the previous metaspark wrote it
+    Path newest = dir.resolve("file/checkpoints/ckpt-000000000008.msck");
+    Checkpoint c = assertDoesNotThrowDecode(Files.readAllBytes(newest));
+    String textOnly = com.typesafe.config.ConfigFactory.parseString(c.config()).withoutPath("resolved").root()
+        .render(com.typesafe.config.ConfigRenderOptions.concise().setJson(false));
+    assertFalse(textOnly.contains("resolved"));
+    Files.write(newest, CheckpointFormat.encode(new Checkpoint(c.state(), textOnly)));
+    String older = Console.out(() -> assertEquals(0, train("file", 10, "--set", "model.json-file=" + moved)));
+    assertTrue(older.contains("at iteration 8"), older);
+  }
+
   @Test
   void aSecondJobOnALockedRunIsRefusedWithExitCodeFive() throws IOException {
     Path run = Files.createDirectories(dir.resolve("busy"));
@@ -97,17 +131,63 @@ class ResumeTest {
     assertFalse(Files.exists(run.resolve("lock")), "released at the end");
   }
 
+  /** An inner step of 1e30 blows up every task from the start: no update is applied, so no state proves good. */
   @Test
-  void divergenceStopsWithExitCodeFourAndKeepsFiniteCheckpoints() throws IOException {
+  void divergenceFromTheStartStopsWithExitCodeFourAndCheckpointsNothing() throws IOException {
     String err = Console.err(() -> assertEquals(4, train("nan", 30, "--set", "algorithm.inner-lr=1e30",
         "--set", "train.max-skipped-updates=3", "--set", "checkpoint.every=1")));
-    assertTrue(err.contains("diverged"), err);
+    assertTrue(err.contains("diverged") && err.contains("the last at iteration 2")
+        && err.contains("non-finite"), err);
     File[] kept = dir.resolve("nan/checkpoints").toFile().listFiles((d, n) -> n.endsWith(".msck"));
-    assertTrue(kept != null && kept.length > 0);
+    assertEquals(0, kept == null ? 0 : kept.length, Arrays.toString(kept));
+  }
+
+  /**
+   * Plain SGD at 0.3 blows the sinusoid network up: the parameters grow by orders of magnitude per
+   * iteration while the meta-gradient stays finite, until it no longer is. No blown-up state may be
+   * checkpointed, nor a good checkpoint rotated out by one: every kept checkpoint is a state whose
+   * next update was applied, so the same command run again resumes from it, trains again up to the
+   * same point and stops there (the run is deterministic), instead of stopping at once.
+   */
+  @Test
+  void aBlownUpStateIsNeverCheckpointedAndARerunResumesFromTheLastGoodOne() throws IOException {
+    // DL4J's init and float parameters: this diverges within 100 iterations (fan-in-uniform in double does not)
+    String[] blowUp = {"--set", "outer.optimizer=sgd", "--set", "outer.lr=0.3", "--set", "checkpoint.every=2",
+        "--set", "checkpoint.keep=3", "--set", "train.log-every=1000", "--set", "model.init=dl4j",
+        "--set", "model.data-type=float", "--set", "train.meta-batch=25"};
+    String err = Console.err(() -> assertEquals(4, train("sgd", 200, blowUp)));
+    java.util.regex.Matcher last = java.util.regex.Pattern.compile("the last at iteration (\\d+)").matcher(err);
+    assertTrue(last.find(), err);
+    long diverged = Long.parseLong(last.group(1));
+    long streak = diverged - 4; // train.max-skipped-updates = 5 in a row
+
+    // every skipped update is on record, with its reason (logged iterations are every 1000th only)
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<Long> skipped = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("sgd/metrics.jsonl"))) {
+      var record = json.readTree(line);
+      if (record.path("skipped_update").asBoolean()) {
+        skipped.add(record.get("iteration").asLong());
+        assertTrue(record.get("skip_reason").asText().length() > 0, line);
+      }
+    }
+    assertTrue(skipped.containsAll(java.util.stream.LongStream.rangeClosed(streak, diverged).boxed().toList()),
+        skipped.toString());
+
+    File[] kept = dir.resolve("sgd/checkpoints").toFile().listFiles((d, n) -> n.endsWith(".msck"));
+    assertTrue(kept != null && kept.length == 3, Arrays.toString(kept));
     for (File f : kept) {
       Checkpoint c = assertDoesNotThrowDecode(Files.readAllBytes(f.toPath()));
-      assertTrue(Arrays.stream(c.state().params()).allMatch(Double::isFinite), f.getName());
+      assertTrue(!skipped.contains(c.nextIteration()) && c.nextIteration() < streak,
+          f.getName() + ": the update from it was skipped, or it is in the run of skipped updates " + skipped);
+      assertTrue(Arrays.stream(c.state().params()).allMatch(p -> Math.abs(p) < 1e6), f.getName());
     }
+
+    String again = Console.err(() -> {
+      String out = Console.out(() -> assertEquals(4, train("sgd", 200, blowUp)));
+      assertTrue(out.contains("resuming"), out);
+    });
+    assertTrue(again.contains("the last at iteration " + diverged), "trained again up to the same point: " + again);
   }
 
   private static Checkpoint assertDoesNotThrowDecode(byte[] bytes) {

@@ -45,7 +45,7 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
   }
 
   private Result run(PartialSumExchange.Connection peers, int partition, int partitions) throws IOException {
-    OuterStep step = new OuterStep(plan.optimizer());
+    OuterStep step = plan.outerStep();
     TrainingState state = start;
     int skippedInARow = skippedBefore;
     List<IterationReport> reports = new ArrayList<>();
@@ -58,7 +58,8 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
         mine.add(plan.runner().outcome(tasks.get(i), state.params(), measure));
       }
       OutcomeSum sum = OutcomeSum.empty();
-      for (byte[] p : peers.allGather(t, mine.toBytes())) {
+      PartialSumExchange.Gathered gathered = peers.allGather(t, mine.toBytes());
+      for (byte[] p : gathered.messages()) {
         sum.merge(OutcomeSum.fromBytes(p));
       }
       if (sum.tasks() != tasks.size()) {
@@ -70,9 +71,12 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
       state = r.state();
       skippedInARow = r.skipped() ? skippedInARow + 1 : 0;
       reports.add(new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(), mean.queryLossAfter(),
-          r.gradientNorm(), (System.nanoTime() - began) / 1e6, (summed - began) / 1e6, r.skipped()));
+          r.gradientNorm(), (System.nanoTime() - began) / 1e6, (summed - began) / 1e6, r.skipReason()));
       if (skippedInARow >= plan.maxSkippedUpdates()) {
         break; // every replica sees the same skips, so all stop here; the driver reports the divergence
+      }
+      if (gathered.stop()) {
+        break; // the driver asked every replica, in the same round, to stop after this iteration
       }
     }
     return new Result(state, reports);

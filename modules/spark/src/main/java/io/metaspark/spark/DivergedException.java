@@ -1,9 +1,9 @@
 package io.metaspark.spark;
 
-/** Training produced non-finite updates too many times in a row; the last good state is kept. */
+/** Training produced blown-up updates too many times in a row; the last good state is kept. */
 public final class DivergedException extends RuntimeException {
-  public DivergedException(long iteration, int inARow) {
-    super("training diverged: " + inARow + " non-finite meta-gradients or losses in a row, the last at iteration "
-        + iteration);
+  public DivergedException(long iteration, int inARow, String lastReason) {
+    super("training diverged: " + inARow + " updates in a row skipped as blown up, the last at iteration " + iteration
+        + " (" + lastReason + ")");
   }
 }

@@ -15,7 +15,8 @@ import java.io.Serializable;
  * @param jobMillis the part of {@code millis} spent getting the meta-batch's mean outcome (sampling,
  *     the tasks and the exchange or job that sums them, the exact sum's rounding); the rest is the
  *     outer update
- * @param skipped the update was not applied: the meta-gradient or a loss was not finite
+ * @param skipReason why the update was not applied (a non-finite meta-gradient or loss, or an update
+ *     that would blow the state up, see {@link OuterStep}); null when it was applied
  */
 public record IterationReport(
     long iteration,
@@ -26,10 +27,15 @@ public record IterationReport(
     double metaGradientNorm,
     double millis,
     double jobMillis,
-    boolean skipped) implements Serializable {
+    String skipReason) implements Serializable {
+
+  /** Whether the update was skipped by the divergence guard. */
+  public boolean skipped() {
+    return skipReason != null;
+  }
 
   IterationReport plusMillis(double extra) {
     return new IterationReport(iteration, tasks, logged, queryLossBefore, queryLossAfter, metaGradientNorm,
-        millis + extra, jobMillis + extra, skipped);
+        millis + extra, jobMillis + extra, skipReason);
   }
 }

@@ -54,7 +54,7 @@ public final class SparkMetaTrainer {
 
   private TrainingState trainInJobs(TrainingState start, IterationListener listener) {
     Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
-    OuterStep step = new OuterStep(plan.optimizer());
+    OuterStep step = plan.outerStep();
     try {
       TrainingState state = start;
       Guard guard = new Guard(listener);
@@ -67,8 +67,12 @@ public final class SparkMetaTrainer {
         state = r.state();
         double millis = (System.nanoTime() - began) / 1e6;
         IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
-            mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipped());
-        guard.tell(report, needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
+            mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipReason());
+        boolean stop = listener.stopRequested();
+        guard.tell(report, stop || needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
+        if (stop) {
+          return state;
+        }
       }
       return state;
     } finally {
@@ -103,7 +107,8 @@ public final class SparkMetaTrainer {
     requireSlots(plan.partitionsUsed());
     try (PartialSumExchange exchange = new PartialSumExchange(plan.partitionsUsed(),
         sc.getConf().get("spark.driver.bindAddress", sc.getConf().get("spark.driver.host", "localhost")),
-        sc.getConf().get("spark.driver.host", "localhost"))) {
+        sc.getConf().get("spark.driver.host", "localhost"), start.params().length,
+        PartialSumExchange.Timeouts.DEFAULT, listener::stopRequested)) {
       return trainInSegments(start, listener, exchange.address());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the partial-sum exchange on the driver", e);
@@ -131,6 +136,9 @@ public final class SparkMetaTrainer {
         guard.tell(report, i == reports.size() - 1 ? result.end() : null);
       }
       state = result.end();
+      if (listener.stopRequested()) {
+        break; // the segment stopped early, or ended as the stop came: either way its state was told last
+      }
     }
     return state;
   }
@@ -227,15 +235,14 @@ public final class SparkMetaTrainer {
     void tell(IterationReport report, TrainingState state) {
       if (report.skipped()) {
         skippedInARow++;
-        LOG.warn("iteration {}: meta-gradient norm {}, query losses {} / {}: update skipped ({} in a row, the limit is {})",
-            report.iteration(), report.metaGradientNorm(), report.queryLossBefore(), report.queryLossAfter(),
-            skippedInARow, plan.maxSkippedUpdates());
+        LOG.warn("iteration {}: update skipped, {} ({} in a row, the limit is {})", report.iteration(),
+            report.skipReason(), skippedInARow, plan.maxSkippedUpdates());
       } else {
         skippedInARow = 0;
       }
       listener.onIteration(report, state);
       if (skippedInARow >= plan.maxSkippedUpdates()) {
-        throw new DivergedException(report.iteration(), skippedInARow);
+        throw new DivergedException(report.iteration(), skippedInARow, report.skipReason());
       }
     }
   }

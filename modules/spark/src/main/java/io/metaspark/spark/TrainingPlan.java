@@ -13,8 +13,9 @@ import java.io.Serializable;
  * @param partitions Spark partitions per meta-iteration; tasks are split evenly over them
  * @param treeDepth depth of Spark's treeAggregate; 1 merges every partition on the driver
  * @param measureEvery measure query losses on every this-many iterations (and on the last)
- * @param maxSkippedUpdates consecutive non-finite updates (skipped) after which the run stops
+ * @param maxSkippedUpdates consecutive skipped updates (blown up, see {@link OuterStep}) after which the run stops
  * @param mode one Spark job per iteration, or one barrier stage per segment of iterations
+ * @param maxParameterMagnitude a parameter at or above this magnitude means an update blew the state up
  */
 public record TrainingPlan(
     TaskRunner runner,
@@ -26,13 +27,16 @@ public record TrainingPlan(
     int treeDepth,
     int measureEvery,
     int maxSkippedUpdates,
-    ExecutionMode mode) implements Serializable {
+    ExecutionMode mode,
+    double maxParameterMagnitude) implements Serializable {
+  /** No trained network needs a parameter this large; far below where float arithmetic overflows in a layer. */
+  public static final double DEFAULT_MAX_PARAMETER_MAGNITUDE = 1e6;
 
-  /** A plan in jobs mode, one Spark job per iteration. */
+  /** A plan in jobs mode, one Spark job per iteration, with the default parameter bound. */
   public TrainingPlan(TaskRunner runner, TaskSampler sampler, OuterOptimizer optimizer, long iterations,
       int metaBatch, int partitions, int treeDepth, int measureEvery, int maxSkippedUpdates) {
     this(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery, maxSkippedUpdates,
-        ExecutionMode.JOBS);
+        ExecutionMode.JOBS, DEFAULT_MAX_PARAMETER_MAGNITUDE);
   }
 
   public TrainingPlan {
@@ -57,11 +61,19 @@ public record TrainingPlan(
     if (mode == null) {
       throw new IllegalArgumentException("mode must be set");
     }
+    if (!(maxParameterMagnitude > 0)) {
+      throw new IllegalArgumentException("the parameter magnitude bound must be positive, got " + maxParameterMagnitude);
+    }
   }
 
   public TrainingPlan withMode(ExecutionMode newMode) {
     return new TrainingPlan(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery,
-        maxSkippedUpdates, newMode);
+        maxSkippedUpdates, newMode, maxParameterMagnitude);
+  }
+
+  /** The outer update behind the divergence guard, the same in both modes. */
+  OuterStep outerStep() {
+    return new OuterStep(optimizer, maxParameterMagnitude);
   }
 
   /** Partitions an iteration's tasks are spread over: never more than there are tasks. */

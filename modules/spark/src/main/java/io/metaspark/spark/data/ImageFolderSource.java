@@ -5,18 +5,22 @@ import io.metaspark.core.task.image.ImageClassSource;
 import io.metaspark.core.task.image.ImagePreprocessing;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipException;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +31,8 @@ import org.apache.hadoop.fs.Path;
  * images: {@code <root>/<class>/<image>} and Omniglot's {@code <root>/<alphabet>/<character>/<image>}
  * alike. A class is named by its folder path from the root's own name on, so the folder
  * {@code .../images_background} and the published {@code images_background.zip} (whose entries start
- * with {@code images_background/}) give the same names. Zips are streamed, never extracted.
+ * with {@code images_background/}) give the same names. Zips are read in place, never extracted,
+ * and only when their central directory says they are whole.
  *
  * <p>Only the locations and settings travel to executors; {@link #classes()} decodes there, once
  * per JVM ({@link PerJvmCache}), with the application's {@code spark.hadoop.*} settings
@@ -110,11 +115,17 @@ public record ImageFolderSource(List<String> locations, ImagePreprocessing prepr
     }
   }
 
+  /**
+   * A zip through its central directory, the archive's own list of what it holds: a copy cut short
+   * (even exactly at an entry's header, where a streaming read would see a smaller, valid-looking
+   * archive) has none, and is refused by name. Each entry's bytes are checked against the CRC the
+   * directory records. Entries are read in file order, so the file is read front to back once.
+   */
   private void readZip(FileSystem fs, Path zip, ImageClassSet.Builder builder) throws IOException {
     Set<String> folders = new HashSet<>();
     Set<String> foldersWithContent = new HashSet<>();
-    try (ZipInputStream in = new ZipInputStream(fs.open(zip))) {
-      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+    try (ZipFile archive = openZip(fs, zip)) {
+      for (ZipArchiveEntry entry : Collections.list(archive.getEntriesInPhysicalOrder())) {
         String name = entry.getName();
         if (entry.isDirectory()) {
           folders.add(name.substring(0, name.length() - 1));
@@ -129,7 +140,7 @@ public record ImageFolderSource(List<String> locations, ImagePreprocessing prepr
             throw new IllegalArgumentException("image " + zip + "!/" + name + " is in no class folder");
           }
           builder.add(name.substring(0, slash), name.substring(slash + 1),
-              pixels(in.readAllBytes(), zip + "!/" + name));
+              pixels(readEntry(archive, entry, zip), zip + "!/" + name));
         }
       }
     }
@@ -137,6 +148,48 @@ public record ImageFolderSource(List<String> locations, ImagePreprocessing prepr
     if (!folders.isEmpty()) {
       throw new IllegalArgumentException("class " + folders.iterator().next() + " is an empty folder in " + zip);
     }
+  }
+
+  private static ZipFile openZip(FileSystem fs, Path zip) throws IOException {
+    HadoopFileChannel channel = new HadoopFileChannel(fs, zip);
+    try {
+      // local file headers are read as each entry is, in the same single pass
+      return new ZipFile(channel, zip.toString(), "UTF-8", true, true);
+    } catch (IOException e) {
+      channel.close();
+      // commons-compress wraps what it found ("Error on ZipFile ..."): the cause says what is wrong
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ZipException || cause instanceof EOFException) {
+          throw corrupt(zip, "its central directory, the list of entries at its end, cannot be read", cause);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static byte[] readEntry(ZipFile archive, ZipArchiveEntry entry, Path zip) throws IOException {
+    byte[] bytes;
+    try (InputStream in = archive.getInputStream(entry)) {
+      bytes = in.readAllBytes();
+    } catch (ZipException | EOFException e) {
+      // the inflater's word for damaged data, and a data region that runs past the file's end
+      throw corrupt(zip, "entry " + entry.getName(), e);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    if ((entry.getSize() >= 0 && bytes.length != entry.getSize())
+        || (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc())) {
+      throw new IllegalArgumentException("zip " + zip + " is truncated or corrupt: entry " + entry.getName()
+          + " does not match its central directory record (" + bytes.length + " bytes, CRC "
+          + Long.toHexString(crc.getValue()) + "; recorded " + entry.getSize() + " bytes, CRC "
+          + Long.toHexString(entry.getCrc()) + ")");
+    }
+    return bytes;
+  }
+
+  private static IllegalArgumentException corrupt(Path zip, String where, Throwable e) {
+    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new IllegalArgumentException("zip " + zip + " is truncated or corrupt: " + where + " (" + reason + ")", e);
   }
 
   private float[] pixels(byte[] encoded, String file) {

@@ -54,9 +54,13 @@ public record TableSource(String location, String format, String keyColumn, List
     return classification ? "label column" : "target column";
   }
 
-  /** The table with every named column present, numeric (key aside) and never empty or NaN. */
+  /** The table with rows, every named column present, numeric (key aside) and never empty, NaN or infinite. */
   Dataset<Row> checked(SparkSession spark) {
     Dataset<Row> table = read(spark);
+    // an empty CSV has no columns and a header-only one only string columns: say what is wrong with them
+    if (table.columns().length == 0 || table.isEmpty()) {
+      throw new BadTableException(format + " table " + location + " has no rows");
+    }
     List<String> present = Arrays.asList(table.columns());
     requirePresent(present, "key column", keyColumn);
     for (String feature : featureColumns) {
@@ -94,23 +98,31 @@ public record TableSource(String location, String format, String keyColumn, List
       return;
     }
     Column c = column(column);
-    // a CSV column is typed string when any one value does not parse: find it, and its file
-    List<Row> bad = table.where(c.isNotNull().and(c.cast("double").isNull()))
-        .select(functions.input_file_name(), c.cast("string")).takeAsList(1);
+    // a CSV column is typed string when any one value does not parse: find it (a value Spark's cast
+    // reads as a non-finite double, such as "inf", is as bad), with its task key and file
+    List<Row> bad = table.where(c.isNotNull().and(finite(c).isNull().or(functions.not(finite(c)))))
+        .select(functions.input_file_name(), c.cast("string"), column(keyColumn).cast("string"),
+            c.cast("double").isNull())
+        .takeAsList(1);
     String type = table.schema().apply(column).dataType().simpleString();
     if (bad.isEmpty()) {
       throw new BadTableException(role + " '" + column + "' of " + location + " is not numeric (type " + type + ")");
     }
-    throw new BadTableException(role + " '" + column + "' of " + location + " is not numeric (type " + type
-        + "): value '" + bad.get(0).getString(1) + "' in " + bad.get(0).getString(0));
+    Row row = bad.get(0);
+    String what = row.getBoolean(3) ? "is not numeric (type " + type + "): value" : "has the non-finite value";
+    throw new BadTableException(role + " '" + column + "' of " + location + " " + what + " '" + row.getString(1)
+        + "'" + taskKey(row, 2) + " in " + row.getString(0));
   }
 
-  /** No key, feature or outcome may be missing (null, an empty CSV field) or NaN. */
+  /**
+   * No key may be missing, and no feature or outcome missing (null, an empty CSV field) or
+   * non-finite (NaN, or an infinity however the file spells it: "Infinity", "Inf", an overflowing
+   * "1e999", or Parquet's own IEEE value).
+   */
   private void requireValues(Dataset<Row> table) {
-    Column missing = column(keyColumn).isNull();
+    Column bad = column(keyColumn).isNull();
     for (String name : valueColumns()) {
-      Column c = column(name);
-      missing = missing.or(c.isNull()).or(functions.isnan(c.cast("double")));
+      bad = bad.or(functions.coalesce(functions.not(finite(column(name))), functions.lit(true)));
     }
     List<Column> shown = new ArrayList<>();
     shown.add(functions.input_file_name());
@@ -118,19 +130,34 @@ public record TableSource(String location, String format, String keyColumn, List
     for (String name : valueColumns()) {
       shown.add(column(name).cast("double"));
     }
-    List<Row> bad = table.where(missing).select(shown.toArray(new Column[0])).takeAsList(1);
-    if (!bad.isEmpty()) {
-      Row row = bad.get(0);
-      String column = row.isNullAt(1) ? "key column '" + keyColumn + "'" : null;
-      List<String> names = valueColumns();
-      for (int i = 0; column == null && i < names.size(); i++) {
-        if (row.isNullAt(2 + i) || Double.isNaN(row.getDouble(2 + i))) {
-          column = (i < featureColumns.size() ? "feature column '" : outcomeRole() + " '") + names.get(i) + "'";
-        }
-      }
-      throw new BadTableException(column + " of " + location + " has an empty or NaN value"
-          + (row.isNullAt(1) ? "" : " (task key '" + row.getString(1) + "')") + " in " + row.getString(0));
+    List<Row> rows = table.where(bad).select(shown.toArray(new Column[0])).takeAsList(1);
+    if (rows.isEmpty()) {
+      return;
     }
+    Row row = rows.get(0);
+    if (row.isNullAt(1)) {
+      throw new BadTableException("key column '" + keyColumn + "' of " + location + " has an empty value in "
+          + row.getString(0));
+    }
+    List<String> names = valueColumns();
+    for (int i = 0; i < names.size(); i++) {
+      if (row.isNullAt(2 + i) || !Double.isFinite(row.getDouble(2 + i))) {
+        String column = (i < featureColumns.size() ? "feature column '" : outcomeRole() + " '") + names.get(i) + "'";
+        String value = row.isNullAt(2 + i) ? "an empty value" : "the non-finite value " + row.getDouble(2 + i);
+        throw new BadTableException(column + " of " + location + " has " + value + taskKey(row, 1) + " in "
+            + row.getString(0));
+      }
+    }
+  }
+
+  /** Whether a column's value, as a double, is a finite number; null where it is missing or no number. */
+  private static Column finite(Column c) {
+    Column d = c.cast("double");
+    return functions.not(functions.isnan(d)).and(functions.abs(d).notEqual(Double.POSITIVE_INFINITY));
+  }
+
+  private static String taskKey(Row row, int field) {
+    return row.isNullAt(field) ? "" : " (task key '" + row.getString(field) + "')";
   }
 
   /** For classification: the label column's distinct values, ascending (class i is the i-th). */

@@ -83,6 +83,43 @@ class ImageFolderSourceTest {
         e.getMessage());
   }
 
+  /**
+   * A zip is whole only if its central directory (at its end) says so: a copy cut at an entry's
+   * header would otherwise stream as a smaller, valid-looking data set. Cut there, cut mid-entry, or
+   * with a byte of an entry's data changed, the archive is refused by name, with a reason.
+   */
+  @Test
+  void aTruncatedOrCorruptZipIsRefusedByName(@TempDir Path tmp) throws IOException {
+    Path whole = zip(GLYPHS.resolve("images_background"), tmp.resolve("images_background.zip"));
+    byte[] bytes = Files.readAllBytes(whole);
+    int boundary = localHeaderNear(bytes, bytes.length / 2);
+    byte[] flipped = bytes.clone();
+    flipped[boundary + 30 + 60] ^= 0x10; // inside the entry's data, past its header and name
+    java.util.Map<String, byte[]> broken = new java.util.LinkedHashMap<>();
+    broken.put("cut at an entry boundary", java.util.Arrays.copyOf(bytes, boundary));
+    broken.put("cut mid-entry", java.util.Arrays.copyOf(bytes, boundary + 100));
+    broken.put("cut in the central directory", java.util.Arrays.copyOf(bytes, bytes.length - 30));
+    broken.put("a changed byte", flipped);
+    for (java.util.Map.Entry<String, byte[]> c : broken.entrySet()) {
+      Path damaged = tmp.resolve("damaged.zip");
+      Files.write(damaged, c.getValue());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new ImageFolderSource(List.of(damaged.toString()), PREP, false).decode(), c.getKey());
+      assertTrue(e.getMessage().contains(damaged.toString()) && e.getMessage().contains("truncated or corrupt")
+          && !e.getMessage().endsWith("null"), c.getKey() + ": " + e.getMessage());
+    }
+  }
+
+  /** The offset of the zip local file header (PK, 3, 4) at or after {@code from}. */
+  private static int localHeaderNear(byte[] zip, int from) {
+    for (int i = from; i + 4 < zip.length; i++) {
+      if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 3 && zip[i + 3] == 4) {
+        return i;
+      }
+    }
+    throw new AssertionError("no local header after " + from);
+  }
+
   @Test
   void aMissingRootOrAnEmptyClassIsNamed(@TempDir Path tmp) throws IOException {
     String missing = tmp.resolve("no-such-folder").toString();

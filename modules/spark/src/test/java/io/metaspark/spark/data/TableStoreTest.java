@@ -210,4 +210,58 @@ class TableStoreTest {
     assertTrue(empty.getMessage().contains("target column 'y'") && empty.getMessage().contains("b.csv"),
         empty.getMessage());
   }
+
+  /**
+   * Infinity is no more a number a network can learn from than NaN: however a CSV or Parquet file
+   * spells it (Spark's CSV reader turns "Infinity", "Inf" and an overflowing "1e999" into a double,
+   * and leaves "inf" a string that casts to one), it is bad data named with its column, task key and file.
+   */
+  @Test
+  void anInfiniteValueIsNamedWithItsColumnTaskKeyAndFile() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of(TABLES, "regression.csv"));
+    String key = lines.get(30).split(",")[0];
+    for (String infinite : List.of("Infinity", "-Infinity", "1e999", "-1e999", "Inf", "-Inf", "inf", "INF", "+inf",
+        "infinity", "NaN", "nan")) {
+      for (int column : new int[] {2, 4}) { // x2 (a feature) and y (the target)
+        Path bad = Files.createDirectories(dir.resolve("inf-" + column + "-" + infinite));
+        List<String> broken = new java.util.ArrayList<>(lines.subList(0, 40));
+        String[] cells = broken.get(30).split(",");
+        cells[column] = infinite;
+        broken.set(30, String.join(",", cells));
+        Files.write(bad.resolve("part.csv"), broken, StandardCharsets.UTF_8);
+        BadTableException e = assertThrows(BadTableException.class,
+            () -> TaskStoreBuilder.ensure(sc, regression(bad.toString(), "csv"), dir + "/s", 2), infinite);
+        String name = column == 2 ? "feature column 'x2'" : "target column 'y'";
+        assertTrue(e.getMessage().contains(name) && e.getMessage().contains("task key '" + key + "'")
+            && e.getMessage().contains("part.csv"), infinite + ": " + e.getMessage());
+      }
+    }
+
+    // Parquet holds IEEE doubles, infinities included
+    SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+    Dataset<Row> table = spark.read().parquet(TABLES + "regression.parquet")
+        .withColumn("x3", org.apache.spark.sql.functions.when(
+            org.apache.spark.sql.functions.col("site").equalTo("site-07"), Double.NEGATIVE_INFINITY)
+            .otherwise(org.apache.spark.sql.functions.col("x3")));
+    table.coalesce(1).write().parquet(dir.resolve("inf.parquet").toString());
+    BadTableException e = assertThrows(BadTableException.class,
+        () -> TaskStoreBuilder.ensure(sc, regression(dir.resolve("inf.parquet").toString(), "parquet"), dir + "/s", 2));
+    assertTrue(e.getMessage().contains("feature column 'x3'") && e.getMessage().contains("task key 'site-07'")
+        && e.getMessage().contains(".parquet"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("s/index.bin")));
+  }
+
+  /** An empty file and a header without rows hold no tasks: said so, not "no such column" or "not numeric". */
+  @Test
+  void anEmptyOrHeaderOnlyCsvHasNoRows() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Files.writeString(empty.resolve("a.csv"), "");
+    Path header = Files.createDirectories(dir.resolve("header"));
+    Files.writeString(header.resolve("a.csv"), "site,x1,x2,x3,y\n");
+    for (Path table : List.of(empty, header)) {
+      BadTableException e = assertThrows(BadTableException.class,
+          () -> TaskStoreBuilder.ensure(sc, regression(table.toString(), "csv"), dir + "/s", 2));
+      assertTrue(e.getMessage().contains("has no rows") && e.getMessage().contains(table.toString()), e.getMessage());
+    }
+  }
 }

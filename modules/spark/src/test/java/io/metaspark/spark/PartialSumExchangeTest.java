@@ -1,0 +1,177 @@
+package io.metaspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The driver's relay trusts nothing it reads from the network: not a silent or crowding client,
+ * and not a peer with the token that sends a wrong partition, a second copy of one, or a length
+ * it cannot mean. Each is closed before anything is stored, and honest tasks still exchange.
+ */
+class PartialSumExchangeTest {
+  private static final PartialSumExchange.Timeouts FAST =
+      new PartialSumExchange.Timeouts(Duration.ofMillis(300), Duration.ofSeconds(20));
+  private final AtomicBoolean stop = new AtomicBoolean();
+
+  private PartialSumExchange exchange(int partitions) throws IOException {
+    return new PartialSumExchange(partitions, "127.0.0.1", "127.0.0.1", 10, FAST, stop::get);
+  }
+
+  /** Whether the relay closes {@code socket} (end of stream) within a few seconds. */
+  private static boolean closedByRelay(Socket socket) throws IOException {
+    socket.setSoTimeout(5000);
+    InputStream in = socket.getInputStream();
+    try {
+      return in.read() == -1;
+    } catch (java.net.SocketException e) {
+      return true; // reset
+    }
+  }
+
+  private static Socket authenticated(PartialSumExchange.Address address, long attempt, int partition)
+      throws IOException {
+    Socket socket = new Socket(address.host(), address.port());
+    DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+    out.writeLong(address.token());
+    out.writeLong(attempt);
+    out.writeInt(partition);
+    out.flush();
+    return socket;
+  }
+
+  /** Two honest tasks, several rounds: every task gets every message, in partition order. */
+  private static void exchangeHonestly(PartialSumExchange.Address address, long attempt) throws Exception {
+    List<CompletableFuture<List<byte[][]>>> tasks = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      int partition = p;
+      tasks.add(CompletableFuture.supplyAsync(() -> {
+        try (PartialSumExchange.Connection c = new PartialSumExchange.Connection(address, attempt, partition, 2)) {
+          List<byte[][]> got = new ArrayList<>();
+          for (long t = 0; t < 3; t++) {
+            got.add(c.allGather(t, new byte[] {(byte) partition, (byte) t}).messages());
+          }
+          c.finish();
+          return got;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    }
+    for (CompletableFuture<List<byte[][]>> task : tasks) {
+      List<byte[][]> rounds = task.get(20, TimeUnit.SECONDS);
+      for (int t = 0; t < 3; t++) {
+        assertArrayEquals(new byte[] {0, (byte) t}, rounds.get(t)[0]);
+        assertArrayEquals(new byte[] {1, (byte) t}, rounds.get(t)[1]);
+      }
+    }
+  }
+
+  @Test
+  void aClientThatNeverAuthenticatesIsClosedAfterTheHandshakeTimeout() throws Exception {
+    try (PartialSumExchange relay = exchange(2); Socket silent = new Socket("127.0.0.1", relay.address().port())) {
+      long began = System.nanoTime();
+      assertTrue(closedByRelay(silent));
+      assertTrue(System.nanoTime() - began < Duration.ofSeconds(4).toNanos(), "closed by the handshake timeout");
+      exchangeHonestly(relay.address(), 1);
+    }
+  }
+
+  @Test
+  void connectionsBeyondTheBoundAreClosedAtOnce() throws Exception {
+    try (PartialSumExchange relay = exchange(1)) {
+      List<Socket> crowd = new ArrayList<>();
+      try {
+        for (int i = 0; i < 2 * 1 + 8; i++) {
+          crowd.add(new Socket("127.0.0.1", relay.address().port()));
+        }
+        Thread.sleep(200);
+        try (Socket extra = new Socket("127.0.0.1", relay.address().port())) {
+          extra.setSoTimeout(250); // well before the 300 ms handshake timeout would close it
+          assertEquals(-1, extra.getInputStream().read(), "refused, not served");
+        }
+      } finally {
+        for (Socket s : crowd) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPeerWithTheTokenCannotSendABadPartitionADuplicateOrABadLength() throws Exception {
+    try (PartialSumExchange relay = exchange(2)) {
+      PartialSumExchange.Address address = relay.address();
+      for (int partition : new int[] {-1, 2, Integer.MAX_VALUE}) {
+        try (Socket bad = authenticated(address, 7, partition)) {
+          assertTrue(closedByRelay(bad), "partition " + partition);
+        }
+      }
+      for (int length : new int[] {-5, address.maxMessageBytes() + 1, Integer.MAX_VALUE}) {
+        try (Socket bad = authenticated(address, 8, 0)) {
+          DataOutputStream out = new DataOutputStream(bad.getOutputStream());
+          out.writeLong(0);
+          out.writeInt(length);
+          out.flush();
+          assertTrue(closedByRelay(bad), "length " + length);
+        }
+      }
+      try (Socket first = authenticated(address, 9, 1); Socket second = authenticated(address, 9, 1)) {
+        assertTrue(closedByRelay(second), "the same partition twice in one attempt");
+      }
+      // a broken attempt fails its honest tasks at once, rather than leave them waiting
+      try (Socket breaker = authenticated(address, 10, 1);
+          PartialSumExchange.Connection honest = new PartialSumExchange.Connection(address, 10, 0, 2)) {
+        DataOutputStream out = new DataOutputStream(breaker.getOutputStream());
+        out.writeLong(0);
+        out.writeInt(-1);
+        out.flush();
+        assertThrows(IOException.class, () -> honest.allGather(0, new byte[] {1}));
+      }
+      exchangeHonestly(address, 11);
+    }
+  }
+
+  /** The stop flag is decided once per round: every task learns it after the same iteration. */
+  @Test
+  void everyTaskLearnsAStopAfterTheSameIteration() throws Exception {
+    try (PartialSumExchange relay = exchange(2)) {
+      List<CompletableFuture<Long>> tasks = new ArrayList<>();
+      for (int p = 0; p < 2; p++) {
+        int partition = p;
+        tasks.add(CompletableFuture.supplyAsync(() -> {
+          try (PartialSumExchange.Connection c = new PartialSumExchange.Connection(relay.address(), 1, partition, 2)) {
+            for (long t = 0; ; t++) {
+              if (partition == 0 && t == 4) {
+                stop.set(true);
+              }
+              if (c.allGather(t, new byte[] {1}).stop()) {
+                c.finish();
+                return t;
+              }
+            }
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }));
+      }
+      long first = tasks.get(0).get(20, TimeUnit.SECONDS);
+      assertEquals(first, (long) tasks.get(1).get(20, TimeUnit.SECONDS));
+      assertFalse(first < 3, "not before it was asked: " + first);
+    }
+  }
+}
