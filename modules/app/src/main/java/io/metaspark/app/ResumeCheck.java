@@ -30,7 +30,8 @@ final class ResumeCheck {
   /**
    * What differs, as "key (saved -> now)" and, for the network, "the network configuration: path
    * (saved -> now)"; empty when the run can resume. A key the saved config lacks came with a later
-   * metaspark: at its default it changes nothing. Where both record their resolved network
+   * metaspark: at its default it changes nothing, unless its default changed what is computed
+   * ({@link #BEFORE_THE_KEY}). Where both record their resolved network
    * ({@link RunFingerprint}), the network is compared, not the path of model.json-file.
    */
   static List<String> differences(String savedConfig, Config current) {
@@ -43,7 +44,8 @@ final class ResumeCheck {
     List<String> out = new ArrayList<>(keys.stream()
         .filter(k -> MUTABLE.stream().noneMatch(m -> m.endsWith(".") ? k.startsWith(m) : k.equals(m)))
         .filter(k -> !RunFingerprint.isResolved(k) && !(byNetwork && k.equals("model.json-file")))
-        .filter(k -> saved.hasPath(k) || !Objects.equals(value(defaults, k), value(current, k)))
+        .filter(k -> saved.hasPath(k) || BEFORE_THE_KEY.containsKey(k)
+            || !Objects.equals(value(defaults, k), value(current, k)))
         .filter(k -> !Objects.equals(value(saved, k), value(current, k)))
         .map(k -> k + " (" + value(saved, k) + " -> " + value(current, k) + ")")
         .toList());
