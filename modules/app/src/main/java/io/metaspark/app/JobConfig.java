@@ -13,7 +13,11 @@ import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
-import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.Chain;
+import io.metaspark.core.optim.ClipByGlobalNorm;
+import io.metaspark.core.optim.CosineAnnealing;
+import io.metaspark.core.optim.GradientTransformation;
+import io.metaspark.core.optim.ScaleBySchedule;
 import io.metaspark.core.optim.Sgd;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
@@ -497,18 +501,49 @@ final class JobConfig {
     return MetaAlgorithm.named(name, innerLoop(), HessianVectorProduct.named(product, step));
   }
 
-  OuterOptimizer optimizer() {
+  /**
+   * The outer optimizer as a chain: clip the mean meta-gradient's norm (outer.clip-norm > 0), then
+   * SGD or Adam, then scale by the learning-rate schedule (outer.schedule other than constant). With
+   * neither, the optimizer alone, as before they existed.
+   */
+  GradientTransformation optimizer() {
     String name = oneOf("outer.optimizer", "adam", "sgd");
     double lr = positive("outer.lr");
+    double clip = config.getDouble("outer.clip-norm");
+    if (!(clip >= 0) || !Double.isFinite(clip)) {
+      throw new ConfigError("outer.clip-norm must be >= 0 (0 = no clipping), got " + clip);
+    }
+    String schedule = oneOf("outer.schedule", "constant", "cosine");
     try {
-      return switch (name) {
+      List<GradientTransformation> parts = new ArrayList<>();
+      if (clip > 0) {
+        parts.add(new ClipByGlobalNorm(clip));
+      }
+      parts.add(switch (name) {
         case "sgd" -> new Sgd(lr);
         default -> new Adam(lr, config.getDouble("outer.adam.beta1"), config.getDouble("outer.adam.beta2"),
             config.getDouble("outer.adam.epsilon"));
-      };
+      });
+      if (schedule.equals("cosine")) {
+        parts.add(new ScaleBySchedule(cosineAnnealing()));
+      }
+      return Chain.of(parts);
     } catch (IllegalArgumentException e) {
       throw new ConfigError("outer: " + e.getMessage(), e);
     }
+  }
+
+  private CosineAnnealing cosineAnnealing() {
+    long steps = config.getLong("outer.cosine.steps");
+    if (steps < 1) {
+      throw new ConfigError("outer.schedule = cosine needs outer.cosine.steps >= 1 (the updates to anneal over,"
+          + " usually train.iterations), got " + steps);
+    }
+    double fraction = config.getDouble("outer.cosine.min-fraction");
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new ConfigError("outer.cosine.min-fraction must be in [0, 1], got " + fraction);
+    }
+    return new CosineAnnealing(steps, fraction);
   }
 
   // train

@@ -90,7 +90,7 @@ final class TrainingRun {
         throw new ConfigError("--resume: " + run + " has no checkpoint that verifies");
       }
       double[] initial = job.initialParams(model);
-      return new TrainingState(0, initial, job.plan().optimizer().init(initial.length));
+      return new TrainingState(0, initial, job.plan().optimizer().init(initial));
     }
     Checkpoint c = latest.get();
     List<String> changed = ResumeCheck.differences(c.config(), job.raw());
@@ -101,6 +101,12 @@ final class TrainingRun {
     if (c.state().params().length != model.initialParams().length) {
       throw new ConfigError("the checkpoint of " + run + " has " + c.state().params().length
           + " parameters, the model " + model.initialParams().length);
+    }
+    String kept = c.state().optimizerState().layout();
+    String expected = job.optimizer().init(c.state().params()).layout();
+    if (!kept.equals(expected)) {
+      throw new ConfigError("the checkpoint of " + run + " holds the optimizer state " + kept
+          + " but the configured optimizer keeps " + expected);
     }
     return c.state();
   }

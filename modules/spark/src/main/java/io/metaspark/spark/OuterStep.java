@@ -1,6 +1,6 @@
 package io.metaspark.spark;
 
-import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.optim.Update;
 import io.metaspark.core.sum.OutcomeSum;
 import java.io.Serializable;
@@ -11,7 +11,7 @@ import java.io.Serializable;
  * Jobs mode runs it on the driver, barrier mode in every barrier task; one implementation is what
  * makes both modes update, and skip, on exactly the same iterations.
  */
-record OuterStep(OuterOptimizer optimizer) implements Serializable {
+record OuterStep(GradientTransformation optimizer) implements Serializable {
 
   /** The state after the iteration, the mean meta-gradient's norm, and whether the update was skipped. */
   record Result(TrainingState state, double gradientNorm, boolean skipped) {}
@@ -24,7 +24,7 @@ record OuterStep(OuterOptimizer optimizer) implements Serializable {
     if (!Double.isFinite(gradientNorm) || !lossesFinite) {
       return new Result(new TrainingState(next, state.params(), state.optimizerState()), gradientNorm, true);
     }
-    Update update = optimizer.update(mean.metaGradient(), state.optimizerState());
+    Update update = optimizer.update(mean.metaGradient(), state.optimizerState(), state.params());
     double[] params = state.params().clone();
     update.applyTo(params);
     return new Result(new TrainingState(next, params, update.state()), gradientNorm, false);

@@ -46,7 +46,7 @@ class ImageDeterminismTest {
     TrainingPlan plan = new TrainingPlan(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam, 4, 6,
         partitions, 2, 2, 3);
     try (JavaSparkContext sc = LocalSpark.start(master)) {
-      return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start.length)), (r, s) -> {})
+      return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})
           .params();
     }
   }

@@ -7,7 +7,7 @@ import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
-import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
@@ -26,7 +26,7 @@ final class SinusoidPlans {
   static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions,
       int treeDepth) {
     MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), HessianVectorProduct.exactWhereAvailable(0));
-    OuterOptimizer adam = Adam.withDefaults(0.001);
+    GradientTransformation adam = Adam.withDefaults(0.001);
     return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
         partitions, treeDepth, 5, 3);
   }
@@ -38,6 +38,6 @@ final class SinusoidPlans {
   /** The sinusoid config's starting point (PyTorch's default init). */
   static TrainingState start(TrainingPlan plan) {
     double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(MODEL, 1);
-    return new TrainingState(0, theta, plan.optimizer().init(theta.length));
+    return new TrainingState(0, theta, plan.optimizer().init(theta));
   }
 }

@@ -55,7 +55,7 @@ class TableDeterminismTest {
     TrainingPlan plan = new TrainingPlan(runner, new TaskSampler(42), Adam.withDefaults(0.003), 8, 10, partitions, 1,
         4, 3);
     double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(runner.model(), 1);
-    return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, theta, plan.optimizer().init(theta.length)),
+    return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, theta, plan.optimizer().init(theta)),
         (r, s) -> {}).params();
   }
 }

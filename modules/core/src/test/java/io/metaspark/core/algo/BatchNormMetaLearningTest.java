@@ -57,13 +57,13 @@ class BatchNormMetaLearningTest {
     for (MetaAlgorithm algorithm : new MetaAlgorithm[] {new Maml(inner, HessianVectorProduct.exactWhereAvailable(0)),
         new FirstOrderMaml(inner), new Reptile(inner)}) {
       double[] current = theta.clone();
-      OptimizerState state = adam.init(current.length);
+      OptimizerState state = adam.init(current);
       for (int iteration = 0; iteration < 3; iteration++) {
         double[] metaGradient = algorithm.compute(learner, current, task(100 + iteration), false).metaGradient();
         for (int i : stats) {
           assertEquals(0.0, metaGradient[i], algorithm.name() + " meta-gradient entry " + i);
         }
-        Update update = adam.update(metaGradient, state);
+        Update update = adam.update(metaGradient, state, current);
         update.applyTo(current);
         state = update.state();
       }

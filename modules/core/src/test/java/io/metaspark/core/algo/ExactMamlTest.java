@@ -142,7 +142,7 @@ class ExactMamlTest {
   static double[] partlyTrained(Learner learner, MetaAlgorithm algorithm, double[] start, int iterations) {
     double[] theta = start.clone();
     Adam adam = Adam.withDefaults(0.001);
-    OptimizerState state = adam.init(theta.length);
+    OptimizerState state = adam.init(theta);
     TaskSampler sampler = new TaskSampler(42);
     for (int t = 0; t < iterations; t++) {
       double[] mean = new double[theta.length];
@@ -150,7 +150,7 @@ class ExactMamlTest {
         Vectors.axpy(1.0 / 25, algorithm.compute(learner, theta, SINUSOID.sample(descriptor, DataType.DOUBLE), false)
             .metaGradient(), mean);
       }
-      Update update = adam.update(mean, state);
+      Update update = adam.update(mean, state, theta);
       update.applyTo(theta);
       state = update.state();
     }
