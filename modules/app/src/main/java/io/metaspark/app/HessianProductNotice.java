@@ -2,7 +2,6 @@ package io.metaspark.app;
 
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
-import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.GradientKinks;
 import io.metaspark.core.model.Learner;
 import io.metaspark.spark.TaskRunner;
@@ -36,7 +35,7 @@ final class HessianProductNotice {
       return new HessianProductNotice(Optional.empty(), false, List.of());
     }
     Learner learner = runner.learner().create(runner.model());
-    return new HessianProductNotice(Optional.of(maml.hvp().methodFor(learner)), learner instanceof ExactHessian,
+    return new HessianProductNotice(Optional.of(maml.hvp().methodFor(learner)), learner.exactHessian(),
         GradientKinks.of(runner.model().configuration()));
   }
 

@@ -1,6 +1,5 @@
 package io.metaspark.core.algo;
 
-import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import java.io.Serializable;
@@ -42,8 +41,8 @@ public record InnerLoop(int steps, double learningRate) implements Serializable 
     path[0] = theta.clone();
     double[] gradient = new double[theta.length];
     for (int s = 0; s < steps; s++) {
-      if (s == steps - 1 && learner instanceof ExactHessian exact) {
-        exact.lossAndGradientForProducts(path[s], support, gradient);
+      if (s == steps - 1) {
+        learner.lossAndGradientForProducts(path[s], support, gradient);
       } else {
         learner.lossAndGradient(path[s], support, gradient);
       }

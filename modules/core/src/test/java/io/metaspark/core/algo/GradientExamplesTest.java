@@ -65,5 +65,24 @@ class GradientExamplesTest {
       gradientExamples += examples.size();
       return inner.lossAndGradient(params, examples, gradientOut);
     }
+
+    @Override
+    public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient,
+        double[] gradientOut) {
+      gradientExamples += features.size(0);
+      inner.vectorJacobianProduct(params, features, outputGradient, gradientOut);
+    }
+
+    /** A gradient pass and its R-operator: two passes over the examples, as the central difference's two gradients. */
+    @Override
+    public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+      gradientExamples += 2L * examples.size();
+      inner.hessianVectorProduct(params, examples, v, out);
+    }
+
+    @Override
+    public boolean exactHessian() {
+      return inner.exactHessian();
+    }
   }
 }
