@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.baseline.JointNetwork;
+import io.metaspark.core.baseline.PooledData;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.JointTrainer;
@@ -83,7 +84,7 @@ final class Baselines {
         tasks.size(), settings.epochs());
     long began = System.nanoTime();
     JointTrainer.Result result = new JointTrainer(sc, job.partitions())
-        .train(model, init, job.taskFamily(ClassSplit.Part.TRAIN), tasks, settings);
+        .train(model, init, PooledData.of(job.taskFamily(ClassSplit.Part.TRAIN)), tasks, settings);
     double seconds = (System.nanoTime() - began) / 1e9;
     MultiLayerNetwork net = result.network();
     Map<String, Object> facts = new LinkedHashMap<>();

@@ -1,7 +1,8 @@
 package io.metaspark.core.algo;
 
 import io.metaspark.core.model.Learner;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Examples;
+import io.metaspark.core.task.Task;
 
 /**
  * Second-order MAML (Finn, Abbeel and Levine 2017): the exact gradient of L_query(U_k(theta)),
@@ -15,14 +16,16 @@ import io.metaspark.core.task.TaskData;
  */
 public record Maml(InnerLoop innerLoop, HessianVectorProduct hvp) implements MetaAlgorithm {
   @Override
-  public TaskOutcome compute(Learner learner, double[] theta, TaskData task, boolean measure) {
-    double before = measure ? learner.loss(theta, task.query()) : Double.NaN;
-    double[][] path = innerLoop.trajectory(learner, theta, task.support());
+  public TaskOutcome compute(Learner learner, double[] theta, Task task, boolean measure) {
+    double before = measure ? learner.loss(theta, task.query(theta, 0)) : Double.NaN;
+    Examples support = task.support(theta, 0);
+    double[][] path = innerLoop.trajectory(learner, theta, support);
+    double[] adapted = path[path.length - 1];
     double[] v = new double[theta.length];
-    double after = learner.lossAndGradient(path[path.length - 1], task.query(), v);
+    double after = learner.lossAndGradient(adapted, task.query(adapted, 0), v);
     double[] hv = new double[theta.length];
     for (int j = path.length - 2; j >= 0; j--) {
-      hvp.apply(learner, path[j], task.support(), v, hv);
+      hvp.apply(learner, path[j], support, v, hv);
       Vectors.axpy(-innerLoop.learningRate(), hv, v);
     }
     return new TaskOutcome(v, before, measure ? after : Double.NaN);

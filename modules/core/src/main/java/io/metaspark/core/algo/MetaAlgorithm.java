@@ -1,7 +1,7 @@
 package io.metaspark.core.algo;
 
 import io.metaspark.core.model.Learner;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Task;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -11,7 +11,7 @@ public interface MetaAlgorithm extends Serializable {
    * @param measure also report the query loss before and after adaptation (costs forward passes
    *     that the update itself may not need, so callers ask only on iterations they log)
    */
-  TaskOutcome compute(Learner learner, double[] theta, TaskData task, boolean measure);
+  TaskOutcome compute(Learner learner, double[] theta, Task task, boolean measure);
 
   InnerLoop innerLoop();
 

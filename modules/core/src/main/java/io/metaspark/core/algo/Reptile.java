@@ -1,7 +1,7 @@
 package io.metaspark.core.algo;
 
 import io.metaspark.core.model.Learner;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Task;
 
 /**
  * Reptile (Nichol, Achiam and Schulman 2018): adapt on the support set and report theta - theta'.
@@ -10,10 +10,10 @@ import io.metaspark.core.task.TaskData;
  */
 public record Reptile(InnerLoop innerLoop) implements MetaAlgorithm {
   @Override
-  public TaskOutcome compute(Learner learner, double[] theta, TaskData task, boolean measure) {
-    double before = measure ? learner.loss(theta, task.query()) : Double.NaN;
-    double[] adapted = innerLoop.adapt(learner, theta, task.support());
-    double after = measure ? learner.loss(adapted, task.query()) : Double.NaN;
+  public TaskOutcome compute(Learner learner, double[] theta, Task task, boolean measure) {
+    double before = measure ? learner.loss(theta, task.query(theta, 0)) : Double.NaN;
+    double[] adapted = innerLoop.adapt(learner, theta, task.support(theta, 0));
+    double after = measure ? learner.loss(adapted, task.query(adapted, 0)) : Double.NaN;
     double[] delta = new double[theta.length];
     for (int i = 0; i < delta.length; i++) {
       delta[i] = theta[i] - adapted[i];

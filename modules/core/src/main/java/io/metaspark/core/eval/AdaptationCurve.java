@@ -2,7 +2,8 @@ package io.metaspark.core.eval;
 
 import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.model.Learner;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Examples;
+import io.metaspark.core.task.Task;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,9 +41,10 @@ public final class AdaptationCurve implements java.io.Serializable {
    * Query loss, and for classification tasks accuracy and macro precision, recall and F1, one per step
    * count in ascending order.
    */
-  public QueryMeasures measure(Learner learner, double[] theta, TaskData task) {
+  public QueryMeasures measure(Learner learner, double[] theta, Task task) {
     InnerLoop oneStep = new InnerLoop(1, learningRate);
-    boolean classification = QueryAccuracy.appliesTo(task.query().labels());
+    Examples support = task.support(theta, 0);
+    boolean classification = QueryAccuracy.appliesTo(task.query(theta, 0).labels());
     double[] losses = new double[steps.length];
     double[] accuracies = classification ? new double[steps.length] : null;
     double[] precisions = classification ? new double[steps.length] : null;
@@ -52,13 +54,14 @@ public final class AdaptationCurve implements java.io.Serializable {
     int done = 0;
     for (int i = 0; i < steps.length; i++) {
       for (; done < steps[i]; done++) {
-        current = oneStep.adapt(learner, current, task.support());
+        current = oneStep.adapt(learner, current, support);
       }
-      losses[i] = learner.loss(current, task.query());
+      Examples query = task.query(current, 0);
+      losses[i] = learner.loss(current, query);
       if (classification) {
-        INDArray outputs = learner.outputs(current, task.query().features());
-        accuracies[i] = QueryAccuracy.of(outputs, task.query().labels());
-        MacroScores macro = MacroScores.of(outputs, task.query().labels());
+        INDArray outputs = learner.outputs(current, query.features());
+        accuracies[i] = QueryAccuracy.of(outputs, query.labels());
+        MacroScores macro = MacroScores.of(outputs, query.labels());
         precisions[i] = macro.precision();
         recalls[i] = macro.recall();
         f1s[i] = macro.f1();
