@@ -3,6 +3,7 @@ package io.metaspark.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.baseline.JointNetwork;
 import io.metaspark.core.baseline.PooledData;
 import io.metaspark.core.model.ModelSpec;
@@ -41,8 +42,12 @@ final class Baselines {
     this.out = out;
   }
 
-  /** Evaluates each configured baseline into {@code table}; the joint network lives in {@code run}'s joint/. */
-  void addTo(EvaluationTable table, ModelSpec model, RunDirectory run) throws IOException {
+  /**
+   * Evaluates each configured baseline into {@code table}, adapted by {@code adaptation} as the
+   * meta-learned model is, from its starting point (with the adaptation's own initial learned values,
+   * if it learns any); the joint network lives in {@code run}'s joint/.
+   */
+  void addTo(EvaluationTable table, ModelSpec model, RunDirectory run, Adaptation adaptation) throws IOException {
     if (job.baselines().isEmpty()) {
       return;
     }
@@ -61,7 +66,7 @@ final class Baselines {
         facts.remove("fingerprint");
         start = JointNetwork.startingPoint(model, init, readJoint(jointDir));
       }
-      table.add(name, AdaptationEvaluation.run(sc, job, model, start), facts);
+      table.add(name, AdaptationEvaluation.run(sc, job, model, adaptation, adaptation.initialMeta(start)), facts);
     }
   }
 

@@ -7,7 +7,6 @@ import io.metaspark.core.model.Learner;
 import io.metaspark.spark.TaskRunner;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,8 +61,8 @@ final class HessianProductNotice {
     out.println("  products use a network the fast paths take (model.learner = auto), or algorithm.name = fomaml.");
   }
 
-  /** {@code hessian_product} in model.json: "exact" or "central-difference"; nothing for other algorithms. */
-  void addTo(Map<String, Object> facts) {
-    method.ifPresent(m -> facts.put("hessian_product", m.key()));
+  /** {@code hessian_product} in model.json: "exact" or "central-difference"; null for other algorithms. */
+  String modelCardValue() {
+    return method.map(HessianVectorProduct.Method::key).orElse(null);
   }
 }

@@ -4,9 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.LearnerChoice;
@@ -487,10 +488,6 @@ final class JobConfig {
 
   // algorithm
 
-  InnerLoop innerLoop() {
-    return new InnerLoop(intAtLeast("algorithm.inner-steps", 0), positive("algorithm.inner-lr"));
-  }
-
   MetaAlgorithm algorithm() {
     String name = oneOf("algorithm.name", "maml", "fomaml", "reptile");
     double step = config.getDouble("algorithm.hvp-relative-step");
@@ -498,7 +495,9 @@ final class JobConfig {
       throw new ConfigError("algorithm.hvp-relative-step must be >= 0 (0 = automatic), got " + step);
     }
     String product = oneOf("algorithm.hessian-product", "auto", "central-difference");
-    return MetaAlgorithm.named(name, innerLoop(), HessianVectorProduct.named(product, step));
+    Adaptation adaptation = new Adaptation(new ScalarSgd(positive("algorithm.inner-lr")),
+        intAtLeast("algorithm.inner-steps", 0));
+    return MetaAlgorithm.named(name, adaptation, HessianVectorProduct.named(product, step));
   }
 
   /**

@@ -80,8 +80,8 @@ class ConfigLoaderTest {
       assertEquals(9 * 64 + 64 + 3 * (9 * 64 * 64 + 64) + 4 * 4 * 64 + 256 * ways + ways,
           job.modelSpec().initialParams().length, paper[0] + " parameters");
       assertEquals((int) paper[3], job.metaBatch(), paper[0] + " meta-batch");
-      assertEquals((int) paper[4], job.innerLoop().steps(), paper[0] + " inner steps");
-      assertEquals((double) paper[5], job.innerLoop().learningRate(), paper[0] + " inner lr");
+      assertEquals((int) paper[4], job.algorithm().adaptation().steps(), paper[0] + " inner steps");
+      assertEquals((double) paper[5], job.algorithm().adaptation().rule().learningRate(), paper[0] + " inner lr");
       assertEquals(60_000L, job.iterations(), paper[0] + " iterations");
     }
   }

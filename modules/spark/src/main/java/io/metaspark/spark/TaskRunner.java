@@ -23,19 +23,19 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
     this(model, family, algorithm, LearnerChoice.AUTO);
   }
 
-  public TaskOutcome outcome(TaskDescriptor descriptor, double[] theta, boolean measure) {
+  public TaskOutcome outcome(TaskDescriptor descriptor, double[] meta, boolean measure) {
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
-      return algorithm.compute(learner, theta, family.open(descriptor, learner.dataType()), measure);
+      return algorithm.compute(learner, meta, family.open(descriptor, learner.dataType()), measure);
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }
   }
 
-  public QueryMeasures adaptationMeasures(TaskDescriptor descriptor, double[] theta, AdaptationCurve curve) {
+  public QueryMeasures adaptationMeasures(TaskDescriptor descriptor, double[] meta, AdaptationCurve curve) {
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
-      return curve.measure(learner, theta, family.open(descriptor, learner.dataType()));
+      return curve.measure(learner, meta, family.open(descriptor, learner.dataType()));
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }

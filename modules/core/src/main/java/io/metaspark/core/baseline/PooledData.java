@@ -17,7 +17,10 @@ public interface PooledData extends Serializable {
   /** The task's support and query examples, labelled task-independently. */
   Examples examples(TaskDescriptor descriptor, DataType dataType);
 
-  /** The width of the pooled labels, or 0 when it is the model's own output width. May read the data: call it where tasks run. */
+  /**
+   * The width of the pooled labels, or 0 when it is the model's own output width. May read the data:
+   * call it where tasks run.
+   */
   int labelWidth();
 
   /**

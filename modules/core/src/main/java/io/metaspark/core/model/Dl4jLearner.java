@@ -128,7 +128,8 @@ public final class Dl4jLearner implements Learner {
    */
   @Override
   public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
-    org.deeplearning4j.nn.conf.layers.Layer output = network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer();
+    org.deeplearning4j.nn.conf.layers.Layer output =
+        network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer();
     if (output.getClass() != OutputLayer.class && output.getClass() != LossLayer.class) {
       // subclasses (a center loss) add terms of their own to the gradient
       throw new UnsupportedOperationException("a vector-Jacobian product through a " + output.getClass().getSimpleName()

@@ -19,7 +19,7 @@ class GradientExamplesTest {
   void eachAlgorithmDeclaresTheGradientWorkItDoes() {
     TaskData task = SinusoidTaskFamily.mamlProtocol(7, 11).sample(new TaskDescriptor(0, 0, 3), DataType.DOUBLE);
     for (int steps : new int[] {1, 3}) {
-      InnerLoop inner = new InnerLoop(steps, 0.01);
+      Adaptation inner = new Adaptation(new ScalarSgd(0.01), steps);
       for (MetaAlgorithm algorithm : new MetaAlgorithm[] {
           new Maml(inner, HessianVectorProduct.exactWhereAvailable(0)), new FirstOrderMaml(inner), new Reptile(inner)}) {
         CountingLearner learner = new CountingLearner(TinyNetworks.tanhMlp("1-5-1").newLearner());
