@@ -38,10 +38,6 @@ public final class AdaptationCurve implements java.io.Serializable {
     return steps.clone();
   }
 
-  public Adaptation adaptation() {
-    return adaptation;
-  }
-
   /**
    * Query loss, and for classification tasks accuracy and macro precision, recall and F1, one per step
    * count in ascending order, for the model with meta-parameters {@code meta}.

@@ -30,10 +30,6 @@ public final class Chain implements GradientTransformation {
     return of(List.of(parts));
   }
 
-  public List<GradientTransformation> parts() {
-    return parts;
-  }
-
   @Override
   public OptimizerState init(double[] params) {
     OptimizerState.Builder state = OptimizerState.of(NAME);
