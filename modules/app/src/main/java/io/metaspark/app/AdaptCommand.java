@@ -1,15 +1,12 @@
 package io.metaspark.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.Dl4jLearner;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.image.ImagePreprocessing;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +21,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "adapt", mixinStandardHelpOptions = true,
     description = {"Fine-tune an exported initialization on a new task's few examples, save the adapted network,",
-        "and predict. Uses the model's own inner-loop settings (model.json) unless told otherwise.",
+        "and predict. Adapts as the model was trained to (model.json) unless told otherwise.",
         "Examples come from a CSV (--support) or, for image models, one folder per class (--support-images)."})
 final class AdaptCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
@@ -60,19 +57,25 @@ final class AdaptCommand implements Callable<Integer> {
     Configuration hadoop = new Configuration();
     RunDirectory modelDir;
     MultiLayerNetwork net;
-    JsonNode facts;
+    ModelCard card;
     try {
       modelDir = RunDirectory.open(model, hadoop);
       net = ModelExport.read(modelDir);
-      try (InputStream in = modelDir.fs().open(modelDir.path(ModelExport.FACTS))) {
-        facts = new ObjectMapper().readTree(in);
-      }
+      card = ModelExport.readCard(modelDir);
     } catch (IOException e) {
       throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
     }
     requireExamplesTheModelTakes(net);
-    InnerLoop inner = new InnerLoop(steps != null ? steps : facts.path("inner_steps").asInt(1),
-        learningRate != null ? learningRate : facts.path("inner_lr").asDouble(0.01));
+    // as the model was trained to adapt (its card), unless told otherwise
+    Adaptation adaptation;
+    double[] meta;
+    try {
+      adaptation = (learningRate == null ? card : card.withInnerLr(learningRate)).adaptation();
+      meta = card.meta(ModelExport.params(net));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError((learningRate == null ? "--model " + model : "--lr") + ": " + e.getMessage(), e);
+    }
+    int stepCount = steps != null ? steps : adaptation.steps();
     int outputs = (int) ((FeedForwardLayer) net.getLayerWiseConfigurations()
         .getConf(net.getnLayers() - 1).getLayer()).getNOut();
 
@@ -85,7 +88,7 @@ final class AdaptCommand implements Callable<Integer> {
     List<double[]> rowsToPredict = null;
     // every input is read and checked before anything is adapted or saved
     if (supportImages != null) {
-      preprocessing = JobConfig.imagePreprocessing(trainingConfig(facts));
+      preprocessing = JobConfig.imagePreprocessing(trainingConfig(card));
       ImageExamples.Labelled labelled = ImageExamples.classFolders(supportImages, preprocessing, outputs,
           learner.dataType());
       examples = labelled.examples();
@@ -101,12 +104,11 @@ final class AdaptCommand implements Callable<Integer> {
         rowsToPredict = CsvExamples.read(predict, inputs, hadoop);
       }
     }
-    double[] theta = ModelExport.params(net);
-    double before = learner.loss(theta, examples);
-    double[] adapted = inner.adapt(learner, theta, examples);
+    double before = learner.loss(adaptation.networkPart(meta), examples);
+    double[] adapted = adaptation.adapt(learner, meta, examples, stepCount);
     double after = learner.loss(adapted, examples);
-    System.out.printf(Locale.ROOT, "adapted on %d examples with %d step(s) at lr %s: support loss %.4f -> %.4f%n",
-        examples.size(), inner.steps(), inner.learningRate(), before, after);
+    System.out.printf(Locale.ROOT, "adapted on %d examples with %d step(s) %s: support loss %.4f -> %.4f%n",
+        examples.size(), stepCount, adaptation.rule().describe(), before, after);
 
     RunDirectory out = RunDirectory.openOrCreate(output, hadoop);
     net.setParams(Nd4j.createFromArray(adapted).castTo(net.params().dataType()).reshape(1, adapted.length));
@@ -194,10 +196,10 @@ final class AdaptCommand implements Callable<Integer> {
   }
 
   /** The config the model was trained with, as model.json records it. */
-  private static com.typesafe.config.Config trainingConfig(JsonNode facts) {
-    if (!facts.hasNonNull("config")) {
+  private static com.typesafe.config.Config trainingConfig(ModelCard card) {
+    if (card.config() == null) {
       throw new ConfigError("--support-images: model.json holds no training config to prepare images by");
     }
-    return com.typesafe.config.ConfigFactory.parseString(facts.get("config").asText());
+    return com.typesafe.config.ConfigFactory.parseString(card.config());
   }
 }

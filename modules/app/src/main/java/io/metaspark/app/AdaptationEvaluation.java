@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.CurveEstimate;
 import io.metaspark.core.eval.MeanEstimate;
@@ -24,18 +25,23 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[] steps, CurveEstimate estimate) {
 
-  /** On the test tasks: {@code evaluate.tasks} drawn from {@code evaluate.seed}, from the data's TEST part. */
-  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, double[] params) {
-    return run(sc, job, model, params, ClassSplit.Part.TEST, job.evaluationTasks(), job.evaluationSeed());
+  /**
+   * The model with meta-parameters {@code meta}, adapted by {@code adaptation} (training's: the
+   * algorithm's, or the model card's), on the test tasks: {@code evaluate.tasks} drawn from
+   * {@code evaluate.seed}, from the data's TEST part.
+   */
+  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, Adaptation adaptation,
+      double[] meta) {
+    return run(sc, job, model, adaptation, meta, ClassSplit.Part.TEST, job.evaluationTasks(), job.evaluationSeed());
   }
 
-  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, double[] params,
-      ClassSplit.Part part, int tasks, long seed) {
-    AdaptationCurve curve = new AdaptationCurve(job.evaluationSteps(), job.innerLoop().learningRate());
+  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, Adaptation adaptation,
+      double[] meta, ClassSplit.Part part, int tasks, long seed) {
+    AdaptationCurve curve = new AdaptationCurve(job.evaluationSteps(), adaptation);
     TaskRunner runner = new TaskRunner(model, job.taskFamily(part), job.algorithm(), job.learner());
     CurveEstimate estimate = new SparkEvaluator(sc, job.partitions())
-        .estimate(runner, params, TaskSampler.evaluationTasks(seed, tasks), curve);
-    return new AdaptationEvaluation(tasks, seed, job.innerLoop().learningRate(), curve.steps(), estimate);
+        .estimate(runner, meta, TaskSampler.evaluationTasks(seed, tasks), curve);
+    return new AdaptationEvaluation(tasks, seed, adaptation.rule().learningRate(), curve.steps(), estimate);
   }
 
   boolean classification() {

@@ -3,7 +3,9 @@ package io.metaspark.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.baseline.JointNetwork;
+import io.metaspark.core.baseline.PooledData;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.JointTrainer;
@@ -40,8 +42,12 @@ final class Baselines {
     this.out = out;
   }
 
-  /** Evaluates each configured baseline into {@code table}; the joint network lives in {@code run}'s joint/. */
-  void addTo(EvaluationTable table, ModelSpec model, RunDirectory run) throws IOException {
+  /**
+   * Evaluates each configured baseline into {@code table}, adapted by {@code adaptation} as the
+   * meta-learned model is, from its starting point (with the adaptation's own initial learned values,
+   * if it learns any); the joint network lives in {@code run}'s joint/.
+   */
+  void addTo(EvaluationTable table, ModelSpec model, RunDirectory run, Adaptation adaptation) throws IOException {
     if (job.baselines().isEmpty()) {
       return;
     }
@@ -60,7 +66,7 @@ final class Baselines {
         facts.remove("fingerprint");
         start = JointNetwork.startingPoint(model, init, readJoint(jointDir));
       }
-      table.add(name, AdaptationEvaluation.run(sc, job, model, start), facts);
+      table.add(name, AdaptationEvaluation.run(sc, job, model, adaptation, adaptation.initialMeta(start)), facts);
     }
   }
 
@@ -83,7 +89,7 @@ final class Baselines {
         tasks.size(), settings.epochs());
     long began = System.nanoTime();
     JointTrainer.Result result = new JointTrainer(sc, job.partitions())
-        .train(model, init, job.taskFamily(ClassSplit.Part.TRAIN), tasks, settings);
+        .train(model, init, PooledData.of(job.taskFamily(ClassSplit.Part.TRAIN)), tasks, settings);
     double seconds = (System.nanoTime() - began) / 1e9;
     MultiLayerNetwork net = result.network();
     Map<String, Object> facts = new LinkedHashMap<>();

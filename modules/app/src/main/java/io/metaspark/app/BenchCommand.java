@@ -143,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
     timeline.clear();
     sc.setLocalProperty(IterationTimeline.ITERATION, "0");
     try {
-      new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial.length)),
+      new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial)),
           (report, state) -> {
             if (report.iteration() >= warmup && report.iteration() < warmup + iterations) {
               wall[(int) (report.iteration() - warmup)] = report.millis();

@@ -115,7 +115,7 @@ final class BenchResults {
     doc.put("overrides", options.overrides);
     JobConfig first = jobs.values().iterator().next();
     doc.put("meta_batch", first.metaBatch());
-    doc.put("inner_steps", first.innerLoop().steps());
+    doc.put("inner_steps", first.algorithm().adaptation().steps());
     doc.put("partitions", first.partitions());
     doc.put("warmup_iterations", warmup);
     doc.put("measured_iterations", iterations);

@@ -16,20 +16,30 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * The checkpoint file format, version 1: explicit fields, never Java object serialization, so
- * reading a file cannot run code from it.
+ * The checkpoint file format: explicit fields, never Java object serialization, so reading a file
+ * cannot run code from it. Version 2 (written):
  *
  * <pre>
- * "MSCK" | int version | long nextIteration | int n | n doubles (parameters)
- *        | UTF optimizer ("sgd" | "adam") | long optimizer step | [adam: n doubles m, n doubles v]
+ * "MSCK" | int 2 | long nextIteration | int n | n doubles (meta-parameters)
+ *        | optimizer state tree
  *        | int length + UTF-8 bytes (the run's config) | 32 bytes SHA-256 of everything before
+ * tree:  UTF kind | int c | c x (UTF name, long value) | int a | a x (UTF name, int length, doubles)
+ *        | int k | k x tree (the parts' states, in order)
  * </pre>
+ *
+ * The tree is {@link OptimizerState} as it is, so any composition of transformations is stored
+ * without this format knowing it. Version 1, written before optimizers composed, is still read:
+ * its "sgd" or "adam" record (a step count, and for Adam n doubles m and n doubles v in place of
+ * the tree) becomes {@link Sgd#state} or {@link Adam#state}, what those transformations keep now.
  *
  * Doubles are written bit for bit, so a resumed run continues exactly where it stopped.
  */
 final class CheckpointFormat {
   private static final byte[] MAGIC = {'M', 'S', 'C', 'K'};
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final int BEFORE_COMPOSABLE_OPTIMIZERS = 1;
+  /** Deeper trees than any composition needs are not a checkpoint of ours: refuse rather than recurse. */
+  private static final int MAX_TREE_DEPTH = 16;
   private static final int DIGEST_BYTES = 32;
 
   private CheckpointFormat() {}
@@ -43,16 +53,7 @@ final class CheckpointFormat {
       out.writeInt(VERSION);
       out.writeLong(state.nextIteration());
       writeDoubles(out, state.params());
-      OptimizerState optimizer = state.optimizerState();
-      if (optimizer instanceof Adam.State a) {
-        out.writeUTF("adam");
-        out.writeLong(a.step());
-        writeRaw(out, a.firstMoment());
-        writeRaw(out, a.secondMoment());
-      } else {
-        out.writeUTF("sgd");
-        out.writeLong(((Sgd.State) optimizer).step());
-      }
+      writeState(out, state.optimizerState());
       byte[] config = checkpoint.config().getBytes(StandardCharsets.UTF_8);
       out.writeInt(config.length);
       out.write(config);
@@ -80,18 +81,13 @@ final class CheckpointFormat {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(file, MAGIC.length, bodyLength - MAGIC.length));
       int version = in.readInt();
-      if (version != VERSION) {
-        throw new CorruptCheckpointException("format version " + version + ", this metaspark reads " + VERSION);
+      if (version != VERSION && version != BEFORE_COMPOSABLE_OPTIMIZERS) {
+        throw new CorruptCheckpointException("format version " + version + ", this metaspark reads "
+            + BEFORE_COMPOSABLE_OPTIMIZERS + " and " + VERSION);
       }
       long next = in.readLong();
       double[] params = readDoubles(in);
-      String optimizer = in.readUTF();
-      long step = in.readLong();
-      OptimizerState state = switch (optimizer) {
-        case "sgd" -> new Sgd.State(step);
-        case "adam" -> new Adam.State(step, readRaw(in, params.length), readRaw(in, params.length));
-        default -> throw new CorruptCheckpointException("unknown optimizer '" + optimizer + "'");
-      };
+      OptimizerState state = version == VERSION ? readState(in, 0) : readVersion1State(in, params.length);
       byte[] config = new byte[in.readInt()];
       in.readFully(config);
       if (in.available() != 0) {
@@ -103,6 +99,65 @@ final class CheckpointFormat {
     } catch (IOException e) {
       throw new CorruptCheckpointException("unreadable: " + e.getMessage());
     }
+  }
+
+  private static void writeState(DataOutputStream out, OptimizerState state) throws IOException {
+    out.writeUTF(state.kind());
+    out.writeInt(state.counters().size());
+    for (var counter : state.counters().entrySet()) {
+      out.writeUTF(counter.getKey());
+      out.writeLong(counter.getValue());
+    }
+    out.writeInt(state.arrays().size());
+    for (var array : state.arrays().entrySet()) {
+      out.writeUTF(array.getKey());
+      writeDoubles(out, array.getValue());
+    }
+    out.writeInt(state.children().size());
+    for (OptimizerState child : state.children()) {
+      writeState(out, child);
+    }
+  }
+
+  private static OptimizerState readState(DataInputStream in, int depth) throws IOException, CorruptCheckpointException {
+    if (depth > MAX_TREE_DEPTH) {
+      throw new CorruptCheckpointException("an optimizer state nested deeper than " + MAX_TREE_DEPTH + " levels");
+    }
+    OptimizerState.Builder state = OptimizerState.of(in.readUTF());
+    try {
+      for (int i = count(in, "counters"); i > 0; i--) {
+        state.counter(in.readUTF(), in.readLong());
+      }
+      for (int i = count(in, "arrays"); i > 0; i--) {
+        state.array(in.readUTF(), readDoubles(in));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CorruptCheckpointException(e.getMessage());
+    }
+    for (int i = count(in, "parts"); i > 0; i--) {
+      state.child(readState(in, depth + 1));
+    }
+    return state.build();
+  }
+
+  /** Version 1's optimizer record, as the state its transformation keeps now. */
+  private static OptimizerState readVersion1State(DataInputStream in, int numParams)
+      throws IOException, CorruptCheckpointException {
+    String optimizer = in.readUTF();
+    long step = in.readLong();
+    return switch (optimizer) {
+      case "sgd" -> Sgd.state(step);
+      case "adam" -> Adam.state(step, readRaw(in, numParams), readRaw(in, numParams));
+      default -> throw new CorruptCheckpointException("unknown optimizer '" + optimizer + "'");
+    };
+  }
+
+  private static int count(DataInputStream in, String what) throws IOException, CorruptCheckpointException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available()) {
+      throw new CorruptCheckpointException("an optimizer state with " + n + " " + what + " does not fit the file");
+    }
+    return n;
   }
 
   private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
@@ -119,7 +174,7 @@ final class CheckpointFormat {
   private static double[] readDoubles(DataInputStream in) throws IOException, CorruptCheckpointException {
     int n = in.readInt();
     if (n < 0 || n > in.available() / Double.BYTES) {
-      throw new CorruptCheckpointException("parameter count " + n + " does not fit the file");
+      throw new CorruptCheckpointException("an array of " + n + " doubles does not fit the file");
     }
     return readRaw(in, n);
   }

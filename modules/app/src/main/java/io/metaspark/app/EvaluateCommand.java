@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.ModelFitCheck;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks and report the query loss "
-        + "after 0, 1, ... steps.")
+    description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks as it was trained to adapt "
+        + "(model.json) and report the query loss after 0, 1, ... steps.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;
@@ -34,27 +35,33 @@ final class EvaluateCommand implements Callable<Integer> {
     JobConfig job = options.load();
     RunDirectory modelDir;
     MultiLayerNetwork net;
+    ModelCard card;
+    Adaptation adaptation;
+    double[] meta;
     try {
       modelDir = RunDirectory.open(model, new Configuration());
       net = ModelExport.read(modelDir);
-    } catch (java.io.IOException e) {
+      card = ModelExport.readCard(modelDir);
+      adaptation = card.adaptation();
+      meta = card.meta(ModelExport.params(net));
+    } catch (java.io.IOException | IllegalArgumentException e) {
       throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
     }
     ModelSpec spec = ModelExport.spec(net);
-    double[] params = ModelExport.params(net);
-    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters)%n", modelDir, params.length);
+    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting as trained: %s%n", modelDir,
+        card.numParams(), adaptation.describe());
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       TaskStorePreparation.prepare(sc, job, System.out);
       TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
       Optional<String> misfit = ModelFitCheck.problem(sc,
-          new TaskRunner(spec, job.taskFamily(ClassSplit.Part.TEST), job.algorithm(), job.learner()), params);
+          new TaskRunner(spec, job.taskFamily(ClassSplit.Part.TEST), job.algorithm(), job.learner()), adaptation, meta);
       if (misfit.isPresent()) {
         throw new ConfigError("--model " + modelDir + " does not fit the tasks of the config: " + misfit.get());
       }
-      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, params);
+      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, spec, adaptation, meta);
       EvaluationTable table = new EvaluationTable(evaluation);
       // the run directory, which holds final/ and joint/: train and evaluate of a run share the joint network
-      new Baselines(sc, job, System.out).addTo(table, spec, modelDir.parent());
+      new Baselines(sc, job, System.out).addTo(table, spec, modelDir.parent(), adaptation);
       table.print(System.out);
       table.write(modelDir, output);
       System.out.printf("written: %s/%s%n", modelDir, output);

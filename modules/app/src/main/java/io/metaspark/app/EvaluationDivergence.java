@@ -37,8 +37,9 @@ final class EvaluationDivergence {
     }
     return Optional.of(String.format(Locale.ROOT, "evaluation diverged at inner lr %s (mean query loss %s; more than"
         + " %.0f times the loss before adaptation, or not finite, is diverged): the results are written, but"
-        + " adaptation does not work at this step size: lower algorithm.inner-lr (or the step counts in"
-        + " evaluate.steps)", evaluation.innerLearningRate(), losses, ABSURD_FACTOR));
+        + " adaptation does not work at this step size: train with a lower algorithm.inner-lr (evaluate adapts"
+        + " at the model's own, model.json's inner_lr), or evaluate fewer steps (evaluate.steps)",
+        evaluation.innerLearningRate(), losses, ABSURD_FACTOR));
   }
 
   /** An evaluation whose adaptation diverged: exit code 4, after its results are written. */

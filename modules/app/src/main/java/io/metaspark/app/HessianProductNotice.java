@@ -2,13 +2,11 @@ package io.metaspark.app;
 
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
-import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.GradientKinks;
 import io.metaspark.core.model.Learner;
 import io.metaspark.spark.TaskRunner;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +34,7 @@ final class HessianProductNotice {
       return new HessianProductNotice(Optional.empty(), false, List.of());
     }
     Learner learner = runner.learner().create(runner.model());
-    return new HessianProductNotice(Optional.of(maml.hvp().methodFor(learner)), learner instanceof ExactHessian,
+    return new HessianProductNotice(Optional.of(maml.hvp().methodFor(learner)), learner.exactHessian(),
         GradientKinks.of(runner.model().configuration()));
   }
 
@@ -63,8 +61,8 @@ final class HessianProductNotice {
     out.println("  products use a network the fast paths take (model.learner = auto), or algorithm.name = fomaml.");
   }
 
-  /** {@code hessian_product} in model.json: "exact" or "central-difference"; nothing for other algorithms. */
-  void addTo(Map<String, Object> facts) {
-    method.ifPresent(m -> facts.put("hessian_product", m.key()));
+  /** {@code hessian_product} in model.json: "exact" or "central-difference"; null for other algorithms. */
+  String modelCardValue() {
+    return method.map(HessianVectorProduct.Method::key).orElse(null);
   }
 }

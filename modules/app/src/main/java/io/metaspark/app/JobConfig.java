@@ -4,16 +4,21 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
-import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.Chain;
+import io.metaspark.core.optim.ClipByGlobalNorm;
+import io.metaspark.core.optim.CosineAnnealing;
+import io.metaspark.core.optim.GradientTransformation;
+import io.metaspark.core.optim.ScaleBySchedule;
 import io.metaspark.core.optim.Sgd;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
@@ -484,10 +489,6 @@ final class JobConfig {
 
   // algorithm
 
-  InnerLoop innerLoop() {
-    return new InnerLoop(intAtLeast("algorithm.inner-steps", 0), positive("algorithm.inner-lr"));
-  }
-
   MetaAlgorithm algorithm() {
     String name = oneOf("algorithm.name", "maml", "fomaml", "reptile");
     double step = config.getDouble("algorithm.hvp-relative-step");
@@ -495,21 +496,54 @@ final class JobConfig {
       throw new ConfigError("algorithm.hvp-relative-step must be >= 0 (0 = automatic), got " + step);
     }
     String product = oneOf("algorithm.hessian-product", "auto", "central-difference");
-    return MetaAlgorithm.named(name, innerLoop(), HessianVectorProduct.named(product, step));
+    Adaptation adaptation = new Adaptation(new ScalarSgd(positive("algorithm.inner-lr")),
+        intAtLeast("algorithm.inner-steps", 0));
+    return MetaAlgorithm.named(name, adaptation, HessianVectorProduct.named(product, step));
   }
 
-  OuterOptimizer optimizer() {
+  /**
+   * The outer optimizer as a chain: clip the mean meta-gradient's norm (outer.clip-norm > 0), then
+   * SGD or Adam, then scale by the learning-rate schedule (outer.schedule other than constant). With
+   * neither, the optimizer alone, as before they existed.
+   */
+  GradientTransformation optimizer() {
     String name = oneOf("outer.optimizer", "adam", "sgd");
     double lr = positive("outer.lr");
+    double clip = config.getDouble("outer.clip-norm");
+    if (!(clip >= 0) || !Double.isFinite(clip)) {
+      throw new ConfigError("outer.clip-norm must be >= 0 (0 = no clipping), got " + clip);
+    }
+    String schedule = oneOf("outer.schedule", "constant", "cosine");
     try {
-      return switch (name) {
+      List<GradientTransformation> parts = new ArrayList<>();
+      if (clip > 0) {
+        parts.add(new ClipByGlobalNorm(clip));
+      }
+      parts.add(switch (name) {
         case "sgd" -> new Sgd(lr);
         default -> new Adam(lr, config.getDouble("outer.adam.beta1"), config.getDouble("outer.adam.beta2"),
             config.getDouble("outer.adam.epsilon"));
-      };
+      });
+      if (schedule.equals("cosine")) {
+        parts.add(new ScaleBySchedule(cosineAnnealing()));
+      }
+      return Chain.of(parts);
     } catch (IllegalArgumentException e) {
       throw new ConfigError("outer: " + e.getMessage(), e);
     }
+  }
+
+  private CosineAnnealing cosineAnnealing() {
+    long steps = config.getLong("outer.cosine.steps");
+    if (steps < 1) {
+      throw new ConfigError("outer.schedule = cosine needs outer.cosine.steps >= 1 (the updates to anneal over,"
+          + " usually train.iterations), got " + steps);
+    }
+    double fraction = config.getDouble("outer.cosine.min-fraction");
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new ConfigError("outer.cosine.min-fraction must be in [0, 1], got " + fraction);
+    }
+    return new CosineAnnealing(steps, fraction);
   }
 
   // train

@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.IterationListener;
@@ -17,13 +18,17 @@ final class PeriodicValidation implements IterationListener {
   private final JavaSparkContext sc;
   private final JobConfig job;
   private final ModelSpec model;
+  private final Adaptation adaptation;
   private final MetricsLog metrics;
   private final PrintStream out;
 
-  PeriodicValidation(JavaSparkContext sc, JobConfig job, ModelSpec model, MetricsLog metrics, PrintStream out) {
+  /** @param adaptation the algorithm's: validation adapts as training does */
+  PeriodicValidation(JavaSparkContext sc, JobConfig job, ModelSpec model, Adaptation adaptation, MetricsLog metrics,
+      PrintStream out) {
     this.sc = sc;
     this.job = job;
     this.model = model;
+    this.adaptation = adaptation;
     this.metrics = metrics;
     this.out = out;
   }
@@ -39,7 +44,7 @@ final class PeriodicValidation implements IterationListener {
     if (!needsState(report.iteration())) {
       return;
     }
-    AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, model, state.params(),
+    AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, model, adaptation, state.params(),
         ClassSplit.Part.VALIDATION, job.validationTasks(), job.validationSeed());
     metrics.writeValidation(state.nextIteration(), validation);
     out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));

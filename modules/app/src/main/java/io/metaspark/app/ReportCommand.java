@@ -136,13 +136,13 @@ final class ReportCommand implements Callable<Integer> {
         .append(escape(run.toString())).append("</title>\n<style>body{font-family:sans-serif;margin:2em}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}</style>"
             + "</head><body>\n<h1>metaspark run ").append(escape(run.toString())).append("</h1>\n");
-    JsonNode facts = readJson(run, TrainingRun.FINAL + "/" + ModelExport.FACTS);
-    if (facts != null) {
-      h.append("<p>").append(escape(facts.path("algorithm").asText())).append(", ")
-          .append(facts.path("inner_steps").asInt()).append(" inner step(s) at lr ").append(facts.path("inner_lr").asDouble())
-          .append("; ").append(escape(facts.path("task_family").asText())).append("; ")
-          .append(facts.path("iterations").asLong()).append(" iterations x ").append(facts.path("meta_batch").asInt())
-          .append(" tasks; seed ").append(facts.path("seed").asLong()).append("</p>\n");
+    if (run.exists(TrainingRun.FINAL + "/" + ModelExport.FACTS)) {
+      ModelCard card = ModelExport.readCard(run.child(TrainingRun.FINAL));
+      h.append("<p>").append(escape(card.algorithm())).append(", ")
+          .append(card.innerSteps()).append(" inner step(s) at lr ").append(card.innerLr())
+          .append("; ").append(escape(String.valueOf(card.taskFamily()))).append("; ")
+          .append(card.iterations()).append(" iterations x ").append(card.metaBatch())
+          .append(" tasks; seed ").append(card.seed()).append("</p>\n");
     }
     h.append(String.format(Locale.ROOT, "<p>%d logged iterations, last %.0f.</p>%n", curves.iterations.size(),
         curves.iterations.get(curves.iterations.size() - 1)));

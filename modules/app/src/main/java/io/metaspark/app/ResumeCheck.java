@@ -23,7 +23,9 @@ final class ResumeCheck {
    * Keys added after runs were first checkpointed, with the value that computes what a run whose
    * config predates the key computed: such a run resumes only under that value.
    */
-  private static final Map<String, String> BEFORE_THE_KEY = Map.of("algorithm.hessian-product", "central-difference");
+  private static final Map<String, String> BEFORE_THE_KEY = Map.of("algorithm.hessian-product", "central-difference",
+      "outer.clip-norm", "0.0", "outer.schedule", "constant", "outer.cosine.steps", "0.0",
+      "outer.cosine.min-fraction", "0.0");
 
   private ResumeCheck() {}
 

@@ -25,12 +25,12 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     JobConfig job = options.load();
     TrainingPlan plan = job.plan();
-    out.printf(Locale.ROOT, "metaspark train: %s, %d inner step(s) at lr %s; %s; model %d parameters (%s, init %s)%n",
-        plan.runner().algorithm().name(), job.innerLoop().steps(), job.innerLoop().learningRate(),
+    out.printf(Locale.ROOT, "metaspark train: %s, %s; %s; model %d parameters (%s, init %s)%n",
+        plan.runner().algorithm().name(), plan.runner().algorithm().adaptation().describe(),
         plan.runner().family().describe(), plan.runner().model().initialParams().length,
         plan.runner().model().dataType().name().toLowerCase(Locale.ROOT), job.parameterInit().configName());
     out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s lr %s, seed %d%n", plan.iterations(),
-        plan.metaBatch(), plan.optimizer().name(), job.raw().getDouble("outer.lr"), job.seed());
+        plan.metaBatch(), plan.optimizer().describe(), job.raw().getDouble("outer.lr"), job.seed());
     HessianProductNotice.of(plan.runner()).print(out);
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       RunDirectory run = new TrainingRun(sc, job, out).run(resume);

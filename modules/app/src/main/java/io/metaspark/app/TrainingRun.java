@@ -1,5 +1,7 @@
 package io.metaspark.app;
 
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.spark.IterationListener;
@@ -54,7 +56,7 @@ final class TrainingRun {
       }
       TrainingPlan plan = job.plan();
       ModelSpec model = plan.runner().model();
-      TrainingState start = startingPoint(run, checkpoints, model, requireCheckpoint);
+      TrainingState start = startingPoint(run, checkpoints, plan, model, requireCheckpoint);
       run.writeString("config.conf", job.render());
       if (start.nextIteration() >= plan.iterations() && run.exists(FINAL + "/" + ModelExport.MODEL)) {
         out.printf(Locale.ROOT, "run %s is complete (%d of %d iterations); its model: %s/%s%n", run,
@@ -79,7 +81,7 @@ final class TrainingRun {
     }
   }
 
-  private TrainingState startingPoint(RunDirectory run, CheckpointStore checkpoints, ModelSpec model,
+  private TrainingState startingPoint(RunDirectory run, CheckpointStore checkpoints, TrainingPlan plan, ModelSpec model,
       boolean requireCheckpoint) throws IOException {
     Optional<Checkpoint> latest = checkpoints.newestValid(reason -> {
       LOG.warn("skipping checkpoint {}", reason);
@@ -89,8 +91,8 @@ final class TrainingRun {
       if (requireCheckpoint) {
         throw new ConfigError("--resume: " + run + " has no checkpoint that verifies");
       }
-      double[] initial = job.initialParams(model);
-      return new TrainingState(0, initial, job.plan().optimizer().init(initial.length));
+      double[] initial = plan.runner().algorithm().init(job.initialParams(model));
+      return new TrainingState(0, initial, plan.optimizer().init(initial));
     }
     Checkpoint c = latest.get();
     List<String> changed = ResumeCheck.differences(c.config(), RunFingerprint.of(job));
@@ -98,9 +100,16 @@ final class TrainingRun {
       throw new ConfigError("run " + run + " was trained with a different config, so it cannot be continued: "
           + String.join(", ", changed) + ". Use another run.name for a new run.");
     }
-    if (c.state().params().length != model.initialParams().length) {
+    int metaParams = plan.runner().algorithm().init(model.initialParams()).length;
+    if (c.state().params().length != metaParams) {
       throw new ConfigError("the checkpoint of " + run + " has " + c.state().params().length
-          + " parameters, the model " + model.initialParams().length);
+          + " meta-parameters, the model and algorithm " + metaParams);
+    }
+    String kept = c.state().optimizerState().layout();
+    String expected = plan.optimizer().init(c.state().params()).layout();
+    if (!kept.equals(expected)) {
+      throw new ConfigError("the checkpoint of " + run + " holds the optimizer state " + kept
+          + " but the configured optimizer keeps " + expected);
     }
     return c.state();
   }
@@ -113,7 +122,8 @@ final class TrainingRun {
     TrainingState end;
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
       ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
-      PeriodicValidation validation = new PeriodicValidation(sc, job, model, metrics, out);
+      PeriodicValidation validation = new PeriodicValidation(sc, job, model, plan.runner().algorithm().adaptation(),
+          metrics, out);
       ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(),
           RunFingerprint.render(RunFingerprint.of(job)), LOG::warn);
       IterationListener listener = new IterationListener() {
@@ -167,44 +177,31 @@ final class TrainingRun {
     throw new Interruption.Stopped("stopped after " + end.nextIteration() + " iterations");
   }
 
+  /** Evaluates the final meta-parameters as the algorithm adapts (and the baselines), and exports them with their card. */
   private void finish(RunDirectory run, TrainingPlan plan, ModelSpec model, TrainingState end,
       Map<String, Object> tableReport) throws IOException {
-    Map<String, Object> facts = facts(plan, end.params().length);
-    if (tableReport != null) {
-      facts.put("tasks", tableReport);
-    }
+    MetaAlgorithm algorithm = plan.runner().algorithm();
+    Adaptation adaptation = algorithm.adaptation();
+    Map<String, Object> evaluation = null;
     Optional<String> diverged = Optional.empty();
     if (job.evaluateAfterTrain()) {
-      AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, end.params());
-      diverged = EvaluationDivergence.of(evaluation);
-      EvaluationTable table = new EvaluationTable(evaluation);
-      new Baselines(sc, job, out).addTo(table, model, run);
+      AdaptationEvaluation result = AdaptationEvaluation.run(sc, job, model, adaptation, end.params());
+      diverged = EvaluationDivergence.of(result);
+      EvaluationTable table = new EvaluationTable(result);
+      new Baselines(sc, job, out).addTo(table, model, run, adaptation);
       table.print(out);
       table.write(run, "evaluation.json");
-      facts.put("evaluation", table.document());
+      evaluation = table.document();
     }
-    ModelExport.write(run.child(FINAL), model, end.params(), facts);
+    double[] network = algorithm.networkPart(end.params());
+    ModelCard card = ModelCard.of(Instant.now().toString(), algorithm.name(), adaptation,
+        adaptation.learnedPart(end.params()), HessianProductNotice.of(plan.runner()).modelCardValue(),
+        plan.runner().family().describe(), plan.iterations(), plan.metaBatch(), job.seed(), network.length,
+        job.parameterInit().configName(), job.render(), tableReport, evaluation);
+    ModelExport.write(run.child(FINAL), model, network, card);
     out.printf("model: %s/%s%n", run, FINAL);
     if (diverged.isPresent()) {
       throw new EvaluationDivergence.Diverged(diverged.get());
     }
-  }
-
-  private Map<String, Object> facts(TrainingPlan plan, int numParams) {
-    Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("format", "metaspark-model/1");
-    facts.put("created", Instant.now().toString());
-    facts.put("algorithm", plan.runner().algorithm().name());
-    facts.put("inner_steps", job.innerLoop().steps());
-    facts.put("inner_lr", job.innerLoop().learningRate());
-    HessianProductNotice.of(plan.runner()).addTo(facts);
-    facts.put("task_family", plan.runner().family().describe());
-    facts.put("iterations", plan.iterations());
-    facts.put("meta_batch", plan.metaBatch());
-    facts.put("seed", job.seed());
-    facts.put("num_params", numParams);
-    facts.put("init", job.parameterInit().configName());
-    facts.put("config", job.render());
-    return facts;
   }
 }

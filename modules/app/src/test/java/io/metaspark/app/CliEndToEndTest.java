@@ -44,14 +44,19 @@ class CliEndToEndTest {
     MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip);
     assertEquals(1761, net.numParams());
     JsonNode facts = json.readTree(run.resolve("final/model.json").toFile());
+    assertEquals(ModelCard.FORMAT, facts.get("format").asText());
     assertEquals("maml", facts.get("algorithm").asText());
+    assertEquals("sgd", facts.get("inner_rule").asText());
+    assertEquals(1, facts.get("inner_steps").asInt());
     assertEquals(0.01, facts.get("inner_lr").asDouble());
     assertEquals("exact", facts.get("hessian_product").asText());
     JsonNode trainEval = json.readTree(run.resolve("evaluation.json").toFile());
     assertEquals(20, trainEval.get("tasks").asInt());
 
-    // evaluate the saved model: same tasks (same seed), so the same numbers as train's own evaluation
-    assertEquals(0, MetasparkCli.run(concat(new String[] {"evaluate", "--model", run.resolve("final").toString()}, common)));
+    // evaluate the saved model: same tasks (same seed), so the same numbers as train's own evaluation,
+    // even under a config with another inner lr: the model is adapted as it was trained to (model.json)
+    assertEquals(0, MetasparkCli.run(concat(new String[] {"evaluate", "--model", run.resolve("final").toString(),
+        "--set", "algorithm.inner-lr=0.5"}, common)));
     JsonNode again = json.readTree(run.resolve("final/evaluation.json").toFile());
     double[] expected = losses(trainEval);
     assertArrayEquals(expected, losses(again), 1e-12);

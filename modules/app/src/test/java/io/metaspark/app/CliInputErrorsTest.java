@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +32,17 @@ class CliInputErrorsTest {
 
   /** A model directory as train exports it: the sinusoid MLP, or a 3-way conv4 trained on images. */
   private Path model(String name, ModelSpec spec, List<String> config) throws IOException {
-    Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("inner_steps", 1);
-    facts.put("inner_lr", 0.01);
-    facts.put("config", JobConfig.validated(ConfigLoader.load(new java.io.File(SINUSOID), config)).render());
+    return model(name, spec, config, 0.01);
+  }
+
+  /** ... trained to adapt with SGD steps of {@code innerLr}, as its model.json says. */
+  private Path model(String name, ModelSpec spec, List<String> config, double innerLr) throws IOException {
+    double[] params = ParameterInit.named("fan-in-uniform").initialParams(spec, 1);
+    ModelCard card = ModelCard.of("2026-11-25T00:00:00Z", "maml", new Adaptation(new ScalarSgd(innerLr), 1), new double[0],
+        "exact", "test tasks", 0, 25, 42, params.length, "fan-in-uniform",
+        JobConfig.validated(ConfigLoader.load(new java.io.File(SINUSOID), config)).render(), null, null);
     RunDirectory out = RunDirectory.openOrCreate(dir.resolve(name).toString(), new Configuration());
-    ModelExport.write(out, spec, ParameterInit.named("fan-in-uniform").initialParams(spec, 1), facts);
+    ModelExport.write(out, spec, params, card);
     return dir.resolve(name);
   }
 
@@ -115,12 +120,16 @@ class CliInputErrorsTest {
     assertTrue(err.contains("does not fit") && err.contains("glyphs"), err);
   }
 
-  /** Ten steps of 50 blow adaptation up: the evaluation is written, and the exit code says it diverged. */
+  /**
+   * Ten steps of 50 blow adaptation up: the evaluation is written, and the exit code says it
+   * diverged. (evaluate adapts as the model was trained to, model.json's inner_lr.)
+   */
   @Test
   void aDivergedEvaluationWarnsAndExitsWithFour() throws IOException {
-    Path model = sinusoidModel();
+    Path model = model("steep", MlpShorthand.parse("1-40-40-1").activation("relu").dataType(DataType.DOUBLE).seed(1)
+        .toSpec(), List.of(), 50);
     String err = Console.err(() -> assertEquals(4, MetasparkCli.run("evaluate", "--model", model.toString(),
-        "--config", SINUSOID, "--master", "local[2]", "--set", "evaluate.tasks=20", "--set", "algorithm.inner-lr=50")));
+        "--config", SINUSOID, "--master", "local[2]", "--set", "evaluate.tasks=20")));
     assertTrue(err.contains("evaluation diverged at inner lr 50") && err.contains("after 10 steps")
         && err.contains("algorithm.inner-lr"),
         err);

@@ -80,8 +80,8 @@ class ConfigLoaderTest {
       assertEquals(9 * 64 + 64 + 3 * (9 * 64 * 64 + 64) + 4 * 4 * 64 + 256 * ways + ways,
           job.modelSpec().initialParams().length, paper[0] + " parameters");
       assertEquals((int) paper[3], job.metaBatch(), paper[0] + " meta-batch");
-      assertEquals((int) paper[4], job.innerLoop().steps(), paper[0] + " inner steps");
-      assertEquals((double) paper[5], job.innerLoop().learningRate(), paper[0] + " inner lr");
+      assertEquals((int) paper[4], job.algorithm().adaptation().steps(), paper[0] + " inner steps");
+      assertEquals((double) paper[5], job.algorithm().adaptation().rule().learningRate(), paper[0] + " inner lr");
       assertEquals(60_000L, job.iterations(), paper[0] + " iterations");
     }
   }
@@ -114,6 +114,24 @@ class ConfigLoaderTest {
     assertTrue(validationError("evaluate.joint.lr = -1").contains("evaluate.joint.lr must be a positive number"));
     assertTrue(error(() -> ConfigLoader.load(new File(dir.toFile(), "missing.conf"), List.of()))
         .contains("missing.conf does not exist"));
+  }
+
+  @Test
+  void theOuterOptimizerIsAChainOfClippingTheOptimizerAndTheSchedule() throws IOException {
+    File f = conf("outer { optimizer = adam, lr = 0.002, clip-norm = 10, schedule = cosine, cosine.steps = 500 }");
+    JobConfig job = JobConfig.validated(ConfigLoader.load(f, List.of()));
+    assertEquals("clip to norm 10.0, then adam, then cosine annealing to 0.0 x lr over 500 updates",
+        job.optimizer().describe());
+    assertEquals("chain(clip_by_global_norm(), adam(count, mu[2], nu[2]), scale_by_schedule(count))",
+        job.optimizer().init(new double[2]).layout());
+    // by default neither: the optimizer alone, whose state checkpoints from before chains hold
+    assertEquals("adam(count, mu[2], nu[2])",
+        JobConfig.validated(ConfigLoader.load(conf(""), List.of())).optimizer().init(new double[2]).layout());
+    assertTrue(validationError("outer.clip-norm = -1").contains("outer.clip-norm must be >= 0 (0 = no clipping), got -1"));
+    assertTrue(validationError("outer.schedule = linear").contains("outer.schedule must be one of constant, cosine"));
+    assertTrue(validationError("outer.schedule = cosine").contains("outer.schedule = cosine needs outer.cosine.steps >= 1"));
+    assertTrue(validationError("outer { schedule = cosine, cosine { steps = 9, min-fraction = 2 } }")
+        .contains("outer.cosine.min-fraction must be in [0, 1], got 2.0"));
   }
 
   private static final String GLYPHS = "tasks { family = images, support = 1, query = 2, images {"

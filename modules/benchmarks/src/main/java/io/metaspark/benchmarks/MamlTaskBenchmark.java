@@ -1,8 +1,9 @@
 package io.metaspark.benchmarks;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.Maml;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.MlpShorthand;
@@ -56,13 +57,13 @@ public class MamlTaskBenchmark {
     if (network.equals("mlp")) {
       spec = MlpShorthand.parse("1-40-40-1").activation("relu").dataType(DataType.DOUBLE).toSpec();
       task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 0, 3), DataType.DOUBLE);
-      maml = new Maml(new InnerLoop(1, 0.01), HessianVectorProduct.named(product, 0));
+      maml = new Maml(new Adaptation(new ScalarSgd(0.01), 1), HessianVectorProduct.named(product, 0));
     } else {
       spec = Conv4.of(28, 5).filters(64).downsample(network.substring("conv4-".length())).dataType(DataType.FLOAT)
           .toSpec();
       SplittableRandom random = new SplittableRandom(7);
       task = new TaskData(new TaskDescriptor(0, 0, 3), glyphs(random, 1), glyphs(random, queries));
-      maml = new Maml(new InnerLoop(1, 0.4), HessianVectorProduct.named(product, 0));
+      maml = new Maml(new Adaptation(new ScalarSgd(0.4), 1), HessianVectorProduct.named(product, 0));
     }
     learner = spec.newLearner();
     theta = ParameterInit.FAN_IN_UNIFORM.initialParams(spec, 1);

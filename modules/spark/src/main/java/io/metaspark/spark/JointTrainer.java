@@ -1,10 +1,10 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.baseline.JointNetwork;
+import io.metaspark.core.baseline.PooledData;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.TaskFamily;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -49,14 +49,13 @@ public final class JointTrainer {
   }
 
   /** Trains on the pooled examples of {@code tasks}, starting from {@code init} (see {@link JointNetwork}). */
-  public Result train(ModelSpec model, double[] init, TaskFamily family, List<TaskDescriptor> tasks,
-      Settings settings) {
+  public Result train(ModelSpec model, double[] init, PooledData data, List<TaskDescriptor> tasks, Settings settings) {
     // the label width may need the data (all classes of an image split): read it where data is read
-    int labelWidth = sc.parallelize(List.of(0), 1).map(x -> family.pooledLabelWidth()).first();
+    int labelWidth = sc.parallelize(List.of(0), 1).map(x -> data.labelWidth()).first();
     MultiLayerNetwork net = JointNetwork.forPooledData(model, init, labelWidth, settings.learningRate());
     DataType dataType = net.params().dataType();
     JavaRDD<DataSet> pooled = sc.parallelize(tasks, Math.min(partitions, tasks.size())).map(task -> {
-      Examples examples = family.pooledExamples(task, dataType);
+      Examples examples = data.examples(task, dataType);
       return new DataSet(examples.features(), examples.labels());
     });
     int perTask = pooled.first().numExamples();

@@ -1,7 +1,8 @@
 package io.metaspark.spark;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.eval.AdaptationCurve;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.TaskDescriptor;
 import java.util.Arrays;
 import java.util.List;
@@ -24,19 +25,22 @@ public final class ModelFitCheck {
   private ModelFitCheck() {}
 
   /** Why the model cannot take the tasks, or empty when it can. */
-  public static Optional<String> problem(JavaSparkContext sc, TaskRunner runner, double[] params) {
-    List<String> found = sc.parallelize(List.of(0), 1).map(ignored -> problem(runner, params)).collect();
+  public static Optional<String> problem(JavaSparkContext sc, TaskRunner runner, Adaptation adaptation,
+      double[] meta) {
+    List<String> found = sc.parallelize(List.of(0), 1).map(ignored -> problem(runner, adaptation, meta)).collect();
     return found.get(0).isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
-  private static String problem(TaskRunner runner, double[] params) {
+  private static String problem(TaskRunner runner, Adaptation adaptation, double[] meta) {
     try {
-      TaskData task = runner.family().sample(new TaskDescriptor(0, 0, 0), runner.model().dataType());
-      String shapes = shapeProblem(runner.model().configuration(), task);
+      TaskDescriptor descriptor = new TaskDescriptor(0, 0, 0);
+      Examples support = runner.family().open(descriptor, runner.model().dataType())
+          .support(adaptation.networkPart(meta), 0);
+      String shapes = shapeProblem(runner.model().configuration(), support);
       if (shapes != null) {
         return shapes;
       }
-      runner.adaptationMeasures(task.descriptor(), params, new AdaptationCurve(new int[] {1}, 1e-3));
+      runner.adaptationMeasures(descriptor, meta, new AdaptationCurve(new int[] {1}, adaptation));
       return "";
     } catch (RuntimeException e) {
       Throwable root = e;
@@ -48,9 +52,9 @@ public final class ModelFitCheck {
     }
   }
 
-  private static String shapeProblem(MultiLayerConfiguration network, TaskData task) {
-    long[] features = task.support().features().shape();
-    long[] labels = task.support().labels().shape();
+  private static String shapeProblem(MultiLayerConfiguration network, Examples support) {
+    long[] features = support.features().shape();
+    long[] labels = support.labels().shape();
     Layer first = network.getConf(0).getLayer();
     Layer last = network.getConf(network.getConfs().size() - 1).getLayer();
     boolean images = features.length == 4;

@@ -1,8 +1,7 @@
 package io.metaspark.spark;
 
-import io.metaspark.core.optim.Adam;
+import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.optim.OptimizerState;
-import io.metaspark.core.optim.OuterOptimizer;
 import io.metaspark.core.optim.Update;
 import io.metaspark.core.sum.OutcomeSum;
 import java.io.Serializable;
@@ -21,7 +20,7 @@ import java.util.Locale;
  *
  * @param maxParameterMagnitude a parameter at or above this magnitude means the state blew up
  */
-record OuterStep(OuterOptimizer optimizer, double maxParameterMagnitude) implements Serializable {
+record OuterStep(GradientTransformation optimizer, double maxParameterMagnitude) implements Serializable {
 
   OuterStep {
     if (!(maxParameterMagnitude > 0)) {
@@ -48,7 +47,7 @@ record OuterStep(OuterOptimizer optimizer, double maxParameterMagnitude) impleme
     } else if (measured && !(Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter()))) {
       why = "non-finite query loss (" + mean.queryLossBefore() + " before, " + mean.queryLossAfter() + " after)";
     } else {
-      Update update = optimizer.update(mean.metaGradient(), state.optimizerState());
+      Update update = optimizer.update(mean.metaGradient(), state.optimizerState(), state.params());
       double[] params = state.params().clone();
       update.applyTo(params);
       why = blownUp(params, update.state());
@@ -72,19 +71,10 @@ record OuterStep(OuterOptimizer optimizer, double maxParameterMagnitude) impleme
       return String.format(Locale.ROOT, "the update gives a parameter of magnitude %.3g, at or above the bound %.3g",
           largest, maxParameterMagnitude);
     }
-    if (optimizerState instanceof Adam.State adam && !(allFinite(adam.firstMoment()) && allFinite(adam.secondMoment()))) {
-      return "the update gives a non-finite optimizer state (Adam's moments)";
+    if (!optimizerState.allFinite()) {
+      return "the update gives a non-finite optimizer state (" + optimizerState.layout() + ")";
     }
     return null;
-  }
-
-  private static boolean allFinite(double[] x) {
-    for (double v : x) {
-      if (!Double.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static double norm(double[] x) {

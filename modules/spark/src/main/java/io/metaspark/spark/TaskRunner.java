@@ -7,7 +7,6 @@ import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
-import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.TaskFamily;
 import java.io.Serializable;
@@ -24,20 +23,19 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
     this(model, family, algorithm, LearnerChoice.AUTO);
   }
 
-  public TaskOutcome outcome(TaskDescriptor descriptor, double[] theta, boolean measure) {
+  public TaskOutcome outcome(TaskDescriptor descriptor, double[] meta, boolean measure) {
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
-      TaskData task = family.sample(descriptor, learner.dataType());
-      return algorithm.compute(learner, theta, task, measure);
+      return algorithm.compute(learner, meta, family.open(descriptor, learner.dataType()), measure);
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }
   }
 
-  public QueryMeasures adaptationMeasures(TaskDescriptor descriptor, double[] theta, AdaptationCurve curve) {
+  public QueryMeasures adaptationMeasures(TaskDescriptor descriptor, double[] meta, AdaptationCurve curve) {
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
-      return curve.measure(learner, theta, family.sample(descriptor, learner.dataType()));
+      return curve.measure(learner, meta, family.open(descriptor, learner.dataType()));
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }

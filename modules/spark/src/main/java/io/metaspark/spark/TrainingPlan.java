@@ -1,6 +1,6 @@
 package io.metaspark.spark;
 
-import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.task.TaskSampler;
 import java.io.Serializable;
 
@@ -20,7 +20,7 @@ import java.io.Serializable;
 public record TrainingPlan(
     TaskRunner runner,
     TaskSampler sampler,
-    OuterOptimizer optimizer,
+    GradientTransformation optimizer,
     long iterations,
     int metaBatch,
     int partitions,
@@ -33,7 +33,7 @@ public record TrainingPlan(
   public static final double DEFAULT_MAX_PARAMETER_MAGNITUDE = 1e6;
 
   /** A plan in jobs mode, one Spark job per iteration, with the default parameter bound. */
-  public TrainingPlan(TaskRunner runner, TaskSampler sampler, OuterOptimizer optimizer, long iterations,
+  public TrainingPlan(TaskRunner runner, TaskSampler sampler, GradientTransformation optimizer, long iterations,
       int metaBatch, int partitions, int treeDepth, int measureEvery, int maxSkippedUpdates) {
     this(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery, maxSkippedUpdates,
         ExecutionMode.JOBS, DEFAULT_MAX_PARAMETER_MAGNITUDE);

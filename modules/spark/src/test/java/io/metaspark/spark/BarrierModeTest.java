@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.SinusoidTaskFamily;
+import io.metaspark.core.task.SupervisedTaskFamily;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.TaskFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -149,7 +149,7 @@ class BarrierModeTest {
   }
 
   /** Fails partition 1's task in the first attempt of the barrier stage that runs iteration 6. */
-  static final class FailingFirstStageAttempt implements TaskFamily {
+  static final class FailingFirstStageAttempt implements SupervisedTaskFamily {
     static final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final SinusoidTaskFamily delegate = SinusoidTaskFamily.mamlProtocol(10, 10);
 
@@ -171,7 +171,7 @@ class BarrierModeTest {
   }
 
   /** Sinusoid tasks whose targets are NaN from iteration {@code from} on: every update from there is skipped. */
-  record NanFrom(long from) implements TaskFamily {
+  record NanFrom(long from) implements SupervisedTaskFamily {
     @Override
     public TaskData sample(TaskDescriptor d, DataType dataType) {
       TaskData data = SinusoidTaskFamily.mamlProtocol(10, 10).sample(d, dataType);

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.metaspark.core.task.SinusoidTaskFamily;
+import io.metaspark.core.task.SupervisedTaskFamily;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.TaskFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +55,7 @@ class DeterminismTest {
   }
 
   /** Fails the first attempt of the Spark task holding meta-batch index 3, after computing part of it. */
-  static final class FailingFirstAttempts implements TaskFamily {
+  static final class FailingFirstAttempts implements SupervisedTaskFamily {
     static final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     private final SinusoidTaskFamily delegate = SinusoidTaskFamily.mamlProtocol(10, 10);
 

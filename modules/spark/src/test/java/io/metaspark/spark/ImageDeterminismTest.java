@@ -3,9 +3,10 @@ package io.metaspark.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.optim.Adam;
@@ -41,12 +42,13 @@ class ImageDeterminismTest {
         ImagePreprocessing.omniglot(), true);
     EpisodeTaskFamily family = new EpisodeTaskFamily(glyphs, ClassSplit.omniglotAlphabets(0, 1), ClassSplit.Part.TRAIN,
         3, 1, 2);
-    MetaAlgorithm fomaml = MetaAlgorithm.named("fomaml", new InnerLoop(1, 0.4), HessianVectorProduct.exactWhereAvailable(0));
+    MetaAlgorithm fomaml = MetaAlgorithm.named("fomaml", new Adaptation(new ScalarSgd(0.4), 1),
+        HessianVectorProduct.exactWhereAvailable(0));
     Adam adam = Adam.withDefaults(0.001);
     TrainingPlan plan = new TrainingPlan(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam, 4, 6,
         partitions, 2, 2, 3);
     try (JavaSparkContext sc = LocalSpark.start(master)) {
-      return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start.length)), (r, s) -> {})
+      return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})
           .params();
     }
   }

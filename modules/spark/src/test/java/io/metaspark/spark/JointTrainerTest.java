@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.baseline.JointNetwork;
+import io.metaspark.core.baseline.PooledData;
 import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskDescriptor;
@@ -24,7 +25,7 @@ class JointTrainerTest {
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       JointTrainer trainer = new JointTrainer(sc, 2);
       JointTrainer.Result first =
-          trainer.train(SinusoidPlans.MODEL, init, SinusoidTaskFamily.mamlProtocol(10, 10), tasks, settings);
+          trainer.train(SinusoidPlans.MODEL, init, PooledData.of(SinusoidTaskFamily.mamlProtocol(10, 10)), tasks, settings);
       System.out.printf("joint: pooled MSE %.4f -> %.4f on %d examples%n", first.lossBefore(), first.lossAfter(),
           first.examples());
       assertEquals(100 * 20, first.examples());
@@ -35,7 +36,7 @@ class JointTrainerTest {
       assertArrayEquals(first.network().params().castTo(DataType.DOUBLE).toDoubleVector(), start);
 
       JointTrainer.Result again =
-          trainer.train(SinusoidPlans.MODEL, init, SinusoidTaskFamily.mamlProtocol(10, 10), tasks, settings);
+          trainer.train(SinusoidPlans.MODEL, init, PooledData.of(SinusoidTaskFamily.mamlProtocol(10, 10)), tasks, settings);
       assertArrayEquals(first.network().params().castTo(DataType.DOUBLE).toDoubleVector(),
           again.network().params().castTo(DataType.DOUBLE).toDoubleVector(), "same inputs, same network");
     }

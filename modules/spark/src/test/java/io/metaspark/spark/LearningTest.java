@@ -2,6 +2,8 @@ package io.metaspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.task.TaskDescriptor;
@@ -23,7 +25,7 @@ class LearningTest {
   @ValueSource(strings = {"maml", "fomaml"})
   void oneStepQueryMseFallsByAQuarterOnTheSameFreshTasks(String algorithm) {
     TrainingPlan plan = SinusoidPlans.plan(algorithm, ITERATIONS, 25, 2);
-    AdaptationCurve oneStep = new AdaptationCurve(new int[] {1}, 0.01);
+    AdaptationCurve oneStep = new AdaptationCurve(new int[] {1}, new Adaptation(new ScalarSgd(0.01), 1));
     List<TaskDescriptor> fresh = TaskSampler.evaluationTasks(9, 300);
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       TrainingState start = SinusoidPlans.start(plan);

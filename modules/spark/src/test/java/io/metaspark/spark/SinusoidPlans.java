@@ -1,13 +1,14 @@
 package io.metaspark.spark;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Adam;
-import io.metaspark.core.optim.OuterOptimizer;
+import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
@@ -25,8 +26,9 @@ final class SinusoidPlans {
   /** @param treeDepth 1 merges partitions' sums on the driver (aggregate); 2+ uses treeAggregate */
   static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions,
       int treeDepth) {
-    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new InnerLoop(1, 0.01), HessianVectorProduct.exactWhereAvailable(0));
-    OuterOptimizer adam = Adam.withDefaults(0.001);
+    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new Adaptation(new ScalarSgd(0.01), 1),
+        HessianVectorProduct.exactWhereAvailable(0));
+    GradientTransformation adam = Adam.withDefaults(0.001);
     return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
         partitions, treeDepth, 5, 3);
   }
@@ -38,6 +40,6 @@ final class SinusoidPlans {
   /** The sinusoid config's starting point (PyTorch's default init). */
   static TrainingState start(TrainingPlan plan) {
     double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(MODEL, 1);
-    return new TrainingState(0, theta, plan.optimizer().init(theta.length));
+    return new TrainingState(0, theta, plan.optimizer().init(theta));
   }
 }

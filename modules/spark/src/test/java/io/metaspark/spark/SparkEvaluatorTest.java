@@ -2,6 +2,8 @@ package io.metaspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.model.Learner;
@@ -19,7 +21,7 @@ class SparkEvaluatorTest {
     TrainingPlan plan = SinusoidPlans.plan("maml", 1, 1, 1);
     double[] theta = SinusoidPlans.start(plan).params();
     List<TaskDescriptor> tasks = TaskSampler.evaluationTasks(5, 30);
-    AdaptationCurve curve = new AdaptationCurve(new int[] {0, 1, 5}, 0.01);
+    AdaptationCurve curve = new AdaptationCurve(new int[] {0, 1, 5}, new Adaptation(new ScalarSgd(0.01), 1));
     MeanEstimate[] distributed;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       distributed = new SparkEvaluator(sc, 3).estimate(plan.runner(), theta, tasks, curve).losses();

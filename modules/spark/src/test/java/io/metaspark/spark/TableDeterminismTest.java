@@ -3,9 +3,10 @@ package io.metaspark.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
@@ -37,7 +38,7 @@ class TableDeterminismTest {
     ModelSpec model = MlpShorthand.parse("3-16-1").dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toSpec();
     StoredTable store = new StoredTable(dir + "/task-store", source.fingerprint());
     TaskRunner runner = new TaskRunner(model, new TableTaskFamily(store, new GroupSplit(0, 0.2, 0.1), Part.TRAIN, 5, 10),
-        MetaAlgorithm.named("maml", new InnerLoop(1, 0.05), HessianVectorProduct.exactWhereAvailable(0)));
+        MetaAlgorithm.named("maml", new Adaptation(new ScalarSgd(0.05), 1), HessianVectorProduct.exactWhereAvailable(0)));
     double[] twoThreads;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       TaskStoreBuilder.ensure(sc, source, dir + "/task-store", 4);
@@ -55,7 +56,7 @@ class TableDeterminismTest {
     TrainingPlan plan = new TrainingPlan(runner, new TaskSampler(42), Adam.withDefaults(0.003), 8, 10, partitions, 1,
         4, 3);
     double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(runner.model(), 1);
-    return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, theta, plan.optimizer().init(theta.length)),
+    return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, theta, plan.optimizer().init(theta)),
         (r, s) -> {}).params();
   }
 }

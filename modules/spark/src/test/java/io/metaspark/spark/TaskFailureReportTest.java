@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.task.SinusoidTaskFamily;
+import io.metaspark.core.task.SupervisedTaskFamily;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSeeds;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,7 +32,7 @@ class TaskFailureReportTest {
   }
 
   /** Task 4 of every meta-batch fails, on every attempt. */
-  record AlwaysFailing(String failure) implements TaskFamily {
+  record AlwaysFailing(String failure) implements SupervisedTaskFamily {
     @Override
     public TaskData sample(TaskDescriptor d, DataType dataType) {
       if (d.index() == 4) {

@@ -1,16 +1,17 @@
 package io.metaspark.core.algo;
 
-import io.metaspark.core.model.ExactHessian;
+import io.metaspark.core.model.CentralDifference;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * How second-order MAML multiplies a vector by the support loss's Hessian: exactly where the
- * learner can ({@link ExactHessian}: the fast dense and convolutional paths), by a central
- * difference of gradients where it cannot (networks on DL4J's own layers), or by the central
- * difference everywhere when asked, to compare with the old arithmetic.
+ * How second-order MAML multiplies a vector by the support loss's Hessian: with the learner's own
+ * product where it is exact ({@link Learner#exactHessian}: the fast dense and convolutional paths),
+ * by a central difference of gradients with the configured step where it is not (networks on DL4J's
+ * own layers), or by the central difference everywhere when asked, to compare with the old
+ * arithmetic.
  */
 public final class HessianVectorProduct implements Serializable {
   /** What a learner's products are computed with. */
@@ -65,13 +66,13 @@ public final class HessianVectorProduct implements Serializable {
 
   /** The method products on {@code learner} are computed with. */
   public Method methodFor(Learner learner) {
-    return exactWhereAvailable && learner instanceof ExactHessian ? Method.EXACT : Method.CENTRAL_DIFFERENCE;
+    return exactWhereAvailable && learner.exactHessian() ? Method.EXACT : Method.CENTRAL_DIFFERENCE;
   }
 
   /** Writes H(theta) v into {@code out}, H the Hessian of the mean loss on {@code examples}. */
   public void apply(Learner learner, double[] theta, Examples examples, double[] v, double[] out) {
     if (methodFor(learner) == Method.EXACT) {
-      ((ExactHessian) learner).hessianVectorProduct(theta, examples, v, out);
+      learner.hessianVectorProduct(theta, examples, v, out);
     } else {
       centralDifference.apply(learner, theta, examples, v, out);
     }

@@ -1,19 +1,25 @@
 package io.metaspark.core.algo;
 
 import io.metaspark.core.model.Learner;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Task;
 
 /**
  * Reptile (Nichol, Achiam and Schulman 2018): adapt on the support set and report theta - theta'.
  * With SGD as the outer optimizer at step size epsilon, the update is
  * theta + epsilon * mean(theta' - theta), Reptile's defining equation.
  */
-public record Reptile(InnerLoop innerLoop) implements MetaAlgorithm {
+public record Reptile(Adaptation adaptation) implements MetaAlgorithm {
+  public Reptile {
+    MetaAlgorithm.requireNothingLearned("Reptile", adaptation);
+  }
+
   @Override
-  public TaskOutcome compute(Learner learner, double[] theta, TaskData task, boolean measure) {
-    double before = measure ? learner.loss(theta, task.query()) : Double.NaN;
-    double[] adapted = innerLoop.adapt(learner, theta, task.support());
-    double after = measure ? learner.loss(adapted, task.query()) : Double.NaN;
+  public TaskOutcome compute(Learner learner, double[] meta, Task task, boolean measure) {
+    // nothing learned besides the network (see the constructor): the meta-parameters are the network's
+    double[] theta = adaptation.networkPart(meta);
+    double before = measure ? learner.loss(theta, task.query(theta, 0)) : Double.NaN;
+    double[] adapted = adaptation.adapt(learner, theta, task.support(theta, 0));
+    double after = measure ? learner.loss(adapted, task.query(adapted, 0)) : Double.NaN;
     double[] delta = new double[theta.length];
     for (int i = 0; i < delta.length; i++) {
       delta[i] = theta[i] - adapted[i];
@@ -23,7 +29,7 @@ public record Reptile(InnerLoop innerLoop) implements MetaAlgorithm {
 
   @Override
   public long gradientExamples(int supportSize, int querySize) {
-    return (long) innerLoop.steps() * supportSize;
+    return (long) adaptation.steps() * supportSize;
   }
 
   @Override

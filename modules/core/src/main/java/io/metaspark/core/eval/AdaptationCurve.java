@@ -1,20 +1,22 @@
 package io.metaspark.core.eval;
 
-import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.Learner;
-import io.metaspark.core.task.TaskData;
+import io.metaspark.core.task.Examples;
+import io.metaspark.core.task.Task;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Query loss after each of a list of adaptation step counts (e.g. 0, 1, 10), from one run of the
- * inner loop: the steps are taken once and the loss is read off on the way.
+ * Query loss after each of a list of adaptation step counts (e.g. 0, 1, 10), adapting as the
+ * algorithm does ({@link Adaptation}), from one run of the steps: they are taken once and the loss
+ * is read off on the way.
  */
 public final class AdaptationCurve implements java.io.Serializable {
   private final int[] steps;
-  private final double learningRate;
+  private final Adaptation adaptation;
 
-  public AdaptationCurve(int[] steps, double learningRate) {
+  public AdaptationCurve(int[] steps, Adaptation adaptation) {
     if (steps.length == 0) {
       throw new IllegalArgumentException("no step counts to evaluate at");
     }
@@ -29,7 +31,7 @@ public final class AdaptationCurve implements java.io.Serializable {
       }
     }
     this.steps = sorted;
-    this.learningRate = learningRate;
+    this.adaptation = adaptation;
   }
 
   public int[] steps() {
@@ -38,32 +40,29 @@ public final class AdaptationCurve implements java.io.Serializable {
 
   /**
    * Query loss, and for classification tasks accuracy and macro precision, recall and F1, one per step
-   * count in ascending order.
+   * count in ascending order, for the model with meta-parameters {@code meta}.
    */
-  public QueryMeasures measure(Learner learner, double[] theta, TaskData task) {
-    InnerLoop oneStep = new InnerLoop(1, learningRate);
-    boolean classification = QueryAccuracy.appliesTo(task.query().labels());
+  public QueryMeasures measure(Learner learner, double[] meta, Task task) {
+    double[] theta = adaptation.networkPart(meta);
+    Examples support = task.support(theta, 0);
+    boolean classification = QueryAccuracy.appliesTo(task.query(theta, 0).labels());
     double[] losses = new double[steps.length];
     double[] accuracies = classification ? new double[steps.length] : null;
     double[] precisions = classification ? new double[steps.length] : null;
     double[] recalls = classification ? new double[steps.length] : null;
     double[] f1s = classification ? new double[steps.length] : null;
-    double[] current = theta;
-    int done = 0;
-    for (int i = 0; i < steps.length; i++) {
-      for (; done < steps[i]; done++) {
-        current = oneStep.adapt(learner, current, task.support());
-      }
-      losses[i] = learner.loss(current, task.query());
+    adaptation.adaptThrough(learner, meta, support, steps, (i, adapted) -> {
+      Examples query = task.query(adapted, 0);
+      losses[i] = learner.loss(adapted, query);
       if (classification) {
-        INDArray outputs = learner.outputs(current, task.query().features());
-        accuracies[i] = QueryAccuracy.of(outputs, task.query().labels());
-        MacroScores macro = MacroScores.of(outputs, task.query().labels());
+        INDArray outputs = learner.outputs(adapted, query.features());
+        accuracies[i] = QueryAccuracy.of(outputs, query.labels());
+        MacroScores macro = MacroScores.of(outputs, query.labels());
         precisions[i] = macro.precision();
         recalls[i] = macro.recall();
         f1s[i] = macro.f1();
       }
-    }
+    });
     return new QueryMeasures(losses, accuracies, precisions, recalls, f1s);
   }
 }

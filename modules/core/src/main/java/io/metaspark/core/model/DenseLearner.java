@@ -39,12 +39,12 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * with DL4J to float rounding, not bit for bit. {@link #dataType()} is still the configuration's,
  * because that is the type examples are created in.
  *
- * <p>Its Hessian-vector product is exact ({@link ExactHessian}): the R-operator of the forward and
- * backward passes, each fused with the pass it differentiates.
+ * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}): the R-operator of the
+ * forward and backward passes, each fused with the pass it differentiates.
  *
  * <p>Not thread-safe: work buffers are reused from call to call.
  */
-public final class DenseLearner implements ExactHessian {
+public final class DenseLearner implements Learner {
   private final DataType dataType;
   /** widths[0] inputs, widths[l + 1] units of layer l. */
   private final int[] widths;
@@ -188,6 +188,31 @@ public final class DenseLearner implements ExactHessian {
     int rows = examples.size();
     activateWithTangent(params, v, input, rows);
     backwardWithTangent(params, v, input, targets, rows, out);
+  }
+
+  @Override
+  public boolean exactHessian() {
+    return true;
+  }
+
+  /** The backward pass of {@link #lossAndGradient}, started from G in place of the loss's output gradient. */
+  @Override
+  public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
+    checkParams(params);
+    int rows = (int) features.size(0);
+    int outputs = widths[widths.length - 1];
+    double[] input = rowMajor(features, widths[0], "features");
+    double[] g = rowMajor(outputGradient, outputs, "the output gradient");
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    if (outputGradient.size(0) != rows) {
+      throw new IllegalArgumentException("the output gradient has " + outputGradient.size(0) + " rows, the features "
+          + rows);
+    }
+    activate(params, input, rows);
+    System.arraycopy(g, 0, delta, 0, rows * outputs);
+    backpropagate(params, input, rows, gradientOut);
   }
 
   @Override
@@ -351,17 +376,26 @@ public final class DenseLearner implements ExactHessian {
     }
   }
 
-  /** Backpropagation from the activations {@link #forward} left in the work buffers. */
+  /** Backpropagation of the MSE from the activations {@link #forward} left in the work buffers. */
   private void backward(double[] params, double[] input, double[] targets, int rows, double[] gradientOut) {
-    Arrays.fill(gradientOut, 0, numParams, 0);
-    int last = nonlinearities.length - 1;
-    int outputs = widths[last + 1];
-    double[] output = activations[last];
+    int outputs = widths[widths.length - 1];
+    double[] output = activations[nonlinearities.length - 1];
     double lossScale = 2.0 / outputs / rows;
     for (int k = 0; k < rows * outputs; k++) {
       delta[k] = lossScale * (output[k] - targets[k]);
     }
-    nonlinearities[last].multiplyByDerivative(preActivations[last], output, delta, rows * outputs);
+    backpropagate(params, input, rows, gradientOut);
+  }
+
+  /**
+   * The gradient with respect to the parameters from {@code delta} holding the gradient with respect
+   * to the output layer's activations, through the activations {@link #activate} left.
+   */
+  private void backpropagate(double[] params, double[] input, int rows, double[] gradientOut) {
+    Arrays.fill(gradientOut, 0, numParams, 0);
+    int last = nonlinearities.length - 1;
+    int outputs = widths[last + 1];
+    nonlinearities[last].multiplyByDerivative(preActivations[last], activations[last], delta, rows * outputs);
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];
       int nOut = widths[l + 1];

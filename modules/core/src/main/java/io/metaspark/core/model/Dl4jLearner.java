@@ -7,7 +7,10 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,9 +42,15 @@ public final class Dl4jLearner implements Learner {
   private NativeVector gradientVector;
   /** Positions of batch norm's running statistics in the flat vector; empty without batch norm. */
   private final int[] runningStatistics;
-  /** For outputs with batch statistics: the network without dropout or weight noise; null without batch norm. */
-  private MultiLayerNetwork transductiveTwin;
+  /**
+   * The network without dropout or weight noise and with the loss {@link OutputGradientLoss}: the
+   * function of {@link #outputs}, for outputs with batch statistics and for the vector-Jacobian
+   * product. Built on first use.
+   */
+  private MultiLayerNetwork noiselessTwin;
   private NativeVector twinParams;
+  private NativeVector twinGradient;
+  private final CentralDifference centralDifference = new CentralDifference(0);
 
   public Dl4jLearner(MultiLayerNetwork network) {
     this.network = network;
@@ -108,19 +117,76 @@ public final class Dl4jLearner implements Learner {
       load(params);
       return network.output(features, false);
     }
-    if (transductiveTwin == null) {
-      transductiveTwin = new MultiLayerNetwork(withoutTrainingNoise(network.getLayerWiseConfigurations()));
-      transductiveTwin.init();
-      twinParams = new NativeVector(transductiveTwin.params());
+    return noiselessTwin(params).output(features, true);
+  }
+
+  /**
+   * DL4J's own backward pass on the noiseless twin, whose loss is sum(G * outputs): in training mode,
+   * which for this network is the function of {@link #outputs} (batch norm with the batch's
+   * statistics, and no noise to turn on). DL4J's gradients are sums over the batch, which is what a
+   * vector-Jacobian product is.
+   */
+  @Override
+  public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
+    org.deeplearning4j.nn.conf.layers.Layer output =
+        network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer();
+    if (output.getClass() != OutputLayer.class && output.getClass() != LossLayer.class) {
+      // subclasses (a center loss) add terms of their own to the gradient
+      throw new UnsupportedOperationException("a vector-Jacobian product through a " + output.getClass().getSimpleName()
+          + "; only through an OutputLayer or a LossLayer");
     }
-    twinParams.write(params);
-    return transductiveTwin.output(features, true);
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    MultiLayerNetwork twin = noiselessTwin(params);
+    twin.setInput(features);
+    twin.setLabels(outputGradient.castTo(dataType()));
+    twin.computeGradientAndScore();
+    INDArray sum = twin.getFlattenedGradients();
+    if (twinGradient == null || !twinGradient.backs(sum)) {
+      twinGradient = new NativeVector(sum);
+    }
+    twinGradient.read(1, gradientOut);
+    for (int i : runningStatistics) {
+      gradientOut[i] = 0;
+    }
+  }
+
+  /** A central difference of DL4J's gradients with the default step: DL4J cannot differentiate its own backward pass. */
+  @Override
+  public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+    centralDifference.apply(this, params, examples, v, out);
+  }
+
+  @Override
+  public boolean exactHessian() {
+    return false;
   }
 
   /** The network itself, e.g. to save it with DL4J's ModelSerializer after loading parameters. */
   public MultiLayerNetwork network(double[] params) {
     load(params);
     return network;
+  }
+
+  private MultiLayerNetwork noiselessTwin(double[] params) {
+    if (params.length != numParams) {
+      throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
+    }
+    if (noiselessTwin == null) {
+      MultiLayerConfiguration conf = withoutTrainingNoise(network.getLayerWiseConfigurations());
+      org.deeplearning4j.nn.conf.layers.Layer output = conf.getConf(conf.getConfs().size() - 1).getLayer();
+      if (output instanceof BaseOutputLayer layer) {
+        layer.setLossFn(new OutputGradientLoss());
+      } else if (output instanceof LossLayer layer) {
+        layer.setLossFn(new OutputGradientLoss());
+      }
+      noiselessTwin = new MultiLayerNetwork(conf);
+      noiselessTwin.init();
+      twinParams = new NativeVector(noiselessTwin.params());
+    }
+    twinParams.write(params);
+    return noiselessTwin;
   }
 
   private void load(double[] params) {

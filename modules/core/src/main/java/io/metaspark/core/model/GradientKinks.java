@@ -35,7 +35,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMAPE;
  * The places where a network's gradient jumps: piecewise-linear activations (ReLU and its kin),
  * max pooling, and losses with a kink (L1, MAE, MAPE, hinge). A central difference of gradients
  * across one of them measures the jump, not the Hessian, which is why second-order MAML on such a
- * network needs an exact Hessian-vector product (see {@link ExactHessian}).
+ * network needs an exact Hessian-vector product (see {@link Learner#exactHessian}).
  */
 public final class GradientKinks {
   private static final Set<Class<?>> KINKED_ACTIVATIONS = Set.of(ActivationReLU.class, ActivationReLU6.class,

@@ -3,8 +3,15 @@ package io.metaspark.core.optim;
 /**
  * Adam (Kingma and Ba 2015) with bias correction, as PyTorch and optax compute it:
  * delta = -lr * m_hat / (sqrt(v_hat) + eps).
+ *
+ * <p>The learning rate is part of the transformation, not a separate scaling after it (optax's
+ * {@code scale_by_adam} then {@code scale}): -lr * (m / c1) / (sqrt(v / c2) + eps) is evaluated in
+ * exactly this order, which is what runs checkpointed before transformations composed computed, so
+ * they resume bit for bit. A schedule scales the result ({@link ScaleBySchedule}).
  */
-public record Adam(double learningRate, double beta1, double beta2, double epsilon) implements OuterOptimizer {
+public record Adam(double learningRate, double beta1, double beta2, double epsilon) implements GradientTransformation {
+  static final String NAME = "adam";
+
   public Adam {
     if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
       throw new IllegalArgumentException("Adam learning rate must be a positive number, got " + learningRate);
@@ -24,18 +31,21 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     return new Adam(learningRate, 0.9, 0.999, 1e-8);
   }
 
-  /** First and second moment estimates after {@code step} updates. */
-  public record State(long step, double[] firstMoment, double[] secondMoment) implements OptimizerState {}
-
-  @Override
-  public OptimizerState init(int numParams) {
-    return new State(0, new double[numParams], new double[numParams]);
+  /** Adam's state after {@code count} updates: the first (mu) and second (nu) moment estimates. */
+  public static OptimizerState state(long count, double[] firstMoment, double[] secondMoment) {
+    return OptimizerState.of(NAME).counter("count", count).array("mu", firstMoment).array("nu", secondMoment).build();
   }
 
   @Override
-  public Update update(double[] gradient, OptimizerState state) {
-    State s = (State) state;
-    long t = s.step() + 1;
+  public OptimizerState init(double[] params) {
+    return state(0, new double[params.length], new double[params.length]);
+  }
+
+  @Override
+  public Update update(double[] gradient, OptimizerState state, double[] params) {
+    long t = state.counter("count") + 1;
+    double[] firstMoment = state.array("mu");
+    double[] secondMoment = state.array("nu");
     double[] m = new double[gradient.length];
     double[] v = new double[gradient.length];
     double[] delta = new double[gradient.length];
@@ -43,15 +53,15 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     double correction2 = 1 - Math.pow(beta2, t);
     for (int i = 0; i < gradient.length; i++) {
       double g = gradient[i];
-      m[i] = beta1 * s.firstMoment()[i] + (1 - beta1) * g;
-      v[i] = beta2 * s.secondMoment()[i] + (1 - beta2) * g * g;
+      m[i] = beta1 * firstMoment[i] + (1 - beta1) * g;
+      v[i] = beta2 * secondMoment[i] + (1 - beta2) * g * g;
       delta[i] = -learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + epsilon);
     }
-    return new Update(delta, new State(t, m, v));
+    return new Update(delta, state(t, m, v));
   }
 
   @Override
   public String name() {
-    return "adam";
+    return NAME;
   }
 }

@@ -1,6 +1,6 @@
 package io.metaspark.core.optim;
 
-/** What an optimizer step returns: the change to add to the parameters, and the next state. */
+/** What a transformation returns: the updates to add to the parameters, and the next state. */
 public record Update(double[] delta, OptimizerState state) {
   /** params += delta */
   public void applyTo(double[] params) {

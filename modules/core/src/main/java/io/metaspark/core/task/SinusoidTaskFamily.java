@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The sinusoid regression benchmark of Finn et al. (2017): y = A sin(x - phi) with A ~ U[a0, a1],
  * phi ~ U[p0, p1], x ~ U[x0, x1]; K support and Q query points drawn independently.
  */
-public final class SinusoidTaskFamily implements TaskFamily {
+public final class SinusoidTaskFamily implements SupervisedTaskFamily {
   private final int support;
   private final int query;
   private final Range amplitude;

@@ -31,7 +31,7 @@ class BatchNormMetaLearningTest {
     TaskData task = task(21);
     double[] theta = SPEC.initialParams();
     for (int steps : new int[] {1, 2}) {
-      InnerLoop inner = new InnerLoop(steps, 0.4);
+      Adaptation inner = new Adaptation(new ScalarSgd(0.4), steps);
       double[] analytic = new Maml(inner, HessianVectorProduct.exactWhereAvailable(0)).compute(learner, theta, task, false)
           .metaGradient();
       double[] numeric = MetaObjective.centralDifferences(learner, inner, theta, task, 1e-6);
@@ -47,7 +47,7 @@ class BatchNormMetaLearningTest {
     Dl4jLearner learner = SPEC.newDl4jLearner();
     int[] stats = learner.runningStatistics();
     double[] theta = SPEC.initialParams();
-    InnerLoop inner = new InnerLoop(3, 0.4);
+    Adaptation inner = new Adaptation(new ScalarSgd(0.4), 3);
     double[] adapted = inner.adapt(learner, theta, task(1).support());
     for (int i : stats) {
       assertEquals(theta[i], adapted[i], 0.0, "adapted running statistic " + i);
@@ -57,13 +57,13 @@ class BatchNormMetaLearningTest {
     for (MetaAlgorithm algorithm : new MetaAlgorithm[] {new Maml(inner, HessianVectorProduct.exactWhereAvailable(0)),
         new FirstOrderMaml(inner), new Reptile(inner)}) {
       double[] current = theta.clone();
-      OptimizerState state = adam.init(current.length);
+      OptimizerState state = adam.init(current);
       for (int iteration = 0; iteration < 3; iteration++) {
         double[] metaGradient = algorithm.compute(learner, current, task(100 + iteration), false).metaGradient();
         for (int i : stats) {
           assertEquals(0.0, metaGradient[i], algorithm.name() + " meta-gradient entry " + i);
         }
-        Update update = adam.update(metaGradient, state);
+        Update update = adam.update(metaGradient, state, current);
         update.applyTo(current);
         state = update.state();
       }

@@ -19,7 +19,7 @@ class GradientExamplesTest {
   void eachAlgorithmDeclaresTheGradientWorkItDoes() {
     TaskData task = SinusoidTaskFamily.mamlProtocol(7, 11).sample(new TaskDescriptor(0, 0, 3), DataType.DOUBLE);
     for (int steps : new int[] {1, 3}) {
-      InnerLoop inner = new InnerLoop(steps, 0.01);
+      Adaptation inner = new Adaptation(new ScalarSgd(0.01), steps);
       for (MetaAlgorithm algorithm : new MetaAlgorithm[] {
           new Maml(inner, HessianVectorProduct.exactWhereAvailable(0)), new FirstOrderMaml(inner), new Reptile(inner)}) {
         CountingLearner learner = new CountingLearner(TinyNetworks.tanhMlp("1-5-1").newLearner());
@@ -64,6 +64,25 @@ class GradientExamplesTest {
     public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
       gradientExamples += examples.size();
       return inner.lossAndGradient(params, examples, gradientOut);
+    }
+
+    @Override
+    public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient,
+        double[] gradientOut) {
+      gradientExamples += features.size(0);
+      inner.vectorJacobianProduct(params, features, outputGradient, gradientOut);
+    }
+
+    /** A gradient pass and its R-operator: two passes over the examples, as the central difference's two gradients. */
+    @Override
+    public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+      gradientExamples += 2L * examples.size();
+      inner.hessianVectorProduct(params, examples, v, out);
+    }
+
+    @Override
+    public boolean exactHessian() {
+      return inner.exactHessian();
     }
   }
 }

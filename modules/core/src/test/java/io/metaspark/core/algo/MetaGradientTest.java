@@ -27,7 +27,7 @@ class MetaGradientTest {
   }
 
   private static final double[] THETA = {0.5, 0.0};
-  private static final InnerLoop ONE_STEP = new InnerLoop(1, 0.1);
+  private static final Adaptation ONE_STEP = new Adaptation(new ScalarSgd(0.1), 1);
 
   // Support loss (w + b - 2)^2: gradient 2(w + b - 2)(1, 1) = (-3, -3) at theta, so
   // theta' = (0.8, 0.3). Query residual 2 * 0.8 + 0.3 - 1 = 0.9: query gradient (3.6, 1.8).
@@ -62,7 +62,7 @@ class MetaGradientTest {
     TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(3, 1, 12345), DataType.DOUBLE);
     double[] theta = spec.initialParams();
     for (int steps : new int[] {1, 3}) {
-      InnerLoop inner = new InnerLoop(steps, 0.05);
+      Adaptation inner = new Adaptation(new ScalarSgd(0.05), steps);
       double[] analytic = new Maml(inner, DEFAULT_HVP).compute(learner, theta, task, false).metaGradient();
       double[] numeric = MetaObjective.centralDifferences(learner, inner, theta, task, 1e-5);
       double err = MetaObjective.relativeError(analytic, numeric);
@@ -79,7 +79,7 @@ class MetaGradientTest {
     Learner learner = spec.newLearner();
     TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 4, 77), DataType.DOUBLE);
     double[] theta = spec.initialParams();
-    InnerLoop inner = new InnerLoop(2, 0.01);
+    Adaptation inner = new Adaptation(new ScalarSgd(0.01), 2);
     for (MetaAlgorithm algorithm : new MetaAlgorithm[] {new Maml(inner, DEFAULT_HVP), new FirstOrderMaml(inner),
         new Reptile(inner)}) {
       TaskOutcome quiet = algorithm.compute(learner, theta, task, false);

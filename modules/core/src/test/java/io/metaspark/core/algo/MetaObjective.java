@@ -4,17 +4,17 @@ import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.TaskData;
 
 /**
- * MAML's meta-objective, the query loss after adapting theta on the support set, and its gradient
- * by central differences: the definition a computed meta-gradient is checked against.
+ * MAML's meta-objective, the query loss after adapting the meta-parameters on the support set, and
+ * its gradient by central differences: the definition a computed meta-gradient is checked against.
  */
 final class MetaObjective {
   private MetaObjective() {}
 
-  static double value(Learner learner, InnerLoop inner, double[] theta, TaskData task) {
+  static double value(Learner learner, Adaptation inner, double[] theta, TaskData task) {
     return learner.loss(inner.adapt(learner, theta, task.support()), task.query());
   }
 
-  static double[] centralDifferences(Learner learner, InnerLoop inner, double[] theta, TaskData task, double h) {
+  static double[] centralDifferences(Learner learner, Adaptation inner, double[] theta, TaskData task, double h) {
     double[] gradient = new double[theta.length];
     for (int i = 0; i < theta.length; i++) {
       double[] plus = theta.clone();

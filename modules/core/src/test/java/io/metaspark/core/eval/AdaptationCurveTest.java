@@ -3,7 +3,8 @@ package io.metaspark.core.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.metaspark.core.algo.InnerLoop;
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.TinyNetworks;
@@ -21,11 +22,12 @@ class AdaptationCurveTest {
     Learner learner = spec.newLearner();
     double[] theta = spec.initialParams();
     TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 0, 8), DataType.DOUBLE);
-    double[] losses = new AdaptationCurve(new int[] {10, 0, 1}, 0.01).measure(learner, theta, task).losses();
+    Adaptation sgd = new Adaptation(new ScalarSgd(0.01), 1);
+    double[] losses = new AdaptationCurve(new int[] {10, 0, 1}, sgd).measure(learner, theta, task).losses();
     double[] expected = new double[3];
     int[] steps = {0, 1, 10};
     for (int i = 0; i < 3; i++) {
-      expected[i] = learner.loss(new InnerLoop(steps[i], 0.01).adapt(learner, theta, task.support()), task.query());
+      expected[i] = learner.loss(sgd.adapt(learner, theta, task.support(), steps[i]), task.query());
     }
     assertArrayEquals(expected, losses, 1e-12);
   }

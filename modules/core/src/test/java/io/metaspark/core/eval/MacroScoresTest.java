@@ -3,6 +3,8 @@ package io.metaspark.core.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
@@ -83,7 +85,8 @@ class MacroScoresTest {
     INDArray threeWay = oneHot(3, 0, 1, 2);
     Examples examples = new Examples(threeWay.dup(), threeWay.dup());
     TaskData task = new TaskData(new TaskDescriptor(0, 0, 1), examples, examples);
-    QueryMeasures m = new AdaptationCurve(new int[] {0, 200}, 1.0).measure(spec.newLearner(), spec.initialParams(), task);
+    QueryMeasures m = new AdaptationCurve(new int[] {0, 200}, new Adaptation(new ScalarSgd(1.0), 1))
+        .measure(spec.newLearner(), spec.initialParams(), task);
     assertEquals(1.0, m.f1s()[1], "200 steps fit three separable points");
     assertEquals(1.0, m.precisions()[1]);
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
@@ -43,7 +45,8 @@ class QueryAccuracyTest {
     Examples examples = new Examples(THREE_WAY.dup(), THREE_WAY.dup());
     TaskData task = new TaskData(new TaskDescriptor(0, 0, 1), examples, examples);
     double[] theta = spec.initialParams();
-    QueryMeasures m = new AdaptationCurve(new int[] {0, 200}, 1.0).measure(spec.newLearner(), theta, task);
+    QueryMeasures m = new AdaptationCurve(new int[] {0, 200}, new Adaptation(new ScalarSgd(1.0), 1))
+        .measure(spec.newLearner(), theta, task);
 
     INDArray before = spec.newDl4jLearner().network(theta).output(THREE_WAY, false);
     assertEquals(QueryAccuracy.of(before, THREE_WAY), m.accuracies()[0], 1e-15);
@@ -55,7 +58,7 @@ class QueryAccuracyTest {
   void regressionTasksHaveLossesOnly() {
     ModelSpec spec = TinyNetworks.tanhMlp("1-10-1");
     TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 0, 8), DataType.DOUBLE);
-    AdaptationCurve curve = new AdaptationCurve(new int[] {0, 1}, 0.01);
+    AdaptationCurve curve = new AdaptationCurve(new int[] {0, 1}, new Adaptation(new ScalarSgd(0.01), 1));
     QueryMeasures m = curve.measure(spec.newLearner(), spec.initialParams(), task);
     assertNull(m.accuracies());
     assertEquals(2, m.losses().length);

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.InnerLoop;
 import io.metaspark.core.algo.Maml;
+import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskData;
@@ -219,13 +220,13 @@ class DenseLearnerTest {
       TaskData task = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(1, 3, 2024), DataType.DOUBLE);
       double[] theta = spec.initialParams();
       for (int steps : new int[] {1, 3}) {
-        Maml maml = new Maml(new InnerLoop(steps, 0.01), hvp);
+        Maml maml = new Maml(new Adaptation(new ScalarSgd(0.01), steps), hvp);
         double[] expected = maml.compute(spec.newDl4jLearner(), theta, task, false).metaGradient();
         double[] actual = maml.compute(spec.newLearner(), theta, task, false).metaGradient();
         double error = relativeError(actual, expected);
         assertTrue(error < 1e-6, steps + " inner steps: relative error " + error);
         // the Hessian term matters here, so the agreement covers more than the query gradient
-        double[] firstOrder = new FirstOrderMaml(new InnerLoop(steps, 0.01)).compute(spec.newLearner(), theta, task, false)
+        double[] firstOrder = new FirstOrderMaml(maml.adaptation()).compute(spec.newLearner(), theta, task, false)
             .metaGradient();
         assertTrue(relativeError(firstOrder, expected) > 100 * error, steps + " inner steps");
       }

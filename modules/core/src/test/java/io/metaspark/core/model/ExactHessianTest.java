@@ -74,8 +74,8 @@ class ExactHessianTest {
   void productsAreTheColumnsOfTheHessianOfCentralDifferences(String name) {
     ModelSpec spec = networkSpecs().get(name);
     Learner learner = spec.newLearner();
-    assertTrue(learner instanceof ExactHessian, name + ": " + learner.getClass().getSimpleName());
-    ExactHessian exact = (ExactHessian) learner;
+    assertTrue(learner.exactHessian(), name + ": " + learner.getClass().getSimpleName());
+    Learner exact = learner;
     MultiLayerNetwork network = spec.newNetwork();
     int[] running = spec.newDl4jLearner().runningStatistics();
     SplittableRandom random = new SplittableRandom(name.hashCode());
@@ -127,7 +127,7 @@ class ExactHessianTest {
   @MethodSource("networks")
   void theProductIsSymmetric(String name) {
     ModelSpec spec = networkSpecs().get(name);
-    ExactHessian exact = (ExactHessian) spec.newLearner();
+    Learner exact = spec.newLearner();
     int[] running = spec.newDl4jLearner().runningStatistics();
     SplittableRandom random = new SplittableRandom(7 + name.hashCode());
     for (int draw = 0; draw < 3; draw++) {
@@ -168,11 +168,11 @@ class ExactHessianTest {
       double[] v = gaussian(random, params.length);
       double[] expected = new double[params.length];
       double[] expectedElsewhere = new double[params.length];
-      ExactHessian fresh = (ExactHessian) spec.newLearner();
+      Learner fresh = spec.newLearner();
       fresh.hessianVectorProduct(params, support, v, expected);
       fresh.hessianVectorProduct(elsewhere, support, v, expectedElsewhere);
 
-      ExactHessian reusing = (ExactHessian) spec.newLearner();
+      Learner reusing = spec.newLearner();
       double[] gradient = new double[params.length];
       reusing.lossAndGradientForProducts(params, support, gradient);
       reusing.lossAndGradient(elsewhere, query, gradient);
@@ -196,8 +196,8 @@ class ExactHessianTest {
     for (String downsample : new String[] {"stride", "pool"}) {
       ModelSpec single = Conv4.of(16, 3).filters(4).downsample(downsample).dataType(DataType.FLOAT).seed(5).toSpec();
       ModelSpec twin = Conv4.of(16, 3).filters(4).downsample(downsample).dataType(DataType.DOUBLE).seed(5).toSpec();
-      ExactHessian inFloat = (ExactHessian) single.newLearner();
-      ExactHessian inDouble = (ExactHessian) twin.newLearner();
+      Learner inFloat = single.newLearner();
+      Learner inDouble = twin.newLearner();
       SplittableRandom random = new SplittableRandom(3);
       int[] running = twin.newDl4jLearner().runningStatistics();
       // float-representable parameters, so both networks compute with the same ones

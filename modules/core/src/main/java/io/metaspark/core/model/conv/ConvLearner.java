@@ -1,6 +1,5 @@
 package io.metaspark.core.model.conv;
 
-import io.metaspark.core.model.ExactHessian;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.NativeVector;
 import io.metaspark.core.model.PlainLayers;
@@ -56,13 +55,13 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>The Java stages compute in double on parameters rounded to the network's data type, so a float
  * network agrees with DL4J to float rounding, and a double one to about 1e-12.
  *
- * <p>Its Hessian-vector product is exact ({@link ExactHessian}): every stage has its R-operator,
+ * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}): every stage has its R-operator,
  * the convolutions' through the same native ops, batch norm through the batch's statistics, max
  * pooling through the forward pass's argmax.
  *
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
-public final class ConvLearner implements ExactHessian {
+public final class ConvLearner implements Learner {
   /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
@@ -304,7 +303,38 @@ public final class ConvLearner implements ExactHessian {
     double[] labels = labels(examples);
     double loss = current.output().loss(labels);
     Arrays.fill(gradientOut, 0);
-    double[] delta = current.output().backward(labels, params, gradientOut);
+    backpropagate(current.output().backward(labels, params, gradientOut), params, gradientOut);
+    return loss;
+  }
+
+  @Override
+  public boolean exactHessian() {
+    return true;
+  }
+
+  /** The backward pass of {@link #lossAndGradient}, started from G at the softmax's outputs. */
+  @Override
+  public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    double[] probabilities = forward(params, features, pipelines);
+    if (outputGradient.rank() != 2 || outputGradient.length() != probabilities.length
+        || outputGradient.size(0) != features.size(0)) {
+      throw new IllegalArgumentException("the output gradient must be [" + features.size(0) + ", "
+          + probabilities.length / features.size(0) + "] like the outputs, got "
+          + Arrays.toString(outputGradient.shape()));
+    }
+    Arrays.fill(gradientOut, 0);
+    double[] g = outputGradient.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    backpropagate(current.output().backwardFromOutputs(g, gradientOut), params, gradientOut);
+  }
+
+  /**
+   * Adds the stages' gradients, from the gradient {@code delta} with respect to the output stage's
+   * input, into {@code gradientOut}, which holds the output stage's own.
+   */
+  private void backpropagate(double[] delta, double[] params, double[] gradientOut) {
     List<Stage> stages = current.stages();
     for (int s = stages.size() - 1; s >= 0; s--) {
       delta = stages.get(s).backward(delta, s > 0, params, gradientOut);
@@ -314,7 +344,6 @@ public final class ConvLearner implements ExactHessian {
     for (int i = 0; i < numParams; i++) {
       gradientOut[i] += nativeGradient[i];
     }
-    return loss;
   }
 
   @Override

@@ -17,6 +17,8 @@ final class SoftmaxOutputStage {
   private final boolean roundToFloat;
   private int n;
   private double[] probabilities;
+  /** The loss's (or an output gradient's) gradient with respect to the logits, per example and class. */
+  private double[] logitGradient;
   private double[] in;
   private double[] inGradient;
   private double[] weights;
@@ -44,6 +46,7 @@ final class SoftmaxOutputStage {
     this.n = n;
     if (probabilities == null || probabilities.length != n * classes) {
       probabilities = new double[n * classes];
+      logitGradient = new double[n * classes];
       inGradient = new double[n * inputs];
     }
   }
@@ -101,11 +104,38 @@ final class SoftmaxOutputStage {
 
   /** Adds the weight and bias gradients of the mean loss into {@code gradient}; returns the input gradient. */
   double[] backward(double[] labels, double[] params, double[] gradient) {
+    for (int j = 0; j < n * classes; j++) {
+      logitGradient[j] = (probabilities[j] - labels[j]) / n;
+    }
+    return backwardFromLogits(gradient);
+  }
+
+  /**
+   * The vector-Jacobian product from {@code outputGradient} G [n, classes] at the probabilities: the
+   * softmax's, p (G - sum_k G_k p_k) per example, then the layer's; adds the weight and bias entries
+   * into {@code gradient} and returns the input gradient.
+   */
+  double[] backwardFromOutputs(double[] outputGradient, double[] gradient) {
+    for (int i = 0; i < n; i++) {
+      int row = i * classes;
+      double mean = 0;
+      for (int k = 0; k < classes; k++) {
+        mean += outputGradient[row + k] * probabilities[row + k];
+      }
+      for (int k = 0; k < classes; k++) {
+        logitGradient[row + k] = probabilities[row + k] * (outputGradient[row + k] - mean);
+      }
+    }
+    return backwardFromLogits(gradient);
+  }
+
+  /** From the logits' gradient in {@link #logitGradient}: the weights' and bias's into {@code gradient}, and the input's. */
+  private double[] backwardFromLogits(double[] gradient) {
     java.util.Arrays.fill(inGradient, 0);
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < classes; k++) {
         int j = i * classes + k;
-        double d = (probabilities[j] - labels[j]) / n;
+        double d = logitGradient[j];
         if (d == 0) {
           continue;
         }

@@ -3,7 +3,7 @@ package io.metaspark.core.task.image;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.TaskFamily;
+import io.metaspark.core.task.SupervisedTaskFamily;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Serializing the family ships the source's description, never pixels: the part's classes are
  * looked up where the tasks run.
  */
-public final class EpisodeTaskFamily implements TaskFamily {
+public final class EpisodeTaskFamily implements SupervisedTaskFamily {
   private final ImageClassSource source;
   private final ClassSplit split;
   private final ClassSplit.Part part;
@@ -52,40 +52,32 @@ public final class EpisodeTaskFamily implements TaskFamily {
   public TaskData sample(TaskDescriptor descriptor, DataType dataType) {
     Episode episode = draw(descriptor);
     return new TaskData(descriptor,
-        examples(episode.set, episode.supportPixels, shots, ways, null, dataType),
-        examples(episode.set, episode.queryPixels, queries, ways, null, dataType));
+        examples(episode.set, episode.supportPixels, shots, dataType),
+        examples(episode.set, episode.queryPixels, queries, dataType));
   }
 
   /**
-   * The episode's support then query images, each labelled with its class's position among all the
-   * part's classes (its global id) rather than the episode's shuffled 0..N-1.
+   * Which of the part's classes each label 0..N-1 of the task stands for: its position among all the
+   * part's classes ({@link #partClassCount}), a label that means the same in every task. Draws only
+   * the classes, not the images.
    */
-  @Override
-  public Examples pooledExamples(TaskDescriptor descriptor, DataType dataType) {
-    Episode episode = draw(descriptor);
-    int width = episode.pool.length;
-    Examples support = examples(episode.set, episode.supportPixels, shots, width, episode.positions, dataType);
-    Examples query = examples(episode.set, episode.queryPixels, queries, width, episode.positions, dataType);
-    return new Examples(Nd4j.concat(0, support.features(), query.features()),
-        Nd4j.concat(0, support.labels(), query.labels()));
+  public int[] episodeClasses(TaskDescriptor descriptor) {
+    return drawClasses(partClasses(source.classes()).length, new SplittableRandom(descriptor.seed()));
   }
 
   /** The number of classes in this family's part of the split (reads the data). */
-  @Override
-  public int pooledLabelWidth() {
+  public int partClassCount() {
     return partClasses(source.classes()).length;
   }
 
-  /** One episode's draw: the chosen classes' positions in the part's pool (label j = positions[j]) and pixels. */
-  private record Episode(ImageClassSet set, int[] pool, int[] positions, float[] supportPixels, float[] queryPixels) {}
+  /** One episode's draw: its images' pixels, label by label. */
+  private record Episode(ImageClassSet set, float[] supportPixels, float[] queryPixels) {}
 
   private Episode draw(TaskDescriptor descriptor) {
     ImageClassSet set = source.classes();
     int[] pool = partClasses(set);
     SplittableRandom random = new SplittableRandom(descriptor.seed());
-    // a partial Fisher-Yates shuffle draws the classes in random order: the j-th drawn gets label j,
-    // which is the per-task shuffle of the label assignment
-    int[] positions = firstOfShuffle(identity(pool.length), ways, random);
+    int[] positions = drawClasses(pool.length, random);
     int imageSize = set.imageSize();
     float[] supportPixels = new float[ways * shots * imageSize];
     float[] queryPixels = new float[ways * queries * imageSize];
@@ -99,21 +91,28 @@ public final class EpisodeTaskFamily implements TaskFamily {
         set.copyImage(c, images[shots + i], queryPixels, (label * queries + i) * imageSize);
       }
     }
-    return new Episode(set, pool, positions, supportPixels, queryPixels);
+    return new Episode(set, supportPixels, queryPixels);
   }
 
-  /** Rows ordered by label then image; label j is column j, or column {@code columns[j]} when given. */
-  private Examples examples(ImageClassSet set, float[] pixels, int perClass, int width, int[] columns,
-      DataType dataType) {
+  /**
+   * The classes' positions in the part's pool of {@code poolSize}, label j for the j-th: a partial
+   * Fisher-Yates shuffle draws them in random order, which is the per-task shuffle of the label
+   * assignment. The first draws of a task's random stream, before its images'.
+   */
+  private int[] drawClasses(int poolSize, SplittableRandom random) {
+    return firstOfShuffle(identity(poolSize), ways, random);
+  }
+
+  /** Rows ordered by label then image; label j is column j of N. */
+  private Examples examples(ImageClassSet set, float[] pixels, int perClass, DataType dataType) {
     int n = ways * perClass;
-    float[] oneHot = new float[n * width];
+    float[] oneHot = new float[n * ways];
     for (int i = 0; i < n; i++) {
-      int label = i / perClass;
-      oneHot[i * width + (columns == null ? label : columns[label])] = 1f;
+      oneHot[i * ways + i / perClass] = 1f;
     }
     return new Examples(
         Nd4j.create(pixels, new long[] {n, set.channels(), set.height(), set.width()}, DataType.FLOAT).castTo(dataType),
-        Nd4j.create(oneHot, new long[] {n, width}, DataType.FLOAT).castTo(dataType));
+        Nd4j.create(oneHot, new long[] {n, ways}, DataType.FLOAT).castTo(dataType));
   }
 
   /** The part's classes, checked once per JVM against N, K and Q: a bad setting fails on the first task. */

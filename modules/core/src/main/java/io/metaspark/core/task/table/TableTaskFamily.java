@@ -3,7 +3,7 @@ package io.metaspark.core.task.table;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
-import io.metaspark.core.task.TaskFamily;
+import io.metaspark.core.task.SupervisedTaskFamily;
 import io.metaspark.core.task.image.ClassSplit.Part;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Serializing the family ships the store's location, never rows: groups are read where the tasks
  * run.
  */
-public final class TableTaskFamily implements TaskFamily {
+public final class TableTaskFamily implements SupervisedTaskFamily {
   private final TableStore store;
   private final GroupSplit split;
   private final Part part;

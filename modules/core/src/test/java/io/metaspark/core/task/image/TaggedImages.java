@@ -4,10 +4,10 @@ package io.metaspark.core.task.image;
  * An in-memory source whose images say who they are: pixel 0 holds the class index and pixel 1 the
  * image index (both / 255, exact in 8 bits), so a test can read an episode's contents back.
  */
-record TaggedImages(int classCount, int imagesPerClass, int shortClass, int shortClassImages) implements ImageClassSource {
-  static final int SIDE = 4;
+public record TaggedImages(int classCount, int imagesPerClass, int shortClass, int shortClassImages) implements ImageClassSource {
+  public static final int SIDE = 4;
 
-  static TaggedImages of(int classes, int imagesPerClass) {
+  public static TaggedImages of(int classes, int imagesPerClass) {
     return new TaggedImages(classes, imagesPerClass, -1, 0);
   }
 
@@ -26,7 +26,7 @@ record TaggedImages(int classCount, int imagesPerClass, int shortClass, int shor
     return builder.build();
   }
 
-  static int classTag(float[] image) {
+  public static int classTag(float[] image) {
     return Math.round(image[0] * 255);
   }
 
