@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -52,19 +51,7 @@ public class Conv4StepBenchmark {
     model = LearnerChoice.named(learner).create(spec);
     params = spec.initialParams();
     gradient = new double[params.length];
-    SplittableRandom random = new SplittableRandom(7);
-    double[][][][] pixels = new double[examples][1][28][28];
-    double[][] labels = new double[examples][5];
-    for (int i = 0; i < examples; i++) {
-      for (int y = 0; y < 28; y++) {
-        for (int x = 0; x < 28; x++) {
-          // sparse strokes, like an inverted glyph
-          pixels[i][0][y][x] = random.nextDouble() < 0.15 ? 1 : 0;
-        }
-      }
-      labels[i][i % 5] = 1;
-    }
-    batch = new Examples(Nd4j.create(pixels).castTo(type), Nd4j.create(labels).castTo(type));
+    batch = SyntheticGlyphs.batch(new SplittableRandom(7), examples, type);
     long flops = (long) examples * ForwardFlops.GRADIENT_FACTOR
         * ForwardFlops.perExample(conv4.build(), InputType.convolutional(28, 28, 1));
     System.out.printf("%nconv4 gradient on %d examples: %.1f MFLOP (%s)%n", examples, flops / 1e6,

@@ -12,7 +12,6 @@ import io.metaspark.core.task.TaskDescriptor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -55,17 +54,7 @@ public class HessianProductBenchmark {
     } else {
       spec = Conv4.of(28, 5).filters(64).downsample(network.substring("conv4-".length())).dataType(DataType.FLOAT)
           .toSpec();
-      double[][][][] pixels = new double[5][1][28][28];
-      double[][] labels = new double[5][5];
-      for (int i = 0; i < 5; i++) {
-        for (int y = 0; y < 28; y++) {
-          for (int x = 0; x < 28; x++) {
-            pixels[i][0][y][x] = random.nextDouble() < 0.15 ? 1 : 0;
-          }
-        }
-        labels[i][i] = 1;
-      }
-      support = new Examples(Nd4j.create(pixels).castTo(DataType.FLOAT), Nd4j.create(labels).castTo(DataType.FLOAT));
+      support = SyntheticGlyphs.batch(random, 5, DataType.FLOAT);
     }
     learner = spec.newLearner();
     hvp = product.equals("exact") ? HessianVectorProduct.exactWhereAvailable(0)

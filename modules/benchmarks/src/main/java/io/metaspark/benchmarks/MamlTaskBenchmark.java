@@ -9,14 +9,12 @@ import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
-import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -62,27 +60,12 @@ public class MamlTaskBenchmark {
       spec = Conv4.of(28, 5).filters(64).downsample(network.substring("conv4-".length())).dataType(DataType.FLOAT)
           .toSpec();
       SplittableRandom random = new SplittableRandom(7);
-      task = new TaskData(new TaskDescriptor(0, 0, 3), glyphs(random, 1), glyphs(random, queries));
+      task = new TaskData(new TaskDescriptor(0, 0, 3), SyntheticGlyphs.batch(random, 5, DataType.FLOAT),
+          SyntheticGlyphs.batch(random, 5 * queries, DataType.FLOAT));
       maml = new Maml(new Adaptation(new ScalarSgd(0.4), 1), HessianVectorProduct.named(product, 0));
     }
     learner = spec.newLearner();
     theta = ParameterInit.FAN_IN_UNIFORM.initialParams(spec, 1);
-  }
-
-  /** 5 classes of {@code perClass} sparse-stroke images. */
-  private static Examples glyphs(SplittableRandom random, int perClass) {
-    int n = 5 * perClass;
-    double[][][][] pixels = new double[n][1][28][28];
-    double[][] labels = new double[n][5];
-    for (int i = 0; i < n; i++) {
-      for (int y = 0; y < 28; y++) {
-        for (int x = 0; x < 28; x++) {
-          pixels[i][0][y][x] = random.nextDouble() < 0.15 ? 1 : 0;
-        }
-      }
-      labels[i][i % 5] = 1;
-    }
-    return new Examples(Nd4j.create(pixels).castTo(DataType.FLOAT), Nd4j.create(labels).castTo(DataType.FLOAT));
   }
 
   @Benchmark
