@@ -57,7 +57,7 @@ final class HessianProductNotice {
     }
     out.println("  WARNING: second-order MAML on this network uses central-difference Hessian-vector products,");
     out.println("  which are wrong where a step crosses a kink: " + String.join("; ", kinks) + ".");
-    out.println("  Some meta-gradients will spike and learning slows (README, \"Second-order MAML\"); for exact");
+    out.println("  Some meta-gradients will spike and learning slows (docs/ALGORITHMS.md, \"Second-order MAML\"); for exact");
     out.println("  products use a network the fast paths take (model.learner = auto), or algorithm.name = fomaml.");
   }
 

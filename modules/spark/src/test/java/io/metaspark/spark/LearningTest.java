@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Meta-training learns: after a short run, one adaptation step on fresh tasks gives a clearly lower
  * query MSE than one step from the starting point, on the same tasks (a paired comparison; the run
- * is deterministic, so the figures are too). The README gives the full run's figures.
+ * is deterministic, so the figures are too). docs/RESULTS.md gives the full run's figures.
  */
 class LearningTest {
   private static final int ITERATIONS = 400;
