@@ -574,8 +574,9 @@ final class JobConfig {
 
   TrainingPlan plan() {
     TaskRunner runner = new TaskRunner(modelSpec(), taskFamily(ClassSplit.Part.TRAIN), algorithm(), learner());
-    return new TrainingPlan(runner, new TaskSampler(seed()), optimizer(), iterations(), metaBatch(), partitions(),
-        treeDepth(), logEvery(), maxSkippedUpdates(), sparkMode(), maxParameterMagnitude());
+    return TrainingPlan.builder(runner, new TaskSampler(seed()), optimizer()).iterations(iterations())
+        .metaBatch(metaBatch()).partitions(partitions()).treeDepth(treeDepth()).measureEvery(logEvery())
+        .maxSkippedUpdates(maxSkippedUpdates()).mode(sparkMode()).maxParameterMagnitude(maxParameterMagnitude()).build();
   }
 
   // checkpoints and locks

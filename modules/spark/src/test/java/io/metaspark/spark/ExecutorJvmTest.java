@@ -100,7 +100,7 @@ class ExecutorJvmTest {
       reference = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
     }
     try (JavaSparkContext sc = startCluster(false)) {
-      TrainingPlan barrier = plan.withMode(ExecutionMode.BARRIER);
+      TrainingPlan barrier = plan.toBuilder().mode(ExecutionMode.BARRIER).build();
       double[] twoJvms = new SparkMetaTrainer(sc, barrier).train(SinusoidPlans.start(barrier), (r, s) -> {}).params();
       assertArrayEquals(reference, twoJvms);
       long driver = ProcessHandle.current().pid();

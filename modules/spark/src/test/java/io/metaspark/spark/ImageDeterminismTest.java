@@ -45,8 +45,8 @@ class ImageDeterminismTest {
     MetaAlgorithm fomaml = MetaAlgorithm.named("fomaml", new Adaptation(new ScalarSgd(0.4), 1),
         HessianVectorProduct.exactWhereAvailable(0));
     Adam adam = Adam.withDefaults(0.001);
-    TrainingPlan plan = new TrainingPlan(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam, 4, 6,
-        partitions, 2, 2, 3);
+    TrainingPlan plan = TrainingPlan.builder(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam)
+        .iterations(4).metaBatch(6).partitions(partitions).treeDepth(2).measureEvery(2).maxSkippedUpdates(3).build();
     try (JavaSparkContext sc = LocalSpark.start(master)) {
       return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})
           .params();

@@ -29,8 +29,8 @@ final class SinusoidPlans {
     MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new Adaptation(new ScalarSgd(0.01), 1),
         HessianVectorProduct.exactWhereAvailable(0));
     GradientTransformation adam = Adam.withDefaults(0.001);
-    return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
-        partitions, treeDepth, 5, 3);
+    return TrainingPlan.builder(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam).iterations(iterations)
+        .metaBatch(metaBatch).partitions(partitions).treeDepth(treeDepth).measureEvery(5).maxSkippedUpdates(3).build();
   }
 
   static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {

@@ -53,8 +53,8 @@ class TableDeterminismTest {
   }
 
   private static double[] run(JavaSparkContext sc, TaskRunner runner, int partitions) {
-    TrainingPlan plan = new TrainingPlan(runner, new TaskSampler(42), Adam.withDefaults(0.003), 8, 10, partitions, 1,
-        4, 3);
+    TrainingPlan plan = TrainingPlan.builder(runner, new TaskSampler(42), Adam.withDefaults(0.003))
+        .iterations(8).metaBatch(10).partitions(partitions).measureEvery(4).maxSkippedUpdates(3).build();
     double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(runner.model(), 1);
     return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, theta, plan.optimizer().init(theta)),
         (r, s) -> {}).params();
