@@ -1,5 +1,8 @@
 package io.metaspark.app;
 
+import io.metaspark.app.builtin.ImageTasks;
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.Values;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.Dl4jLearner;
 import io.metaspark.core.model.Learner;
@@ -88,7 +91,7 @@ final class AdaptCommand implements Callable<Integer> {
     List<double[]> rowsToPredict = null;
     // every input is read and checked before anything is adapted or saved
     if (supportImages != null) {
-      preprocessing = JobConfig.imagePreprocessing(trainingConfig(card));
+      preprocessing = ImageTasks.preprocessing(trainingConfig(card));
       ImageExamples.Labelled labelled = ImageExamples.classFolders(supportImages, preprocessing, outputs,
           learner.dataType());
       examples = labelled.examples();
@@ -195,11 +198,11 @@ final class AdaptCommand implements Callable<Integer> {
     }
   }
 
-  /** The config the model was trained with, as model.json records it. */
-  private static com.typesafe.config.Config trainingConfig(ModelCard card) {
+  /** What the config the model was trained with (model.json records it) says about preparing images. */
+  private static Values trainingConfig(ModelCard card) {
     if (card.config() == null) {
       throw new ConfigError("--support-images: model.json holds no training config to prepare images by");
     }
-    return com.typesafe.config.ConfigFactory.parseString(card.config());
+    return Values.in(card.config(), ImageTasks.PREPROCESSING_KEYS);
   }
 }

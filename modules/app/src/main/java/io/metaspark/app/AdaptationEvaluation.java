@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.Job;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.CurveEstimate;
@@ -30,16 +31,16 @@ record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[
    * algorithm's, or the model card's), on the test tasks: {@code evaluate.tasks} drawn from
    * {@code evaluate.seed}, from the data's TEST part.
    */
-  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, Adaptation adaptation,
+  static AdaptationEvaluation run(JavaSparkContext sc, Job job, ModelSpec model, Adaptation adaptation,
       double[] meta) {
-    return run(sc, job, model, adaptation, meta, ClassSplit.Part.TEST, job.evaluationTasks(), job.evaluationSeed());
+    return run(sc, job, model, adaptation, meta, ClassSplit.Part.TEST, job.settings().evaluate().tasks(), job.settings().evaluate().seed());
   }
 
-  static AdaptationEvaluation run(JavaSparkContext sc, JobConfig job, ModelSpec model, Adaptation adaptation,
+  static AdaptationEvaluation run(JavaSparkContext sc, Job job, ModelSpec model, Adaptation adaptation,
       double[] meta, ClassSplit.Part part, int tasks, long seed) {
-    AdaptationCurve curve = new AdaptationCurve(job.evaluationSteps(), adaptation);
-    TaskRunner runner = new TaskRunner(model, job.taskFamily(part), job.algorithm(), job.learner());
-    CurveEstimate estimate = new SparkEvaluator(sc, job.partitions())
+    AdaptationCurve curve = new AdaptationCurve(job.settings().evaluate().stepCounts(), adaptation);
+    TaskRunner runner = job.runner(model, part);
+    CurveEstimate estimate = new SparkEvaluator(sc, job.settings().spark().partitions())
         .estimate(runner, meta, TaskSampler.evaluationTasks(seed, tasks), curve);
     return new AdaptationEvaluation(tasks, seed, adaptation.rule().learningRate(), curve.steps(), estimate);
   }

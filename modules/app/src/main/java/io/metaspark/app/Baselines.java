@@ -1,5 +1,11 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.EvaluateSettings;
+import io.metaspark.app.config.Job;
+import io.metaspark.core.task.TaskDescriptor;
+import io.metaspark.core.task.TaskSampler;
+import java.util.ArrayList;
+import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,17 +32,15 @@ import org.deeplearning4j.util.ModelSerializer;
  * in the run directory's {@code joint/} and reused while the config it depends on is unchanged.
  */
 final class Baselines {
-  static final String SCRATCH = "scratch";
-  static final String JOINT = "joint";
-  private static final String JOINT_DIR = "joint";
+    private static final String JOINT_DIR = "joint";
   private static final String JOINT_FACTS = "joint.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final JavaSparkContext sc;
-  private final JobConfig job;
+  private final Job job;
   private final PrintStream out;
 
-  Baselines(JavaSparkContext sc, JobConfig job, PrintStream out) {
+  Baselines(JavaSparkContext sc, Job job, PrintStream out) {
     this.sc = sc;
     this.job = job;
     this.out = out;
@@ -48,23 +52,23 @@ final class Baselines {
    * if it learns any); the joint network lives in {@code run}'s joint/.
    */
   void addTo(EvaluationTable table, ModelSpec model, RunDirectory run, Adaptation adaptation) throws IOException {
-    if (job.baselines().isEmpty()) {
+    if (job.settings().evaluate().baselines().isEmpty()) {
       return;
     }
     double[] init = job.initialParams(model);
-    for (String name : job.baselines()) {
+    for (String name : job.settings().evaluate().baselines()) {
       Map<String, Object> facts = new LinkedHashMap<>();
       double[] start;
-      if (name.equals(SCRATCH)) {
-        facts.put("init", job.parameterInit().configName());
-        facts.put("model_seed", job.raw().getLong("model.seed"));
+      if (name.equals(EvaluateSettings.SCRATCH)) {
+        facts.put("init", job.settings().model().init().configName());
+        facts.put("model_seed", job.settings().model().seed());
         start = init;
       } else {
         RunDirectory jointDir = run.child(JOINT_DIR);
         JsonNode joint = jointFacts(model, init, jointDir);
         facts.putAll(JSON.convertValue(joint, Map.class));
         facts.remove("fingerprint");
-        start = JointNetwork.startingPoint(model, init, readJoint(jointDir));
+        start = JointNetwork.startingPoint(model, init, ModelExport.read(jointDir));
       }
       table.add(name, AdaptationEvaluation.run(sc, job, model, adaptation, adaptation.initialMeta(start)), facts);
     }
@@ -83,12 +87,12 @@ final class Baselines {
       }
       out.printf("joint baseline: the network in %s was trained under another config; training it again%n", dir);
     }
-    JointTrainer.Settings settings = job.jointSettings();
-    var tasks = job.jointTasks();
+    JointTrainer.Settings settings = job.settings().evaluate().joint().training();
+    List<TaskDescriptor> tasks = jointTasks();
     out.printf(Locale.ROOT, "joint baseline: training on %d meta-training tasks pooled, %d epochs, with dl4j-spark%n",
         tasks.size(), settings.epochs());
     long began = System.nanoTime();
-    JointTrainer.Result result = new JointTrainer(sc, job.partitions())
+    JointTrainer.Result result = new JointTrainer(sc, job.settings().spark().partitions())
         .train(model, init, PooledData.of(job.taskFamily(ClassSplit.Part.TRAIN)), tasks, settings);
     double seconds = (System.nanoTime() - began) / 1e9;
     MultiLayerNetwork net = result.network();
@@ -112,10 +116,23 @@ final class Baselines {
     return JSON.valueToTree(facts);
   }
 
-  private static MultiLayerNetwork readJoint(RunDirectory dir) throws IOException {
-    try (InputStream in = dir.fs().open(dir.path(ModelExport.MODEL))) {
-      return ModelZip.read(in, dir.path(ModelExport.MODEL).toString());
+  /**
+   * The joint baseline's data: the first {@code evaluate.joint.tasks} meta-training tasks, in the
+   * order meta-training draws them (iteration 0's meta-batch, then iteration 1's, ...).
+   */
+  private List<TaskDescriptor> jointTasks() {
+    int count = job.settings().evaluate().joint().tasks();
+    int metaBatch = job.settings().train().metaBatch();
+    TaskSampler sampler = new TaskSampler(job.settings().run().seed());
+    List<TaskDescriptor> tasks = new ArrayList<>(count);
+    for (long iteration = 0; tasks.size() < count; iteration++) {
+      for (TaskDescriptor task : sampler.metaBatch(iteration, metaBatch)) {
+        if (tasks.size() < count) {
+          tasks.add(task);
+        }
+      }
     }
+    return tasks;
   }
 
   private static JsonNode readJson(RunDirectory dir) throws IOException {

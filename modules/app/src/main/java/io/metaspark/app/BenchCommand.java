@@ -1,5 +1,10 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.AlgorithmSettings;
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.Job;
+import io.metaspark.app.config.TrainSettings;
+import picocli.CommandLine.ParentCommand;
 import io.metaspark.spark.ExecutionMode;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
@@ -33,6 +38,9 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
   private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+)])?");
   private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[(\\d+),\\s*(\\d+),\\s*(\\d+)]");
+
+  @ParentCommand
+  MetasparkCli cli;
 
   @Mixin
   JobOptions options;
@@ -91,21 +99,21 @@ final class BenchCommand implements Callable<Integer> {
       String key = vary.substring(0, eq);
       varied = Arrays.stream(vary.substring(eq + 1).split(",")).map(v -> key + "=" + v.trim()).toList();
     }
-    Map<String, JobConfig> jobs = new LinkedHashMap<>();
+    Map<String, Job> jobs = new LinkedHashMap<>();
     for (String algorithm : algorithms) {
       for (String setting : varied) {
         List<String> overrides = new ArrayList<>(options.overrides);
         if (!setting.isEmpty()) {
           overrides.add(setting);
         }
-        overrides.add("algorithm.name=" + algorithm);
+        overrides.add(AlgorithmSettings.NAME.path() + "=" + algorithm);
         // no loss measurement inside the timed iterations: it costs forward passes training does not
         // need. Training measures its first and its last iteration whatever log-every says, so one
         // untimed iteration runs after the timed ones
-        overrides.add("train.iterations=" + (warmup + iterations + 1));
-        overrides.add("train.log-every=" + (warmup + iterations + 1));
+        overrides.add(TrainSettings.ITERATIONS.path() + "=" + (warmup + iterations + 1));
+        overrides.add(TrainSettings.LOG_EVERY.path() + "=" + (warmup + iterations + 1));
         jobs.put(setting.isEmpty() ? algorithm : algorithm + "[" + setting + "]",
-            JobConfig.validated(ConfigLoader.load(options.config, overrides)));
+            Job.load(options.config, overrides, cli.registries()));
       }
     }
     BenchResults results = new BenchResults(jobs, repeats);
@@ -117,8 +125,8 @@ final class BenchCommand implements Callable<Integer> {
           sc.sc().addSparkListener(timeline);
           // the first job waits for every executor JVM to register
           MemoryProbe.executors(sc, false);
-          for (Map.Entry<String, JobConfig> job : jobs.entrySet()) {
-            TaskStorePreparation.prepare(sc, job.getValue(), System.out);
+          for (Map.Entry<String, Job> job : jobs.entrySet()) {
+            job.getValue().prepareTasks(sc, System.out);
             Sample sample = measure(sc, timeline, job.getValue());
             results.add(master, slots(master), job.getKey(), r, sample);
             System.out.printf(Locale.ROOT, "repeat %d/%d  %-24s %-34s %9.2f ms/iteration (compute %.2f, update %.2f)%n",
@@ -133,9 +141,9 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Sample measure(JavaSparkContext sc, IterationTimeline timeline, JobConfig job) throws Exception {
+  private Sample measure(JavaSparkContext sc, IterationTimeline timeline, Job job) throws Exception {
     TrainingPlan plan = job.plan();
-    double[] initial = job.initialParams(plan.runner().model());
+    double[] initial = job.initialParams();
     double[] wall = new double[iterations];
     double[] jobMillis = new double[iterations];
     MemoryProbe.resetHere();

@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.Job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.File;
@@ -23,7 +24,7 @@ import java.util.function.ToLongFunction;
  * be quantized); memory is the largest reading over the repeats.
  */
 final class BenchResults {
-  private final Map<String, JobConfig> jobs;
+  private final Map<String, Job> jobs;
   private final int repeats;
   private final Map<String, Row> rows = new LinkedHashMap<>();
   String loadAtStart = "";
@@ -51,7 +52,7 @@ final class BenchResults {
     }
   }
 
-  BenchResults(Map<String, JobConfig> jobs, int repeats) {
+  BenchResults(Map<String, Job> jobs, int repeats) {
     this.jobs = jobs;
     this.repeats = repeats;
   }
@@ -67,7 +68,7 @@ final class BenchResults {
     System.out.println("| master | configuration | ms / meta-iteration (median) | tasks/s | spread over repeats | GFLOP/s |");
     System.out.println("|---|---|---|---|---|---|");
     for (Row row : rows.values()) {
-      JobConfig job = jobs.get(row.configuration);
+      Job job = jobs.get(row.configuration);
       double ms = row.millis();
       double[] byRepeat = Arrays.stream(row.samples).mapToDouble(BenchCommand.Sample::medianMillis).toArray();
       double[] sorted = byRepeat.clone();
@@ -113,10 +114,10 @@ final class BenchResults {
     doc.put("machine", machine);
     doc.put("config", options.config == null ? null : options.config.toString());
     doc.put("overrides", options.overrides);
-    JobConfig first = jobs.values().iterator().next();
-    doc.put("meta_batch", first.metaBatch());
+    Job first = jobs.values().iterator().next();
+    doc.put("meta_batch", first.settings().train().metaBatch());
     doc.put("inner_steps", first.algorithm().adaptation().steps());
-    doc.put("partitions", first.partitions());
+    doc.put("partitions", first.settings().spark().partitions());
     doc.put("warmup_iterations", warmup);
     doc.put("measured_iterations", iterations);
     doc.put("repeats", repeats);
@@ -130,8 +131,8 @@ final class BenchResults {
     System.out.println("written: " + output);
   }
 
-  private double tasksPerSecond(JobConfig job, double ms) {
-    return job.metaBatch() * 1000 / ms;
+  private double tasksPerSecond(Job job, double ms) {
+    return job.settings().train().metaBatch() * 1000 / ms;
   }
 
   private Map<String, Object> memory(Row row) {

@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.DataError;
 import io.metaspark.core.task.Examples;
 import java.io.BufferedReader;
 import java.io.IOException;

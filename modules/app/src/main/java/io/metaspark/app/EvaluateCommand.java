@@ -1,5 +1,8 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.Job;
+import picocli.CommandLine.ParentCommand;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
@@ -20,6 +23,9 @@ import picocli.CommandLine.Option;
     description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks as it was trained to adapt "
         + "(model.json) and report the query loss after 0, 1, ... steps.")
 final class EvaluateCommand implements Callable<Integer> {
+  @ParentCommand
+  MetasparkCli cli;
+
   @Mixin
   JobOptions options;
 
@@ -32,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig job = options.load();
+    Job job = options.load(cli.registries());
     RunDirectory modelDir;
     MultiLayerNetwork net;
     ModelCard card;
@@ -51,10 +57,10 @@ final class EvaluateCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting as trained: %s%n", modelDir,
         card.numParams(), adaptation.describe());
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
-      TaskStorePreparation.prepare(sc, job, System.out);
+      job.prepareTasks(sc, System.out);
       TrainingRun.checkData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
       Optional<String> misfit = ModelFitCheck.problem(sc,
-          new TaskRunner(spec, job.taskFamily(ClassSplit.Part.TEST), job.algorithm(), job.learner()), adaptation, meta);
+          job.runner(spec, ClassSplit.Part.TEST), adaptation, meta);
       if (misfit.isPresent()) {
         throw new ConfigError("--model " + modelDir + " does not fit the tasks of the config: " + misfit.get());
       }

@@ -1,10 +1,8 @@
 package io.metaspark.app;
 
-import com.typesafe.config.Config;
+import io.metaspark.app.config.Job;
+import io.metaspark.app.config.TaskFamilyType;
 import io.metaspark.core.model.ForwardFlops;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 
 /**
  * FLOPs of one meta-iteration's gradient work: tasks x the examples each task's algorithm takes a
@@ -15,16 +13,10 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 final class GradientFlops {
   private GradientFlops() {}
 
-  static long perIteration(JobConfig job) {
-    Config raw = job.raw();
-    MultiLayerConfiguration conf = job.modelSpec().configuration();
-    boolean images = raw.getString("tasks.family").equals("images");
-    int perClass = images ? raw.getInt("tasks.images.ways") : 1;
-    InputType input = images
-        ? InputType.convolutional(raw.getInt("tasks.images.size"), raw.getInt("tasks.images.size"), 1)
-        : InputType.feedForward(((FeedForwardLayer) conf.getConf(0).getLayer()).getNIn());
-    long examples = job.algorithm().gradientExamples(perClass * raw.getInt("tasks.support"),
-        perClass * raw.getInt("tasks.query"));
-    return job.metaBatch() * examples * ForwardFlops.GRADIENT_FACTOR * ForwardFlops.perExample(conf, input);
+  static long perIteration(Job job) {
+    TaskFamilyType.TaskShape task = job.taskShape();
+    long examples = job.algorithm().gradientExamples(task.supportExamples(), task.queryExamples());
+    return job.settings().train().metaBatch() * examples * ForwardFlops.GRADIENT_FACTOR
+        * ForwardFlops.perExample(job.model().configuration(), task.input());
   }
 }

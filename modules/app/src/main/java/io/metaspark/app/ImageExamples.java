@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.DataError;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.image.ImageClassSet;
 import io.metaspark.core.task.image.ImagePreprocessing;

@@ -1,5 +1,7 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.Job;
+import io.metaspark.app.config.Registries;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,7 @@ final class JobOptions {
       description = "Spark master, e.g. local[4] or spark://host:7077 (default: spark-submit's, else spark.master)")
   String master;
 
-  JobConfig load() {
-    return JobConfig.validated(ConfigLoader.load(config, overrides));
+  Job load(Registries registries) {
+    return Job.load(config, overrides, registries);
   }
 }

@@ -1,5 +1,9 @@
 package io.metaspark.app;
 
+import io.metaspark.app.builtin.BuiltIns;
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.DataError;
+import io.metaspark.app.config.Registries;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,13 +23,25 @@ public final class MetasparkCli {
   static final int DIVERGED = 4;
   static final int LOCKED = 5;
 
+  private final Registries registries;
+
+  private MetasparkCli(Registries registries) {
+    this.registries = registries;
+  }
+
   public static void main(String[] args) {
     Interruption.install();
     System.exit(run(args));
   }
 
-  static int run(String... args) {
-    CommandLine cli = new CommandLine(new MetasparkCli());
+  /** The command line on the built-in algorithms, task families, optimizers, schedules and presets. */
+  public static int run(String... args) {
+    return run(BuiltIns.registries(), args);
+  }
+
+  /** The command line on {@code registries}: how an extension runs metaspark with its own entries. */
+  public static int run(Registries registries, String... args) {
+    CommandLine cli = new CommandLine(new MetasparkCli(registries));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (Interruption.stopRequested()) {
         // whatever failed after a SIGTERM or SIGINT failed because of it (Spark shutting down)
@@ -64,6 +80,11 @@ public final class MetasparkCli {
       return FAILED;
     });
     return cli.execute(args);
+  }
+
+  /** What a config may name, for the commands that read one. */
+  Registries registries() {
+    return registries;
   }
 
   private static Throwable causedBy(Throwable e, Class<? extends Throwable> type) {

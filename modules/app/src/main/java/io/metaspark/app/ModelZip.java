@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.DataError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,6 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.Job;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.image.ClassSplit;
@@ -16,14 +17,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 final class PeriodicValidation implements IterationListener {
   private final JavaSparkContext sc;
-  private final JobConfig job;
+  private final Job job;
   private final ModelSpec model;
   private final Adaptation adaptation;
   private final MetricsLog metrics;
   private final PrintStream out;
 
   /** @param adaptation the algorithm's: validation adapts as training does */
-  PeriodicValidation(JavaSparkContext sc, JobConfig job, ModelSpec model, Adaptation adaptation, MetricsLog metrics,
+  PeriodicValidation(JavaSparkContext sc, Job job, ModelSpec model, Adaptation adaptation, MetricsLog metrics,
       PrintStream out) {
     this.sc = sc;
     this.job = job;
@@ -35,7 +36,7 @@ final class PeriodicValidation implements IterationListener {
 
   @Override
   public boolean needsState(long iteration) {
-    int every = job.validationEvery();
+    int every = job.settings().validate().every();
     return every > 0 && (iteration + 1) % every == 0;
   }
 
@@ -45,7 +46,7 @@ final class PeriodicValidation implements IterationListener {
       return;
     }
     AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, model, adaptation, state.params(),
-        ClassSplit.Part.VALIDATION, job.validationTasks(), job.validationSeed());
+        ClassSplit.Part.VALIDATION, job.settings().validate().tasks(), job.settings().validate().seed());
     metrics.writeValidation(state.nextIteration(), validation);
     out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));
   }

@@ -1,5 +1,7 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.DataError;
+import io.metaspark.app.config.ConfigError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;

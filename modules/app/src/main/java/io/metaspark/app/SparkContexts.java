@@ -1,5 +1,7 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.Job;
 import io.metaspark.spark.SparkSetup;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -11,15 +13,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class SparkContexts {
   private SparkContexts() {}
 
-  static JavaSparkContext start(JobConfig job, String masterOverride) {
+  static JavaSparkContext start(Job job, String masterOverride) {
     SparkConf conf = new SparkConf();
     if (masterOverride != null) {
       conf.setMaster(masterOverride);
     } else {
-      conf.setIfMissing("spark.master", job.sparkMaster());
+      conf.setIfMissing("spark.master", job.settings().spark().master());
     }
-    conf.setIfMissing("spark.app.name", job.appName());
-    job.sparkConf().forEach(conf::setIfMissing);
+    conf.setIfMissing("spark.app.name", job.settings().spark().appName());
+    job.settings().spark().conf().forEach(conf::setIfMissing);
     if (conf.get("spark.master").startsWith("local-cluster")) {
       separateExecutorJvms(conf);
     }

@@ -1,5 +1,8 @@
 package io.metaspark.app;
 
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.DataError;
+import io.metaspark.app.config.Job;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.model.ModelSpec;
@@ -36,10 +39,10 @@ final class TrainingRun {
   static final String FINAL = "final";
 
   private final JavaSparkContext sc;
-  private final JobConfig job;
+  private final Job job;
   private final PrintStream out;
 
-  TrainingRun(JavaSparkContext sc, JobConfig job, PrintStream out) {
+  TrainingRun(JavaSparkContext sc, Job job, PrintStream out) {
     this.sc = sc;
     this.job = job;
     this.out = out;
@@ -47,10 +50,10 @@ final class TrainingRun {
 
   /** @param requireCheckpoint --resume: refuse to start from scratch */
   RunDirectory run(boolean requireCheckpoint) throws IOException {
-    RunDirectory run = RunDirectory.openOrCreate(job.runDir(), job.runName(), sc.hadoopConfiguration());
-    try (RunLock lock = RunLock.acquire(run.fs(), run.root(), job.staleLockAfter(), LOG::warn)) {
-      CheckpointStore checkpoints = new CheckpointStore(run.child(CHECKPOINTS), job.checkpointKeep());
-      Map<String, Object> tableReport = TaskStorePreparation.prepare(sc, job, out);
+    RunDirectory run = RunDirectory.openOrCreate(job.settings().run().dir(), job.settings().run().name(), sc.hadoopConfiguration());
+    try (RunLock lock = RunLock.acquire(run.fs(), run.root(), job.settings().run().staleLockAfter(), LOG::warn)) {
+      CheckpointStore checkpoints = new CheckpointStore(run.child(CHECKPOINTS), job.settings().checkpoint().keep());
+      Map<String, Object> tableReport = job.prepareTasks(sc, out);
       if (tableReport != null) {
         run.writeString("tasks.json", JSON.writeValueAsString(tableReport));
       }
@@ -91,11 +94,11 @@ final class TrainingRun {
       if (requireCheckpoint) {
         throw new ConfigError("--resume: " + run + " has no checkpoint that verifies");
       }
-      double[] initial = plan.runner().algorithm().init(job.initialParams(model));
+      double[] initial = plan.runner().algorithm().init(job.initialParams());
       return new TrainingState(0, initial, plan.optimizer().init(initial));
     }
     Checkpoint c = latest.get();
-    List<String> changed = ResumeCheck.differences(c.config(), RunFingerprint.of(job));
+    List<String> changed = job.resumeDifferences(c.config());
     if (!changed.isEmpty()) {
       throw new ConfigError("run " + run + " was trained with a different config, so it cannot be continued: "
           + String.join(", ", changed) + ". Use another run.name for a new run.");
@@ -124,8 +127,8 @@ final class TrainingRun {
       ProgressReporter progress = new ProgressReporter(out, metrics, plan.iterations());
       PeriodicValidation validation = new PeriodicValidation(sc, job, model, plan.runner().algorithm().adaptation(),
           metrics, out);
-      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.checkpointEvery(),
-          RunFingerprint.render(RunFingerprint.of(job)), LOG::warn);
+      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.settings().checkpoint().every(),
+          job.fingerprint(), LOG::warn);
       IterationListener listener = new IterationListener() {
         @Override
         public boolean needsState(long iteration) {
@@ -151,7 +154,7 @@ final class TrainingRun {
           }
         }
       };
-      Interruption.allowGracefulStop(job.stopGracePeriod());
+      Interruption.allowGracefulStop(job.settings().run().stopGracePeriod());
       try {
         end = new SparkMetaTrainer(sc, plan).train(start, listener);
       } finally {
@@ -184,7 +187,7 @@ final class TrainingRun {
     Adaptation adaptation = algorithm.adaptation();
     Map<String, Object> evaluation = null;
     Optional<String> diverged = Optional.empty();
-    if (job.evaluateAfterTrain()) {
+    if (job.settings().evaluate().afterTrain()) {
       AdaptationEvaluation result = AdaptationEvaluation.run(sc, job, model, adaptation, end.params());
       diverged = EvaluationDivergence.of(result);
       EvaluationTable table = new EvaluationTable(result);
@@ -196,8 +199,8 @@ final class TrainingRun {
     double[] network = algorithm.networkPart(end.params());
     ModelCard card = ModelCard.of(Instant.now().toString(), algorithm.name(), adaptation,
         adaptation.learnedPart(end.params()), HessianProductNotice.of(plan.runner()).modelCardValue(),
-        plan.runner().family().describe(), plan.iterations(), plan.metaBatch(), job.seed(), network.length,
-        job.parameterInit().configName(), job.render(), tableReport, evaluation);
+        plan.runner().family().describe(), plan.iterations(), plan.metaBatch(), job.settings().run().seed(), network.length,
+        job.settings().model().init().configName(), job.render(), tableReport, evaluation);
     ModelExport.write(run.child(FINAL), model, network, card);
     out.printf("model: %s/%s%n", run, FINAL);
     if (diverged.isPresent()) {

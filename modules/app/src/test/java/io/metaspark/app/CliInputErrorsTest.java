@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.app.builtin.BuiltIns;
+import io.metaspark.app.config.Job;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.ModelSpec;
@@ -40,7 +42,7 @@ class CliInputErrorsTest {
     double[] params = ParameterInit.named("fan-in-uniform").initialParams(spec, 1);
     ModelCard card = ModelCard.of("2026-11-25T00:00:00Z", "maml", new Adaptation(new ScalarSgd(innerLr), 1), new double[0],
         "exact", "test tasks", 0, 25, 42, params.length, "fan-in-uniform",
-        JobConfig.validated(ConfigLoader.load(new java.io.File(SINUSOID), config)).render(), null, null);
+        Job.load(new java.io.File(SINUSOID), config, BuiltIns.registries()).render(), null, null);
     RunDirectory out = RunDirectory.openOrCreate(dir.resolve(name).toString(), new Configuration());
     ModelExport.write(out, spec, params, card);
     return dir.resolve(name);

@@ -1,9 +1,17 @@
-package io.metaspark.app;
+package io.metaspark.app.builtin;
 
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.DataError;
+import io.metaspark.app.config.Locations;
+import io.metaspark.app.config.ModelSettings;
+import io.metaspark.app.config.TaskSettings;
+import io.metaspark.app.config.ValidateSettings;
+import io.metaspark.app.config.Values;
 import io.metaspark.core.task.image.ClassSplit.Part;
 import io.metaspark.core.task.table.GroupSplit;
 import io.metaspark.core.task.table.TableIndex;
 import io.metaspark.spark.data.BadTableException;
+import io.metaspark.spark.data.TableSource;
 import io.metaspark.spark.data.TaskStoreBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * For table tasks, before any task is sampled: builds the task store (or reuses the one already
  * built from the same table settings), checks that the split leaves groups in every part it needs
  * and that the network's outputs fit the classes, and reports how many groups there are and how
- * many are too small to be a task (never silently left out). Other task families need nothing.
+ * many are too small to be a task (never silently left out).
  */
 final class TaskStorePreparation {
   /** Keys of too-small groups listed in tasks.json; the count is always complete. */
@@ -28,15 +36,14 @@ final class TaskStorePreparation {
 
   private TaskStorePreparation() {}
 
-  /** The report (as written to tasks.json), or null for task families without a store. */
-  static Map<String, Object> prepare(JavaSparkContext sc, JobConfig job, PrintStream out) {
-    if (!job.tableTasks()) {
-      return null;
-    }
-    String directory = job.taskStoreDirectory();
+  /** The report, as written to tasks.json. */
+  static Map<String, Object> prepare(JavaSparkContext sc, Values values, Locations locations, int modelOutputs,
+      PrintStream out) {
+    String directory = TableTasks.storeDirectory(values, locations);
+    TableSource source = TableTasks.source(values);
     TaskStoreBuilder.Outcome outcome;
     try {
-      outcome = TaskStoreBuilder.ensure(sc, job.tableSource(), directory, job.taskStoreBuckets());
+      outcome = TaskStoreBuilder.ensure(sc, source, directory, TableTasks.storeBuckets(values));
     } catch (IllegalArgumentException e) {
       throw new ConfigError("tasks.table: " + e.getMessage(), e);
     } catch (BadTableException e) {
@@ -45,8 +52,8 @@ final class TaskStorePreparation {
       throw new UncheckedIOException("cannot write the task store " + directory + ": " + e.getMessage(), e);
     }
     TableIndex index = outcome.summary().index();
-    int minRows = job.raw().getInt("tasks.support") + job.raw().getInt("tasks.query");
-    GroupSplit split = job.groupSplit();
+    int minRows = values.get(TaskSettings.SUPPORT) + values.get(TaskSettings.QUERY);
+    GroupSplit split = TableTasks.split(values);
     String[] small = IntStream.range(0, index.groupCount()).filter(g -> index.rowCounts()[g] < minRows)
         .mapToObj(g -> index.keys()[g]).toArray(String[]::new);
     Map<String, Integer> parts = new LinkedHashMap<>();
@@ -62,17 +69,17 @@ final class TaskStorePreparation {
         parts.get("train"), parts.get("validation"), parts.get("test"));
     requireGroups(parts, "train", "tasks.table.test-fraction and validation-fraction leave none for meta-training");
     requireGroups(parts, "test", "raise tasks.table.test-fraction");
-    if (job.validationEvery() > 0) {
+    if (values.get(ValidateSettings.EVERY) > 0) {
       requireGroups(parts, "validation", "raise tasks.table.validation-fraction");
     }
-    if (index.classification() && job.modelOutputs() != index.classValues().length) {
-      throw new ConfigError("label column '" + job.tableSource().outcomeColumn() + "' has "
+    if (index.classification() && modelOutputs != index.classValues().length) {
+      throw new ConfigError("label column '" + source.outcomeColumn() + "' has "
           + index.classValues().length + " classes " + Arrays.toString(index.classValues()) + " but the model has "
-          + job.modelOutputs() + " outputs (model.mlp is '" + job.raw().getString("model.mlp") + "')");
+          + modelOutputs + " outputs (model.mlp is '" + values.get(ModelSettings.MLP) + "')");
     }
 
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("table", job.tableSource().describe());
+    report.put("table", source.describe());
     report.put("task_store", directory);
     report.put("groups", index.groupCount());
     report.put("rows", outcome.summary().rows());

@@ -1,9 +1,10 @@
-package io.metaspark.app;
+package io.metaspark.app.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
+import io.metaspark.core.model.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -22,8 +23,8 @@ final class RunFingerprint {
   private RunFingerprint() {}
 
   /** The job's config with its resolved network: what checkpoints store and resume compares. */
-  static Config of(JobConfig job) {
-    return job.raw().withValue(NETWORK, ConfigValueFactory.fromAnyRef(job.modelSpec().configuration().toJson()));
+  static Config of(Config config, ModelSpec model) {
+    return config.withValue(NETWORK, ConfigValueFactory.fromAnyRef(model.configuration().toJson()));
   }
 
   static String render(Config fingerprint) {

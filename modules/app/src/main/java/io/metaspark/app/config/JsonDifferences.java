@@ -1,4 +1,4 @@
-package io.metaspark.app;
+package io.metaspark.app.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.metaspark.app;
+package io.metaspark.app.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -8,28 +8,20 @@ import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads a job config: built-in defaults, then the user's HOCON file, then {@code --set key=value}
- * overrides. Any key the defaults do not know is an error naming it (with the nearest known key),
- * so a typo never silently falls back to a default.
+ * Reads a job config: the declared defaults, then the user's HOCON file, then {@code --set
+ * key=value} overrides. Any key nothing declares is an error naming it (with the nearest declared
+ * key), so a typo never silently falls back to a default.
  */
 final class ConfigLoader {
-  private static final String DEFAULTS = "metaspark-defaults.conf";
-  /** Free-form sections: their keys are passed through, not checked. */
-  private static final List<String> OPEN_SECTIONS = List.of("spark.conf");
-
   private ConfigLoader() {}
 
-  /** Every key metaspark knows, with its default. */
-  static Config defaults() {
-    return ConfigFactory.parseResources(ConfigLoader.class, "/" + DEFAULTS);
-  }
-
-  static Config load(File file, List<String> overrides) {
-    Config defaults = defaults();
+  static Config load(File file, List<String> overrides, Schema schema) {
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!file.isFile()) {
@@ -41,7 +33,7 @@ final class ConfigLoader {
         throw new ConfigError("cannot read config file " + file + ": " + e.getMessage(), e);
       }
     }
-    java.util.Set<String> overridden = new java.util.HashSet<>();
+    Set<String> overridden = new HashSet<>();
     for (String o : overrides) {
       Config override = parseOverride(o);
       override.entrySet().forEach(e -> overridden.add(e.getKey()));
@@ -52,8 +44,8 @@ final class ConfigLoader {
     } catch (ConfigException e) {
       throw new ConfigError("config: " + e.getMessage(), e);
     }
-    rejectUnknownKeys(user, defaults, file, overridden);
-    return user.withFallback(defaults).resolve();
+    rejectUnknownKeys(user, schema, file, overridden);
+    return user.withFallback(schema.defaults()).resolve();
   }
 
   private static Config parseOverride(String override) {
@@ -76,20 +68,15 @@ final class ConfigLoader {
   }
 
   /** Names each unknown key with where it came from: the config file, or --set. */
-  private static void rejectUnknownKeys(Config user, Config defaults, File file, java.util.Set<String> overridden) {
+  private static void rejectUnknownKeys(Config user, Schema schema, File file, Set<String> overridden) {
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, ?> e : user.entrySet()) {
-      String key = e.getKey();
-      if (OPEN_SECTIONS.stream().anyMatch(s -> key.startsWith(s + "."))) {
-        continue;
-      }
-      if (!defaults.hasPathOrNull(key)) {
-        unknown.add(key);
+      if (schema.declaring(e.getKey()).isEmpty()) {
+        unknown.add(e.getKey());
       }
     }
     if (!unknown.isEmpty()) {
-      TreeSet<String> known = new TreeSet<>();
-      defaults.entrySet().forEach(e -> known.add(e.getKey()));
+      TreeSet<String> known = new TreeSet<>(schema.paths());
       StringBuilder message = new StringBuilder();
       for (String key : unknown) {
         message.append(message.length() == 0 ? "" : "; ")
