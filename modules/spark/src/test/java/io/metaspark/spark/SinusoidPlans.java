@@ -1,8 +1,11 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.HessianVectorProduct;
+import io.metaspark.core.algo.Maml;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.Reptile;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
@@ -26,11 +29,20 @@ final class SinusoidPlans {
   /** @param treeDepth 1 merges partitions' sums on the driver (aggregate); 2+ uses treeAggregate */
   static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions,
       int treeDepth) {
-    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new Adaptation(new ScalarSgd(0.01), 1),
-        HessianVectorProduct.exactWhereAvailable(0));
+    MetaAlgorithm algo = algorithm(algorithm, new Adaptation(new ScalarSgd(0.01), 1));
     GradientTransformation adam = Adam.withDefaults(0.001);
     return TrainingPlan.builder(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam).iterations(iterations)
         .metaBatch(metaBatch).partitions(partitions).treeDepth(treeDepth).measureEvery(5).maxSkippedUpdates(3).build();
+  }
+
+  /** maml (with exact Hessian-vector products), fomaml or reptile, adapting by {@code adaptation}. */
+  static MetaAlgorithm algorithm(String name, Adaptation adaptation) {
+    return switch (name) {
+      case "maml" -> new Maml(adaptation, HessianVectorProduct.exactWhereAvailable(0));
+      case "fomaml" -> new FirstOrderMaml(adaptation);
+      case "reptile" -> new Reptile(adaptation);
+      default -> throw new IllegalArgumentException("no test plan for the algorithm " + name);
+    };
   }
 
   static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {
