@@ -10,6 +10,7 @@ import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
 import io.metaspark.core.task.image.ClassSplit.Part;
+import io.metaspark.spark.TaskDataCheck;
 import io.metaspark.spark.TaskRunner;
 import io.metaspark.spark.TrainingPlan;
 import java.io.File;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -146,6 +148,14 @@ public final class Job {
   public double[] initialParams(ModelSpec network) {
     return network.equals(model) ? initialParams()
         : settings.model().init().initialParams(network, settings.model().seed());
+  }
+
+  /** On the executors, before any work: a dataset that cannot give the tasks of {@code families} is a DataError. */
+  public void checkTaskData(JavaSparkContext sc, List<TaskFamily> families) {
+    Optional<String> problem = TaskDataCheck.firstProblem(sc, families);
+    if (problem.isPresent()) {
+      throw new DataError("the task data cannot give the configured tasks: " + problem.get());
+    }
   }
 
   /** The task family's preparation, with Spark running; its report for tasks.json, or null. */
