@@ -33,8 +33,16 @@ public final class MetasparkCli {
   }
 
   public static void main(String[] args) {
+    main(BuiltIns.registries(), args);
+  }
+
+  /**
+   * A main method on {@code registries}: what an extension's own main calls, so that its entries
+   * can be named in configs. Stops gracefully on SIGTERM and SIGINT, and exits with the command's code.
+   */
+  public static void main(Registries registries, String... args) {
     Interruption.install();
-    System.exit(run(args));
+    System.exit(run(registries, args));
   }
 
   /** The command line on the built-in algorithms, task families, optimizers, schedules and presets. */
