@@ -2,7 +2,9 @@ package com.example.metaspark;
 
 import io.metaspark.app.builtin.BuiltIns;
 import io.metaspark.app.cli.MetasparkCli;
+import io.metaspark.app.config.AlgorithmType;
 import io.metaspark.app.config.Registries;
+import java.util.List;
 
 /** metaspark with an algorithm and a task family of one's own: run it as bin/metaspark runs MetasparkCli. */
 public final class ExtendedMetaspark {
@@ -15,8 +17,9 @@ public final class ExtendedMetaspark {
   /** The built-ins, and this project's entries next to them. */
   static Registries registries() {
     Registries registries = BuiltIns.registries();
-    registries.algorithms().register(new Pretraining());
-    registries.taskFamilies().register(new LineTasks());
+    registries.algorithms().register(AlgorithmType.of("pretrain", List.of(),
+        (adaptation, values) -> new Pretraining(adaptation)));
+    registries.taskFamilies().register(LineTasks.ENTRY);
     return registries;
   }
 }

@@ -1,7 +1,5 @@
 package com.example.metaspark;
 
-import io.metaspark.app.config.AlgorithmType;
-import io.metaspark.app.config.Values;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TaskOutcome;
@@ -9,45 +7,32 @@ import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Task;
 
 /**
- * {@code algorithm.name = pretrain}: multi-task pretraining, the baseline meta-learning is measured
- * against. Training does not adapt: each task contributes the gradient of its query loss at the
- * shared parameters. Evaluation still adapts, as {@code algorithm.inner-steps} and
- * {@code inner-lr} say.
+ * Multi-task pretraining, the baseline meta-learning is measured against. Training does not
+ * adapt: each task contributes the gradient of its query loss at the shared parameters.
+ * Evaluation still adapts, as {@code algorithm.inner-steps} and {@code inner-lr} say. It runs on
+ * the executors: serializable, and a pure function of the parameters and the task.
  */
-public final class Pretraining implements AlgorithmType {
+public record Pretraining(Adaptation adaptation) implements MetaAlgorithm {
+  @Override
+  public TaskOutcome compute(Learner learner, double[] meta, Task task, boolean measure) {
+    double[] theta = adaptation.networkPart(meta);
+    double[] gradient = new double[theta.length];
+    double before = learner.lossAndGradient(theta, task.query(theta, 0), gradient);
+    double after = Double.NaN;
+    if (measure) {
+      double[] adapted = adaptation.adapt(learner, meta, task.support(theta, 0));
+      after = learner.loss(adapted, task.query(adapted, 0));
+    }
+    return new TaskOutcome(gradient, measure ? before : Double.NaN, after);
+  }
+
+  @Override
+  public long gradientExamples(int supportSize, int querySize) {
+    return querySize;
+  }
+
   @Override
   public String name() {
     return "pretrain";
-  }
-
-  @Override
-  public MetaAlgorithm create(Adaptation adaptation, Values values) {
-    return new Algorithm(adaptation);
-  }
-
-  /** What runs on the executors: serializable, a pure function of the parameters and the task. */
-  record Algorithm(Adaptation adaptation) implements MetaAlgorithm {
-    @Override
-    public TaskOutcome compute(Learner learner, double[] meta, Task task, boolean measure) {
-      double[] theta = adaptation.networkPart(meta);
-      double[] gradient = new double[theta.length];
-      double before = learner.lossAndGradient(theta, task.query(theta, 0), gradient);
-      double after = Double.NaN;
-      if (measure) {
-        double[] adapted = adaptation.adapt(learner, meta, task.support(theta, 0));
-        after = learner.loss(adapted, task.query(adapted, 0));
-      }
-      return new TaskOutcome(gradient, measure ? before : Double.NaN, after);
-    }
-
-    @Override
-    public long gradientExamples(int supportSize, int querySize) {
-      return querySize;
-    }
-
-    @Override
-    public String name() {
-      return "pretrain";
-    }
   }
 }

@@ -2,29 +2,17 @@ package io.metaspark.app.builtin;
 
 import io.metaspark.app.config.Key;
 import io.metaspark.app.config.OptimizerType;
-import io.metaspark.app.config.Values;
 import io.metaspark.core.optim.Adam;
-import io.metaspark.core.optim.GradientTransformation;
 import java.util.List;
 
 /** {@code adam}: Adam, its moments' decay rates and epsilon under {@code outer.adam}. */
-final class AdamOptimizer implements OptimizerType {
+final class AdamOptimizer {
   static final Key<Double> BETA1 = Key.number("outer.adam.beta1", 0.9, "decay rate of Adam's first moment");
   static final Key<Double> BETA2 = Key.number("outer.adam.beta2", 0.999, "decay rate of Adam's second moment");
   static final Key<Double> EPSILON = Key.number("outer.adam.epsilon", 1e-8, "Adam's epsilon");
 
-  @Override
-  public String name() {
-    return "adam";
-  }
+  static final OptimizerType ENTRY = OptimizerType.of("adam", List.of(BETA1, BETA2, EPSILON),
+      (lr, values) -> new Adam(lr, values.get(BETA1), values.get(BETA2), values.get(EPSILON)));
 
-  @Override
-  public List<Key<?>> keys() {
-    return List.of(BETA1, BETA2, EPSILON);
-  }
-
-  @Override
-  public GradientTransformation create(double learningRate, Values values) {
-    return new Adam(learningRate, values.get(BETA1), values.get(BETA2), values.get(EPSILON));
-  }
+  private AdamOptimizer() {}
 }

@@ -3,15 +3,13 @@ package io.metaspark.app.builtin;
 import io.metaspark.app.config.Check;
 import io.metaspark.app.config.Key;
 import io.metaspark.app.config.ScheduleType;
-import io.metaspark.app.config.Values;
 import io.metaspark.core.optim.CosineAnnealing;
-import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.optim.ScaleBySchedule;
 import java.util.List;
 import java.util.Optional;
 
 /** {@code cosine}: annealed from lr to min-fraction x lr over steps updates along half a cosine, then held there. */
-final class CosineSchedule implements ScheduleType {
+final class CosineSchedule {
   static final Key<Long> STEPS = Key.longInteger("outer.cosine.steps", 0,
       "updates to anneal over (usually train.iterations); must be set for schedule = cosine")
       .check((path, steps) -> steps >= 1 ? null : "outer.schedule = cosine needs " + path
@@ -21,18 +19,8 @@ final class CosineSchedule implements ScheduleType {
       "the fraction of lr the schedule ends at").check(Check.that(f -> f >= 0 && f <= 1, "in [0, 1]"))
       .valueBeforeTheKey(0.0);
 
-  @Override
-  public String name() {
-    return "cosine";
-  }
+  static final ScheduleType ENTRY = ScheduleType.of("cosine", List.of(STEPS, MIN_FRACTION),
+      values -> Optional.of(new ScaleBySchedule(new CosineAnnealing(values.get(STEPS), values.get(MIN_FRACTION)))));
 
-  @Override
-  public List<Key<?>> keys() {
-    return List.of(STEPS, MIN_FRACTION);
-  }
-
-  @Override
-  public Optional<GradientTransformation> create(Values values) {
-    return Optional.of(new ScaleBySchedule(new CosineAnnealing(values.get(STEPS), values.get(MIN_FRACTION))));
-  }
+  private CosineSchedule() {}
 }

@@ -3,15 +3,12 @@ package io.metaspark.app.builtin;
 import io.metaspark.app.config.AlgorithmType;
 import io.metaspark.app.config.Check;
 import io.metaspark.app.config.Key;
-import io.metaspark.app.config.Values;
-import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
-import io.metaspark.core.algo.MetaAlgorithm;
 import java.util.List;
 
 /** {@code maml}: second-order MAML, and how it multiplies by the support loss's Hessian. */
-final class MamlAlgorithm implements AlgorithmType {
+final class MamlAlgorithm {
   static final Key<String> HESSIAN_PRODUCT = Key.choice("algorithm.hessian-product", "auto",
       List.of("auto", "central-difference"),
       "auto: exact Hessian-vector products on the fast paths, central differences on DL4J's layers;"
@@ -20,18 +17,9 @@ final class MamlAlgorithm implements AlgorithmType {
       "the central difference's step relative to (1 + |theta|); 0 = cube root of the unit roundoff")
       .check(Check.that(step -> step >= 0 && Double.isFinite(step), ">= 0 (0 = automatic)"));
 
-  @Override
-  public String name() {
-    return "maml";
-  }
+  static final AlgorithmType ENTRY = AlgorithmType.of("maml", List.of(HESSIAN_PRODUCT, HVP_RELATIVE_STEP),
+      (adaptation, values) -> new Maml(adaptation,
+          HessianVectorProduct.named(values.get(HESSIAN_PRODUCT), values.get(HVP_RELATIVE_STEP))));
 
-  @Override
-  public List<Key<?>> keys() {
-    return List.of(HESSIAN_PRODUCT, HVP_RELATIVE_STEP);
-  }
-
-  @Override
-  public MetaAlgorithm create(Adaptation adaptation, Values values) {
-    return new Maml(adaptation, HessianVectorProduct.named(values.get(HESSIAN_PRODUCT), values.get(HVP_RELATIVE_STEP)));
-  }
+  private MamlAlgorithm() {}
 }

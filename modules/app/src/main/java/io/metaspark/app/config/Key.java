@@ -128,6 +128,12 @@ public final class Key<T> {
     return of(path, Config::getDoubleList, v -> v, List.copyOf(defaultValue), doc);
   }
 
+  /** An interval [low, high] of numbers: "{path} must be [low, high] with low <= high, got [...]" otherwise. */
+  public static Key<List<Double>> range(String path, double low, double high, String doc) {
+    return numbers(path, List.of(low, high), doc).check((p, bounds) -> bounds.size() == 2
+        && bounds.get(0) <= bounds.get(1) ? null : p + " must be [low, high] with low <= high, got " + bounds);
+  }
+
   /**
    * An open section of properties passed through as they are, dotted names and all (e.g.
    * {@code spark.conf}): any key under it is allowed, and none of them is declared here.
