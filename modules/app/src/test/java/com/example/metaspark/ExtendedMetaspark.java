@@ -2,7 +2,6 @@ package com.example.metaspark;
 
 import io.metaspark.app.builtin.BuiltIns;
 import io.metaspark.app.cli.MetasparkCli;
-import io.metaspark.app.config.AlgorithmType;
 import io.metaspark.app.config.Registries;
 import java.util.List;
 
@@ -17,9 +16,8 @@ public final class ExtendedMetaspark {
   /** The built-ins, and this project's entries next to them. */
   static Registries registries() {
     Registries registries = BuiltIns.registries();
-    registries.algorithms().register(AlgorithmType.of("pretrain", List.of(),
-        (adaptation, values) -> new Pretraining(adaptation)));
-    registries.taskFamilies().register(LineTasks.ENTRY);
+    registries.algorithms().register("pretrain", List.of(), (adaptation, values) -> new Pretraining(adaptation));
+    registries.taskFamilies().register("line", LineTasks.KEYS, (part, values, locations) -> LineTasks.of(values));
     return registries;
   }
 }

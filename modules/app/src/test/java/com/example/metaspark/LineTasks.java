@@ -1,8 +1,8 @@
 package com.example.metaspark;
 
 import io.metaspark.app.config.Key;
-import io.metaspark.app.config.TaskFamilyType;
 import io.metaspark.app.config.TaskSettings;
+import io.metaspark.app.config.Values;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.SupervisedTaskFamily;
 import io.metaspark.core.task.TaskData;
@@ -24,10 +24,14 @@ public record LineTasks(int support, int query, List<Double> slope, List<Double>
   static final Key<List<Double>> INTERCEPT = Key.range("tasks.line.intercept", -1, 1,
       "the range a task's intercept is drawn from");
 
-  /** The registry entry: {@code tasks.family = line}, with its keys under {@code tasks.line}. */
-  public static final TaskFamilyType ENTRY = TaskFamilyType.of("line", List.of(SLOPE, INTERCEPT),
-      (part, values, locations) -> new LineTasks(values.get(TaskSettings.SUPPORT), values.get(TaskSettings.QUERY),
-          values.get(SLOPE), values.get(INTERCEPT)));
+  /** Its keys, under {@code tasks.line}: what the config reads when it selects {@code tasks.family = line}. */
+  static final List<Key<?>> KEYS = List.of(SLOPE, INTERCEPT);
+
+  /** The family the config describes (the same for every part of the data). */
+  static LineTasks of(Values values) {
+    return new LineTasks(values.get(TaskSettings.SUPPORT), values.get(TaskSettings.QUERY), values.get(SLOPE),
+        values.get(INTERCEPT));
+  }
 
   @Override
   public TaskData sample(TaskDescriptor descriptor, DataType dataType) {

@@ -59,7 +59,8 @@ public final class SparkMetaTrainer {
       TrainingState state = start;
       Guard guard = new Guard(listener);
       while (state.nextIteration() < plan.iterations()) {
-        IterationBody.Done done = body.run(state, (t, tasks, params, measure) -> sumInAJob(runner, tasks, params, measure));
+        IterationBody.Done done = body.run(state,
+            (t, tasks, params, measure) -> sumInAJob(runner, tasks, params, measure));
         state = done.state();
         boolean stop = listener.stopRequested();
         IterationReport report = done.report();

@@ -39,7 +39,8 @@ public final class TrainingPlan implements Serializable {
       throw new IllegalArgumentException("mode must be set");
     }
     if (!(b.maxParameterMagnitude > 0)) {
-      throw new IllegalArgumentException("the parameter magnitude bound must be positive, got " + b.maxParameterMagnitude);
+      throw new IllegalArgumentException("the parameter magnitude bound must be positive, got "
+          + b.maxParameterMagnitude);
     }
     runner = b.runner;
     sampler = b.sampler;

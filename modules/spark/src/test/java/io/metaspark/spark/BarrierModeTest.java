@@ -84,7 +84,8 @@ class BarrierModeTest {
     DivergedException inBarrier;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       inJobs = assertThrows(DivergedException.class, () -> run(sc, plan, jobs));
-      inBarrier = assertThrows(DivergedException.class, () -> run(sc, plan.toBuilder().mode(ExecutionMode.BARRIER).build(), barrier));
+      inBarrier = assertThrows(DivergedException.class,
+          () -> run(sc, plan.toBuilder().mode(ExecutionMode.BARRIER).build(), barrier));
     }
     assertEquals(inJobs.getMessage(), inBarrier.getMessage());
     assertTrue(inBarrier.getMessage().contains("3 updates in a row skipped as blown up, the last at iteration 5"),

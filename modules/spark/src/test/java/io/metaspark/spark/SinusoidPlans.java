@@ -15,6 +15,7 @@ import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /** The sinusoid benchmark's plan at sizes a test can afford. */
 final class SinusoidPlans {
@@ -47,6 +48,11 @@ final class SinusoidPlans {
 
   static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {
     return plan(algorithm, SinusoidTaskFamily.mamlProtocol(10, 10), iterations, metaBatch, partitions);
+  }
+
+  /** The parameters {@code plan} ends with on {@code sc}, from its {@link #start}, heard by no listener. */
+  static double[] train(JavaSparkContext sc, TrainingPlan plan) {
+    return new SparkMetaTrainer(sc, plan).train(start(plan), (r, s) -> {}).params();
   }
 
   /** The sinusoid config's starting point (PyTorch's default init). */

@@ -58,8 +58,8 @@ public final class FewShotAdaptation {
     Adaptation adaptation;
     double[] meta;
     try {
-      adaptation = (request.learningRate() == null ? model.card() : model.card().withInnerLr(request.learningRate()))
-          .adaptation();
+      adaptation = request.learningRate() == null ? model.adaptation()
+          : model.card().adaptation(request.learningRate());
       meta = model.meta();
     } catch (IllegalArgumentException e) {
       throw new ConfigError((request.learningRate() == null ? "--model " + request.model() : "--lr") + ": "

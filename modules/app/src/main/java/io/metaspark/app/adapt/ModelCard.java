@@ -38,9 +38,9 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The card of a model trained with {@code adaptation}, whose meta-parameters' learned part is {@code learned}. */
-  public static ModelCard of(String created, String algorithm, Adaptation adaptation, double[] learned, String hessianProduct,
-      String taskFamily, long iterations, int metaBatch, long seed, int numParams, String init, String config,
-      Map<String, Object> tasks, Map<String, Object> evaluation) {
+  public static ModelCard of(String created, String algorithm, Adaptation adaptation, double[] learned,
+      String hessianProduct, String taskFamily, long iterations, int metaBatch, long seed, int numParams, String init,
+      String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
     return new ModelCard(created, algorithm, adaptation.rule().name(), adaptation.steps(),
         adaptation.rule().learningRate(), learned, hessianProduct, taskFamily, iterations, metaBatch, seed, numParams,
         init, config, tasks, evaluation);
@@ -48,6 +48,11 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
 
   /** The adaptation training used; for rules it does not know, an error naming the rule. */
   public Adaptation adaptation() {
+    return adaptation(innerLr);
+  }
+
+  /** The adaptation training used, at another step size: what adapt --lr asks for. */
+  public Adaptation adaptation(double lr) {
     if (!innerRule.equals("sgd")) {
       throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule + "'; this metaspark knows sgd");
     }
@@ -55,7 +60,7 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
       throw new IllegalArgumentException("model.json: inner_rule sgd learns nothing, but learned_adaptation holds "
           + learnedAdaptation.length + " values");
     }
-    return new Adaptation(new ScalarSgd(innerLr), innerSteps);
+    return new Adaptation(new ScalarSgd(lr), innerSteps);
   }
 
   /** The meta-parameters of the model whose network parameters are {@code networkParams}. */
@@ -69,12 +74,6 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     return meta;
   }
 
-  /** The same card with another step size: what adapt --lr asks for. */
-  public ModelCard withInnerLr(double lr) {
-    return new ModelCard(created, algorithm, innerRule, innerSteps, lr, learnedAdaptation, hessianProduct, taskFamily,
-        iterations, metaBatch, seed, numParams, init, config, tasks, evaluation);
-  }
-
   public String toJson() {
     Map<String, Object> card = new LinkedHashMap<>();
     card.put("format", FORMAT);
@@ -83,12 +82,8 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     card.put("inner_rule", innerRule);
     card.put("inner_steps", innerSteps);
     card.put("inner_lr", innerLr);
-    if (learnedAdaptation.length > 0) {
-      card.put("learned_adaptation", learnedAdaptation);
-    }
-    if (hessianProduct != null) {
-      card.put("hessian_product", hessianProduct);
-    }
+    putPresent(card, "learned_adaptation", learnedAdaptation.length > 0 ? learnedAdaptation : null);
+    putPresent(card, "hessian_product", hessianProduct);
     card.put("task_family", taskFamily);
     card.put("iterations", iterations);
     card.put("meta_batch", metaBatch);
@@ -96,16 +91,19 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     card.put("num_params", numParams);
     card.put("init", init);
     card.put("config", config);
-    if (tasks != null) {
-      card.put("tasks", tasks);
-    }
-    if (evaluation != null) {
-      card.put("evaluation", evaluation);
-    }
+    putPresent(card, "tasks", tasks);
+    putPresent(card, "evaluation", evaluation);
     try {
       return JSON.writeValueAsString(card);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("numbers, strings and maps of them always render", e);
+    }
+  }
+
+  /** The keys a card may lack are left out when absent, not written as null. */
+  private static void putPresent(Map<String, Object> card, String key, Object value) {
+    if (value != null) {
+      card.put(key, value);
     }
   }
 

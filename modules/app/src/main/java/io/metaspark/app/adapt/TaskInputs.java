@@ -15,6 +15,6 @@ interface TaskInputs {
 
   Examples examples();
 
-  /** Writes predictions.csv into {@code dir}, if there is anything to predict, with {@code predictor} at {@code adapted}. */
+  /** Writes predictions.csv into {@code dir}, if there is anything to predict: {@code predictor}'s at {@code adapted}. */
   void writePredictions(Dl4jLearner predictor, double[] adapted, RunDirectory dir, PrintStream out) throws IOException;
 }

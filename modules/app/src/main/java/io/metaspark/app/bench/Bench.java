@@ -49,14 +49,11 @@ public final class Bench {
 
   private final Settings settings;
   private final Registries registries;
-  private final int iterations;
-  private final int warmup;
 
+  /** @param registries what the config (and --algorithms) may name */
   public Bench(Settings settings, Registries registries) {
     this.settings = settings;
     this.registries = registries;
-    this.iterations = settings.iterations();
-    this.warmup = settings.warmup();
   }
 
   /** One configuration's figures in one repeat. */
@@ -66,6 +63,8 @@ public final class Bench {
   /** Measures every configuration on every master, prints the tables and writes the results file. */
   public void run() throws Exception {
     int repeats = settings.repeats();
+    int iterations = settings.iterations();
+    int warmup = settings.warmup();
     if (iterations < 1 || warmup < 0 || repeats < 1) {
       throw new ConfigError("--iterations and --repeats must be >= 1 and --warmup >= 0");
     }
@@ -126,12 +125,14 @@ public final class Bench {
       }
     }
     results.loadAtEnd = BenchResults.loadAverage();
-    results.write(settings, warmup, iterations);
+    results.write(settings);
   }
 
   private Sample measure(JavaSparkContext sc, IterationTimeline timeline, Job job) throws Exception {
     TrainingPlan plan = job.plan();
     double[] initial = job.initialParams();
+    int iterations = settings.iterations();
+    int warmup = settings.warmup();
     double[] wall = new double[iterations];
     double[] jobMillis = new double[iterations];
     MemoryProbe.resetHere();

@@ -63,7 +63,7 @@ final class BenchResults {
         .samples[repeat] = sample;
   }
 
-  void write(Bench.Settings settings, int warmup, int iterations) throws IOException {
+  void write(Bench.Settings settings) throws IOException {
     List<Map<String, Object>> results = new ArrayList<>();
     System.out.println();
     System.out.println("| master | configuration | ms / meta-iteration (median) | tasks/s | spread over repeats | GFLOP/s |");
@@ -119,8 +119,8 @@ final class BenchResults {
     doc.put("meta_batch", first.settings().train().metaBatch());
     doc.put("inner_steps", first.algorithm().adaptation().steps());
     doc.put("partitions", first.settings().spark().partitions());
-    doc.put("warmup_iterations", warmup);
-    doc.put("measured_iterations", iterations);
+    doc.put("warmup_iterations", settings.warmup());
+    doc.put("measured_iterations", settings.iterations());
     doc.put("repeats", repeats);
     doc.put("flop_convention", "multiply-add = 2 FLOPs; convolutions and dense layers only; a gradient = 3 forward"
         + " passes; examples per task as the algorithm runs them (MAML: 3 x steps x support + query)");

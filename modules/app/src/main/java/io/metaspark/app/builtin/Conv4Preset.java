@@ -23,15 +23,7 @@ final class Conv4Preset implements ModelPreset {
   static final Key<Boolean> BATCH_NORM = Key.flag("model.conv4.batch-norm", true,
       "batch normalization after each convolution, transductive as the MAML reference code");
 
-  @Override
-  public String name() {
-    return "conv4";
-  }
-
-  @Override
-  public List<Key<?>> keys() {
-    return List.of(FILTERS, DOWNSAMPLE, BATCH_NORM);
-  }
+  static final List<Key<?>> KEYS = List.of(FILTERS, DOWNSAMPLE, BATCH_NORM);
 
   @Override
   public void check(Values values) {

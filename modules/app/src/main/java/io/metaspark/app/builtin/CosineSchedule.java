@@ -2,8 +2,9 @@ package io.metaspark.app.builtin;
 
 import io.metaspark.app.config.Check;
 import io.metaspark.app.config.Key;
-import io.metaspark.app.config.ScheduleType;
+import io.metaspark.app.config.Values;
 import io.metaspark.core.optim.CosineAnnealing;
+import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.optim.ScaleBySchedule;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +20,11 @@ final class CosineSchedule {
       "the fraction of lr the schedule ends at").check(Check.that(f -> f >= 0 && f <= 1, "in [0, 1]"))
       .valueBeforeTheKey(0.0);
 
-  static final ScheduleType ENTRY = ScheduleType.of("cosine", List.of(STEPS, MIN_FRACTION),
-      values -> Optional.of(new ScaleBySchedule(new CosineAnnealing(values.get(STEPS), values.get(MIN_FRACTION)))));
+  static final List<Key<?>> KEYS = List.of(STEPS, MIN_FRACTION);
 
   private CosineSchedule() {}
+
+  static Optional<GradientTransformation> create(Values values) {
+    return Optional.of(new ScaleBySchedule(new CosineAnnealing(values.get(STEPS), values.get(MIN_FRACTION))));
+  }
 }

@@ -43,18 +43,10 @@ public final class ImageTasks implements TaskFamilyType {
       .check(Check.atLeast(0));
   static final Key<Integer> WAYS = Key.integer("tasks.images.ways", 5,
       "N: classes per task, and the width of the network's output").check(Check.atLeast(2));
+  static final List<Key<?>> KEYS = List.of(LOCATIONS, ROTATIONS, SIZE, INVERT, SPLIT, SPLIT_SEED,
+      VALIDATION_CHARACTERS, WAYS);
   /** What adapt needs of a training config to prepare a user's images as training prepared its own. */
   public static final List<Key<?>> PREPROCESSING_KEYS = List.of(SIZE, INVERT);
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<Key<?>> keys() {
-    return List.of(LOCATIONS, ROTATIONS, SIZE, INVERT, SPLIT, SPLIT_SEED, VALIDATION_CHARACTERS, WAYS);
-  }
 
   @Override
   public void check(Values values) {

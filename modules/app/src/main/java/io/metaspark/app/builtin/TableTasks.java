@@ -58,16 +58,8 @@ final class TableTasks implements TaskFamilyType {
       "the store's bucket files: one Spark task writes each, holding its groups' rows in memory")
       .check(Check.atLeast(1));
 
-  @Override
-  public String name() {
-    return "table";
-  }
-
-  @Override
-  public List<Key<?>> keys() {
-    return List.of(LOCATION, FORMAT, KEY_COLUMN, FEATURE_COLUMNS, TARGET_COLUMN, LABEL_COLUMN, SPLIT_SEED,
-        TEST_FRACTION, VALIDATION_FRACTION, STORE, STORE_BUCKETS);
-  }
+  static final List<Key<?>> KEYS = List.of(LOCATION, FORMAT, KEY_COLUMN, FEATURE_COLUMNS, TARGET_COLUMN,
+      LABEL_COLUMN, SPLIT_SEED, TEST_FRACTION, VALIDATION_FRACTION, STORE, STORE_BUCKETS);
 
   @Override
   public void check(Values values) {

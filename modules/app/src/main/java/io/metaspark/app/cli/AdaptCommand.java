@@ -4,15 +4,16 @@ import io.metaspark.app.adapt.FewShotAdaptation;
 import io.metaspark.app.config.ConfigError;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "adapt", mixinStandardHelpOptions = true,
+@Command(name = "adapt",
     description = {"Fine-tune an exported initialization on a new task's few examples, save the adapted network,",
         "and predict. Adapts as the model was trained to (model.json) unless told otherwise.",
         "Examples come from a CSV (--support) or, for image models, one folder per class (--support-images)."})
 final class AdaptCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
-  String model;
+  @Mixin
+  ModelOption model;
 
   @Option(names = "--support", paramLabel = "CSV",
       description = "the task's examples: per row the input columns, then the target columns (a header line is allowed)")
@@ -41,8 +42,8 @@ final class AdaptCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     requireSensibleOptions();
-    new FewShotAdaptation(new FewShotAdaptation.Request(model, support, predict, supportImages, predictImages, steps,
-        learningRate, output), System.out).run();
+    new FewShotAdaptation(new FewShotAdaptation.Request(model.dir, support, predict, supportImages, predictImages,
+        steps, learningRate, output), System.out).run();
     return 0;
   }
 

@@ -9,15 +9,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
     description = "Measure meta-training throughput (ms per meta-iteration, tasks/s), the split of an iteration's"
         + " time, memory, and scaling, per master and algorithm.")
 final class BenchCommand implements Callable<Integer> {
-  @ParentCommand
-  MetasparkCli cli;
-
   @Mixin
   JobOptions options;
 
@@ -51,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new ConfigError("bench compares masters: use --masters, not --master");
     }
     new Bench(new Bench.Settings(masters, algorithms, vary, iterations, warmup, repeats, output, options.config,
-        options.overrides), cli.registries()).run();
+        options.overrides), options.registries()).run();
     return 0;
   }
 }

@@ -14,20 +14,16 @@ import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate",
     description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks as it was trained to adapt "
         + "(model.json) and report the query loss after 0, 1, ... steps.")
 final class EvaluateCommand implements Callable<Integer> {
-  @ParentCommand
-  MetasparkCli cli;
-
   @Mixin
   JobOptions options;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
-  String model;
+  @Mixin
+  ModelOption model;
 
   @Option(names = "--output", paramLabel = "NAME", defaultValue = "evaluation.json",
       description = "file name for the results, written in the model directory (default: ${DEFAULT-VALUE})")
@@ -35,16 +31,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Job job = options.load(cli.registries());
+    Job job = options.load();
     SavedModel saved;
     Adaptation adaptation;
     double[] meta;
     try {
-      saved = SavedModel.read(model, new Configuration());
+      saved = SavedModel.read(model.dir, new Configuration());
       adaptation = saved.adaptation();
       meta = saved.meta();
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigError("--model " + model + ": " + e.getMessage(), e);
+      throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
     }
     System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting as trained: %s%n", saved.dir(),
         saved.card().numParams(), adaptation.describe());

@@ -5,7 +5,9 @@ import io.metaspark.app.config.Registries;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options every command that reads a job config shares. */
 final class JobOptions {
@@ -20,7 +22,15 @@ final class JobOptions {
       description = "Spark master, e.g. local[4] or spark://host:7077 (default: spark-submit's, else spark.master)")
   String master;
 
-  Job load(Registries registries) {
-    return Job.load(config, overrides, registries);
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec command;
+
+  /** The job the config and overrides describe, naming the entries of the command line's registries. */
+  Job load() {
+    return Job.load(config, overrides, registries());
+  }
+
+  Registries registries() {
+    return ((MetasparkCli) command.parent().userObject()).registries();
   }
 }

@@ -9,15 +9,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train",
     description = {"Meta-train a shared initialization on Spark, save it, and evaluate it on fresh tasks.",
         "A run directory that already has checkpoints of the same config is resumed from its newest valid one."})
 final class TrainCommand implements Callable<Integer> {
-  @ParentCommand
-  MetasparkCli cli;
-
   @Mixin
   JobOptions options;
 
@@ -26,7 +22,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Job job = options.load(cli.registries());
+    Job job = options.load();
     TrainingRun training = new TrainingRun(job, System.out);
     training.announce();
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {

@@ -44,8 +44,8 @@ public record EvaluateSettings(int tasks, List<Integer> steps, long seed, boolea
       "passes over the pooled examples").check(Check.atLeast(1)).changeableOnResume();
   public static final Key<Integer> JOINT_BATCH_SIZE = Key.integer("evaluate.joint.batch-size", 50,
       "examples per minibatch on each worker").check(Check.atLeast(1)).changeableOnResume();
-  public static final Key<Double> JOINT_LR = Key.number("evaluate.joint.lr", 0.001, "the joint baseline's Adam learning rate")
-      .check(Check.positive()).changeableOnResume();
+  public static final Key<Double> JOINT_LR = Key.number("evaluate.joint.lr", 0.001,
+      "the joint baseline's Adam learning rate").check(Check.positive()).changeableOnResume();
   public static final Key<Integer> JOINT_AVERAGING_FREQUENCY = Key.integer("evaluate.joint.averaging-frequency", 10,
       "minibatches each worker fits between two averagings of the parameters").check(Check.atLeast(1))
       .changeableOnResume();

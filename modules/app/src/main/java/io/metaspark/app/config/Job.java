@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -68,7 +69,7 @@ public final class Job {
     return new Job(config, schema, Settings.parse(config, registries));
   }
 
-  private static <T> T built(String section, java.util.function.Supplier<T> build) {
+  private static <T> T built(String section, Supplier<T> build) {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {

@@ -23,7 +23,8 @@ public record ModelSettings(Optional<ModelPreset> preset, String jsonFile, Strin
       "a built-in network instead of json-file or mlp: \"\" (none) or conv4, sized by tasks.images");
   public static final Key<String> JSON_FILE = Key.trimmed("model.json-file", "",
       "a DL4J MultiLayerConfiguration JSON file (as conf.toJson() writes it); when empty, the MLP shorthand");
-  public static final Key<String> MLP = Key.string("model.mlp", "1-40-40-1", "MLP shorthand: layer sizes in-hidden-...-out");
+  public static final Key<String> MLP = Key.string("model.mlp", "1-40-40-1",
+      "MLP shorthand: layer sizes in-hidden-...-out");
   public static final Key<String> ACTIVATION = Key.string("model.activation", "relu", "the MLP's hidden activation");
   public static final Key<String> OUTPUT_ACTIVATION = Key.string("model.output-activation", "identity",
       "the MLP's output activation");
@@ -42,7 +43,7 @@ public record ModelSettings(Optional<ModelPreset> preset, String jsonFile, Strin
 
   static ModelSettings read(Values v, Optional<ModelPreset> preset) {
     if (preset.isPresent() && !v.get(JSON_FILE).isEmpty()) {
-      throw new ConfigError("model.preset = " + preset.get().name() + " and model.json-file " + v.get(JSON_FILE)
+      throw new ConfigError("model.preset = " + v.get(PRESET) + " and model.json-file " + v.get(JSON_FILE)
           + " both define the network: set one of them");
     }
     return new ModelSettings(preset, v.get(JSON_FILE), v.get(MLP), v.get(ACTIVATION), v.get(OUTPUT_ACTIVATION),
@@ -56,7 +57,7 @@ public record ModelSettings(Optional<ModelPreset> preset, String jsonFile, Strin
       try {
         return preset.get().create(values, dataType, seed);
       } catch (IllegalArgumentException e) {
-        throw new ConfigError("model.preset = " + preset.get().name() + ": " + e.getMessage(), e);
+        throw new ConfigError("model.preset = " + values.get(PRESET) + ": " + e.getMessage(), e);
       }
     }
     if (!jsonFile.isEmpty()) {

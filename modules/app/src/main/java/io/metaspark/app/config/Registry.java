@@ -8,13 +8,16 @@ import java.util.Optional;
 
 /**
  * The entries of one kind, by the name a config key selects them with (its selector, e.g.
- * {@code algorithm.name}). Adding an algorithm, a task family, an optimizer, a schedule or a model
- * preset is one class and one {@link #register} call; nothing else names it.
+ * {@code algorithm.name}), each with the keys it reads. Adding an algorithm, a task family, an
+ * optimizer, a schedule or a model preset is one {@link #register} call; nothing else names it.
  */
 public final class Registry<E extends Registered> {
   private final Key<String> selector;
   private final String noneMeaning;
-  private final Map<String, E> entries = new LinkedHashMap<>();
+  private final Map<String, Entry<E>> entries = new LinkedHashMap<>();
+
+  /** An entry, its name, and the keys it reads, declared once. */
+  public record Entry<E>(String name, List<Key<?>> keys, E entry) {}
 
   /**
    * @param noneMeaning what an empty selector means (e.g. "json-file or mlp" for model.preset), or
@@ -25,9 +28,11 @@ public final class Registry<E extends Registered> {
     this.noneMeaning = noneMeaning;
   }
 
-  /** Adds {@code entry} under its name; a name or a key taken already is an error. */
-  public Registry<E> register(E entry) {
-    String name = entry.name();
+  /**
+   * Adds {@code entry} under {@code name}, reading {@code keys} when the config selects it; a name
+   * taken already is an error.
+   */
+  public Registry<E> register(String name, List<Key<?>> keys, E entry) {
     if (!name.matches("[a-z0-9-]+")) {
       throw new IllegalArgumentException(selector.path() + ": an entry's name is lower-case letters, digits and '-',"
           + " got '" + name + "'");
@@ -35,7 +40,7 @@ public final class Registry<E extends Registered> {
     if (entries.containsKey(name)) {
       throw new IllegalArgumentException(selector.path() + " has an entry named '" + name + "' already");
     }
-    entries.put(name, entry);
+    entries.put(name, new Entry<>(name, List.copyOf(keys), entry));
     return this;
   }
 
@@ -44,12 +49,8 @@ public final class Registry<E extends Registered> {
     return selector;
   }
 
-  /** The entries' names, in the order they were registered. */
-  public List<String> names() {
-    return new ArrayList<>(entries.keySet());
-  }
-
-  public List<E> entries() {
+  /** The entries, in the order they were registered. */
+  public List<Entry<E>> entries() {
     return new ArrayList<>(entries.values());
   }
 
@@ -62,12 +63,12 @@ public final class Registry<E extends Registered> {
     if (name.isEmpty() && noneMeaning != null) {
       return Optional.empty();
     }
-    E entry = entries.get(name);
+    Entry<E> entry = entries.get(name);
     if (entry == null) {
       throw new ConfigError(selector.path() + " must be " + (noneMeaning == null ? "one of " : "\"\" (" + noneMeaning
           + ") or ") + String.join(", ", entries.keySet()) + ", got '" + name + "'");
     }
     values.readAll(entry.keys());
-    return Optional.of(entry);
+    return Optional.of(entry.entry());
   }
 }

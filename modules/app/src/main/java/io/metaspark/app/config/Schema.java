@@ -26,7 +26,7 @@ final class Schema {
     Settings.SECTION_KEYS.forEach(this::declare);
     for (Registry<?> registry : registries.all()) {
       declare(registry.selector());
-      for (Registered entry : registry.entries()) {
+      for (Registry.Entry<?> entry : registry.entries()) {
         for (Key<?> key : entry.keys()) {
           declare(key);
           owners.computeIfAbsent(key.path(), p -> new ArrayList<>()).add(new Owner(registry.selector(), entry.name()));

@@ -4,7 +4,6 @@ import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.image.ClassSplit;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -14,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
  * A family of tasks, as {@code tasks.family} selects it; its keys live under
  * {@code tasks.<name>}, beside the shared {@code tasks.support} and {@code tasks.query}.
  */
+@FunctionalInterface
 public interface TaskFamilyType extends Registered {
   /**
    * The family's tasks of one part of the data: meta-training draws from TRAIN, periodic
@@ -51,24 +51,4 @@ public interface TaskFamilyType extends Registered {
 
   /** Examples in a task's support and query sets, and one example's input. */
   record TaskShape(int supportExamples, int queryExamples, InputType input) {}
-
-  /** How an entry builds its tasks: {@link #create}. */
-  @FunctionalInterface
-  interface Factory {
-    TaskFamily create(ClassSplit.Part part, Values values, Locations locations);
-  }
-
-  /**
-   * The entry {@code name}, reading {@code keys}, that builds its tasks with {@code factory} and
-   * has nothing else to check or prepare: a family that generates its tasks.
-   */
-  static TaskFamilyType of(String name, List<Key<?>> keys, Factory factory) {
-    record Entry(String name, List<Key<?>> keys, Factory factory) implements TaskFamilyType {
-      @Override
-      public TaskFamily create(ClassSplit.Part part, Values values, Locations locations) {
-        return factory.create(part, values, locations);
-      }
-    }
-    return new Entry(name, List.copyOf(keys), factory);
-  }
 }

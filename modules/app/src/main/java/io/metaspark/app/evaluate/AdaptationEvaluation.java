@@ -33,7 +33,8 @@ public record AdaptationEvaluation(int tasks, long seed, double innerLearningRat
    */
   static AdaptationEvaluation run(JavaSparkContext sc, Job job, ModelSpec model, Adaptation adaptation,
       double[] meta) {
-    return run(sc, job, model, adaptation, meta, ClassSplit.Part.TEST, job.settings().evaluate().tasks(), job.settings().evaluate().seed());
+    return run(sc, job, model, adaptation, meta, ClassSplit.Part.TEST, job.settings().evaluate().tasks(),
+        job.settings().evaluate().seed());
   }
 
   public static AdaptationEvaluation run(JavaSparkContext sc, Job job, ModelSpec model, Adaptation adaptation,

@@ -10,31 +10,24 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A run's checkpoints, {@code checkpoints/ckpt-<next iteration>.msck}, on any Hadoop file system.
+ * A run's checkpoints, {@code checkpoints/ckpt-<next iteration>.msck}, on any Hadoop file system:
+ * those in {@code dir}, of which the newest {@code keep} are kept.
  *
  * <p>Each is written atomically ({@link RunDirectory#writeAtomically}) under a name of its own: a
  * crash mid-write leaves only a temporary file, which readers ignore. The newest file that
  * verifies wins; any newer that does not is reported and skipped. After a write, all but the
  * newest {@code keep} are deleted.
  */
-public final class CheckpointStore {
+public record CheckpointStore(RunDirectory dir, int keep) {
   private static final Pattern NAME = Pattern.compile("ckpt-(\\d{12})\\.msck");
 
-  private final RunDirectory dir;
-  private final FileSystem fs;
-  private final int keep;
-
-  public CheckpointStore(RunDirectory dir, int keep) {
+  public CheckpointStore {
     if (keep < 1) {
       throw new IllegalArgumentException("keep at least one checkpoint, got " + keep);
     }
-    this.dir = dir;
-    this.fs = dir.fs();
-    this.keep = keep;
   }
 
   public Path write(Checkpoint checkpoint) throws IOException {
@@ -50,7 +43,7 @@ public final class CheckpointStore {
   public Optional<Checkpoint> newestValid(Consumer<String> skipped) throws IOException {
     for (Path file : checkpointsNewestFirst()) {
       byte[] bytes;
-      try (InputStream in = fs.open(file)) {
+      try (InputStream in = dir.fs().open(file)) {
         bytes = in.readAllBytes();
       } catch (IOException e) {
         // e.g. a ChecksumException: the file system itself found the file damaged
@@ -74,8 +67,8 @@ public final class CheckpointStore {
 
   List<Path> checkpointsNewestFirst() throws IOException {
     List<Path> files = new ArrayList<>();
-    if (fs.exists(dir.root())) {
-      for (FileStatus status : fs.listStatus(dir.root())) {
+    if (dir.fs().exists(dir.root())) {
+      for (FileStatus status : dir.fs().listStatus(dir.root())) {
         if (status.isFile() && NAME.matcher(status.getPath().getName()).matches()) {
           files.add(status.getPath());
         }
@@ -88,7 +81,7 @@ public final class CheckpointStore {
   private void prune() throws IOException {
     List<Path> files = checkpointsNewestFirst();
     for (Path old : files.subList(Math.min(keep, files.size()), files.size())) {
-      fs.delete(old, false);
+      dir.fs().delete(old, false);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.metaspark.app.train;
 
 import io.metaspark.app.config.Job;
+import io.metaspark.app.config.ValidateSettings;
 import io.metaspark.app.evaluate.AdaptationEvaluation;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.IterationListener;
@@ -12,21 +13,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Every {@code validate.every} iterations (after the iteration completes), adapts the current
  * initialization to the fixed validation tasks and logs the query losses: the learning curve on
- * held-out tasks, which the meta-batch's own noisy losses are not.
+ * held-out tasks, which the meta-batch's own noisy losses are not. Validation adapts the job's
+ * network as training does: by the algorithm's adaptation.
  */
-final class PeriodicValidation implements IterationListener {
-  private final JavaSparkContext sc;
-  private final Job job;
-  private final MetricsLog metrics;
-  private final PrintStream out;
-
-  /** Validation adapts the job's network as training does: by the algorithm's adaptation. */
-  PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, PrintStream out) {
-    this.sc = sc;
-    this.job = job;
-    this.metrics = metrics;
-    this.out = out;
-  }
+record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, PrintStream out)
+    implements IterationListener {
 
   @Override
   public boolean needsState(long iteration) {
@@ -39,8 +30,9 @@ final class PeriodicValidation implements IterationListener {
     if (!needsState(report.iteration())) {
       return;
     }
+    ValidateSettings validate = job.settings().validate();
     AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, job.model(), job.algorithm().adaptation(),
-        state.params(), ClassSplit.Part.VALIDATION, job.settings().validate().tasks(), job.settings().validate().seed());
+        state.params(), ClassSplit.Part.VALIDATION, validate.tasks(), validate.seed());
     metrics.writeValidation(state.nextIteration(), validation);
     out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));
   }

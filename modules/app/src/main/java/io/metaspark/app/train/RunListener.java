@@ -13,21 +13,8 @@ import java.io.UncheckedIOException;
  * What a training run does after each iteration, in order: report progress, validate, and
  * checkpoint while it still holds the run's lock. It stops training on a SIGTERM or SIGINT.
  */
-final class RunListener implements IterationListener {
-  private final RunDirectory run;
-  private final RunLock lock;
-  private final ProgressReporter progress;
-  private final PeriodicValidation validation;
-  private final ConfirmedCheckpoints checkpoints;
-
-  RunListener(RunDirectory run, RunLock lock, ProgressReporter progress, PeriodicValidation validation,
-      ConfirmedCheckpoints checkpoints) {
-    this.run = run;
-    this.lock = lock;
-    this.progress = progress;
-    this.validation = validation;
-    this.checkpoints = checkpoints;
-  }
+record RunListener(RunDirectory run, RunLock lock, ProgressReporter progress, PeriodicValidation validation,
+    ConfirmedCheckpoints checkpoints) implements IterationListener {
 
   @Override
   public boolean needsState(long iteration) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metaspark.app.testing.Console;
+import io.metaspark.app.testing.SinusoidTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,9 @@ class BarrierCliTest {
   Path dir;
 
   private int train(String name, int iterations, String... extra) {
-    List<String> args = new ArrayList<>(List.of("train", "--config", "../../conf/sinusoid.conf", "--master", "local[2]",
-        "--set", "run.dir=" + dir, "--set", "run.name=" + name, "--set", "train.iterations=" + iterations,
-        "--set", "train.log-every=5", "--set", "checkpoint.every=4", "--set", "validate.every=6",
-        "--set", "validate.tasks=4", "--set", "evaluate.after-train=false", "--set", "train.meta-batch=8"));
-    args.addAll(Arrays.asList(extra));
-    return MetasparkCli.run(args.toArray(String[]::new));
+    return MetasparkCli.run(SinusoidTraining.args(dir, name, iterations, List.of("train.log-every=5",
+        "checkpoint.every=4", "validate.every=6", "validate.tasks=4", "evaluate.after-train=false",
+        "train.meta-batch=8"), extra));
   }
 
   @Test

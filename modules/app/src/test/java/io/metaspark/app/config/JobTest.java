@@ -102,23 +102,29 @@ class JobTest {
     assertTrue(message.contains(f.toString()), message);
   }
 
+  /** A config's line, and what its error says. */
+  private static final String[][] BAD_VALUES = {
+      {"train.iterations = lots", "train.iterations"},
+      {"train.meta-batch = 0", "train.meta-batch must be >= 1, got 0"},
+      {"algorithm.name = mammal", "algorithm.name must be one of maml, fomaml, reptile, got 'mammal'"},
+      {"model.activation = relux", "relux"},
+      {"tasks.sinusoid.x = [5, -5]", "tasks.sinusoid.x"},
+      {"model.json-file = nowhere.json", "model.json-file nowhere.json does not exist"},
+      {"validate.seed = 7", "validate.seed must differ from evaluate.seed"},
+      {"model.learner = fast", "model.learner: unknown learner 'fast'"},
+      {"model.init = he", "model.init"},
+      {"evaluate.baselines = [scratch, pretrained]",
+          "evaluate.baselines: unknown baseline 'pretrained'; expected scratch or joint"},
+      {"evaluate.baselines = [joint, joint]", "evaluate.baselines lists a baseline twice"},
+      {"evaluate.joint.epochs = 0", "evaluate.joint.epochs must be >= 1, got 0"},
+      {"evaluate.joint.lr = -1", "evaluate.joint.lr must be a positive number"}};
+
   @Test
   void badValuesAreNamedByKey() throws IOException {
-    assertTrue(validationError("train.iterations = lots").contains("train.iterations"));
-    assertTrue(validationError("train.meta-batch = 0").contains("train.meta-batch must be >= 1, got 0"));
-    assertTrue(validationError("algorithm.name = mammal")
-        .contains("algorithm.name must be one of maml, fomaml, reptile, got 'mammal'"));
-    assertTrue(validationError("model.activation = relux").contains("relux"));
-    assertTrue(validationError("tasks.sinusoid.x = [5, -5]").contains("tasks.sinusoid.x"));
-    assertTrue(validationError("model.json-file = nowhere.json").contains("model.json-file nowhere.json does not exist"));
-    assertTrue(validationError("validate.seed = 7").contains("validate.seed must differ from evaluate.seed"));
-    assertTrue(validationError("model.learner = fast").contains("model.learner: unknown learner 'fast'"));
-    assertTrue(validationError("model.init = he").contains("model.init"));
-    assertTrue(validationError("evaluate.baselines = [scratch, pretrained]")
-        .contains("evaluate.baselines: unknown baseline 'pretrained'; expected scratch or joint"));
-    assertTrue(validationError("evaluate.baselines = [joint, joint]").contains("evaluate.baselines lists a baseline twice"));
-    assertTrue(validationError("evaluate.joint.epochs = 0").contains("evaluate.joint.epochs must be >= 1, got 0"));
-    assertTrue(validationError("evaluate.joint.lr = -1").contains("evaluate.joint.lr must be a positive number"));
+    for (String[] bad : BAD_VALUES) {
+      String message = validationError(bad[0]);
+      assertTrue(message.contains(bad[1]), bad[0] + ": " + message);
+    }
     assertTrue(error(() -> load(new File(dir.toFile(), "missing.conf"), List.of()))
         .contains("missing.conf does not exist"));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.app.cli.MetasparkCli;
 import io.metaspark.app.testing.Console;
+import io.metaspark.app.testing.SinusoidTraining;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,11 +55,8 @@ class HdfsRunTest {
   }
 
   private static int train(String runDir, String name, int iterations) {
-    List<String> args = new ArrayList<>(List.of("train", "--config", "../../conf/sinusoid.conf", "--master", "local[2]",
-        "--set", "run.dir=" + runDir, "--set", "run.name=" + name, "--set", "train.iterations=" + iterations,
-        "--set", "train.log-every=4", "--set", "checkpoint.every=4", "--set", "evaluate.after-train=false",
-        "--set", "train.meta-batch=6"));
-    return MetasparkCli.run(args.toArray(String[]::new));
+    return MetasparkCli.run(SinusoidTraining.args(runDir, name, iterations, List.of("train.log-every=4",
+        "checkpoint.every=4", "evaluate.after-train=false", "train.meta-batch=6")));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.app.cli.MetasparkCli;
 import io.metaspark.app.testing.Console;
+import io.metaspark.app.testing.SinusoidTraining;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -54,11 +55,9 @@ class VersionOneCheckpointTest {
 
   /** The command the committed checkpoints were written with (src-test-data/README.md), in {@code runDir}. */
   private static int train(Path runDir, String name, String algorithm, String optimizer, String lr) {
-    return MetasparkCli.run(new String[] {"train", "--config", "../../conf/sinusoid.conf", "--master", "local[2]",
-        "--set", "run.dir=" + runDir, "--set", "run.name=" + name, "--set", "train.iterations=10",
-        "--set", "train.meta-batch=8", "--set", "train.log-every=5", "--set", "checkpoint.every=5",
-        "--set", "checkpoint.keep=5", "--set", "evaluate.after-train=false", "--set", "validate.every=0",
-        "--set", "algorithm.name=" + algorithm, "--set", "outer.optimizer=" + optimizer, "--set", "outer.lr=" + lr});
+    return MetasparkCli.run(SinusoidTraining.args(runDir, name, 10, List.of("train.meta-batch=8", "train.log-every=5",
+        "checkpoint.every=5", "checkpoint.keep=5", "evaluate.after-train=false", "validate.every=0",
+        "algorithm.name=" + algorithm, "outer.optimizer=" + optimizer, "outer.lr=" + lr)));
   }
 
   private static Checkpoint newest(Path runDir, String name) throws IOException {

@@ -2,31 +2,27 @@ package io.metaspark.app.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.function.Consumer;
 
 /** What a command printed, to assert on messages a user would read. */
 public final class Console {
   private Console() {}
 
   public static String out(Runnable r) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true));
-    try {
-      r.run();
-    } finally {
-      System.setOut(old);
-    }
-    return buffer.toString();
+    return captured(r, System.out, System::setOut);
   }
 
   public static String err(Runnable r) {
-    PrintStream old = System.err;
+    return captured(r, System.err, System::setErr);
+  }
+
+  private static String captured(Runnable r, PrintStream old, Consumer<PrintStream> set) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buffer, true));
+    set.accept(new PrintStream(buffer, true));
     try {
       r.run();
     } finally {
-      System.setErr(old);
+      set.accept(old);
     }
     return buffer.toString();
   }
