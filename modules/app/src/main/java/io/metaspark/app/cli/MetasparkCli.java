@@ -14,9 +14,9 @@ import picocli.CommandLine.ScopeType;
 /**
  * Entry point for bin/metaspark and spark-submit. Exit codes a scheduler can act on: 0 done,
  * 1 failed, 2 bad config or usage, 3 bad or missing data, 4 diverged, 5 run locked by another job;
- * an interrupted job ends with the signal's code (130 for SIGINT, 143 for SIGTERM).
+ * an interrupted job ends with the signal's code (130 for SIGINT, 143 for SIGTERM). Its --help and
+ * --version are every command's.
  */
-// --help and --version on every command, declared once
 @Command(name = "metaspark", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "metaspark 0.1.0",
     description = "Distributed meta-learning (MAML, first-order MAML, Reptile) on Spark with DL4J models.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, AdaptCommand.class, ReportCommand.class,

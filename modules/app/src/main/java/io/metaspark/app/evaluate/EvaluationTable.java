@@ -32,10 +32,6 @@ final class EvaluationTable {
     baselineFacts.put(name, facts);
   }
 
-  AdaptationEvaluation metaLearned() {
-    return metaLearned;
-  }
-
   void print(PrintStream out) {
     out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), inner lr %s%s%n", metaLearned.tasks(),
         metaLearned.seed(), metaLearned.innerLearningRate(),
