@@ -29,7 +29,7 @@ done
 JVM_OPTIONS="$(grep -v -e '^#' -e '^[[:space:]]*$' "$ROOT/conf/jvm-options" | tr '\n' ' ')"
 
 exec "$SPARK_HOME/bin/spark-submit" \
-  --class io.metaspark.app.MetasparkCli \
+  --class io.metaspark.app.cli.MetasparkCli \
   --driver-java-options "$JVM_OPTIONS" \
   --conf "spark.driver.extraJavaOptions=$JVM_OPTIONS" \
   --conf "spark.executor.extraJavaOptions=-XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0" \

@@ -38,7 +38,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
     --deploy-mode=*) deploy_mode="${1#*=}"; shift ;;
     --driver-memory) [ $# -ge 2 ] || usage; driver_memory="$2"; shift 2 ;;
     --driver-memory=*) driver_memory="${1#*=}"; shift ;;
-    --master|--master=*|--class|--class=*) die "$1 is set by submit.sh (the master from start.sh, the class io.metaspark.app.MetasparkCli)" ;;
+    --master|--master=*|--class|--class=*) die "$1 is set by submit.sh (the master from start.sh, the class io.metaspark.app.cli.MetasparkCli)" ;;
     -h|--help) usage ;;
     *) submit_args+=("$1"); shift ;;
   esac
@@ -67,7 +67,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 spark_args=(
   --master "$MASTER_URL"
   --deploy-mode "$deploy_mode"
-  --class io.metaspark.app.MetasparkCli
+  --class io.metaspark.app.cli.MetasparkCli
   --properties-file "$ROOT/conf/spark-defaults.conf"
   --driver-memory "$driver_memory"
   --conf "spark.driver.extraJavaOptions=${JVM_OPTIONS[*]}"

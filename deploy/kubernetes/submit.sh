@@ -19,7 +19,7 @@ JVM_OPTIONS="$(grep -v -e '^#' -e '^[[:space:]]*$' conf/jvm-options | tr '\n' ' 
 exec "$SPARK_HOME/bin/spark-submit" \
   --master "k8s://$K8S_API" --deploy-mode cluster \
   --name metaspark-nightly \
-  --class io.metaspark.app.MetasparkCli \
+  --class io.metaspark.app.cli.MetasparkCli \
   --conf spark.kubernetes.container.image="$IMAGE" \
   --conf spark.kubernetes.namespace=metaspark \
   --conf spark.kubernetes.authenticate.driver.serviceAccountName=metaspark \

@@ -1,7 +1,6 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.sum.OutcomeSum;
-import io.metaspark.core.task.TaskDescriptor;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -13,12 +12,12 @@ import org.apache.spark.BarrierTaskContext;
 
 /**
  * Barrier mode's work for one segment of iterations, run by each of the stage's P tasks. Every task
- * holds the whole training state; per iteration it samples the meta-batch (a pure function of seed
- * and iteration), computes the tasks whose index is its partition modulo P, and exchanges its exact
- * partial sum with all the others through the driver ({@link PartialSumExchange}). Each task merges all P partials, in
- * partition order, into the same exact sum the jobs mode builds, so every replica gets the same
- * mean bit for bit and applies the same {@link OuterStep}: the replicas never drift apart and the
- * result equals jobs mode's.
+ * holds the whole training state and runs each iteration's {@link IterationBody}, as jobs mode's
+ * driver does; only the sum differs: a task computes the tasks whose index is its partition modulo
+ * P and exchanges its exact partial sum with all the others through the driver
+ * ({@link PartialSumExchange}). Each task merges all P partials, in partition order, into the same
+ * exact sum the jobs mode builds, so every replica gets the same mean bit for bit and applies the
+ * same {@link OuterStep}: the replicas never drift apart and the result equals jobs mode's.
  *
  * @param until the iteration after the segment's last
  * @param skippedBefore skipped updates in a row before the segment, so the divergence guard counts across segments
@@ -45,37 +44,32 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
   }
 
   private Result run(PartialSumExchange.Connection peers, int partition, int partitions) throws IOException {
-    OuterStep step = plan.outerStep();
+    IterationBody body = new IterationBody(plan);
     TrainingState state = start;
     int skippedInARow = skippedBefore;
     List<IterationReport> reports = new ArrayList<>();
-    for (long t = start.nextIteration(); t < until; t++) {
-      long began = System.nanoTime();
-      boolean measure = plan.measures(t);
-      List<TaskDescriptor> tasks = plan.sampler().metaBatch(t, plan.metaBatch());
-      OutcomeSum mine = OutcomeSum.empty();
-      for (int i = partition; i < tasks.size(); i += partitions) {
-        mine.add(plan.runner().outcome(tasks.get(i), state.params(), measure));
-      }
-      OutcomeSum sum = OutcomeSum.empty();
-      PartialSumExchange.Gathered gathered = peers.allGather(t, mine.toBytes());
-      for (byte[] p : gathered.messages()) {
-        sum.merge(OutcomeSum.fromBytes(p));
-      }
-      if (sum.tasks() != tasks.size()) {
-        throw new IllegalStateException("iteration " + t + " summed " + sum.tasks() + " of " + tasks.size() + " tasks");
-      }
-      OutcomeSum.MeanOutcome mean = sum.mean();
-      long summed = System.nanoTime();
-      OuterStep.Result r = step.apply(state, mean, measure);
-      state = r.state();
-      skippedInARow = r.skipped() ? skippedInARow + 1 : 0;
-      reports.add(new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(), mean.queryLossAfter(),
-          r.gradientNorm(), (System.nanoTime() - began) / 1e6, (summed - began) / 1e6, r.skipReason()));
+    boolean[] stop = new boolean[1];
+    while (state.nextIteration() < until) {
+      IterationBody.Done done = body.run(state, (t, tasks, params, measure) -> {
+        OutcomeSum mine = OutcomeSum.empty();
+        for (int i = partition; i < tasks.size(); i += partitions) {
+          mine.add(plan.runner().outcome(tasks.get(i), params, measure));
+        }
+        PartialSumExchange.Gathered gathered = peers.allGather(t, mine.toBytes());
+        stop[0] = gathered.stop();
+        OutcomeSum sum = OutcomeSum.empty();
+        for (byte[] p : gathered.messages()) {
+          sum.merge(OutcomeSum.fromBytes(p));
+        }
+        return sum;
+      });
+      state = done.state();
+      reports.add(done.report());
+      skippedInARow = done.report().skipped() ? skippedInARow + 1 : 0;
       if (skippedInARow >= plan.maxSkippedUpdates()) {
         break; // every replica sees the same skips, so all stop here; the driver reports the divergence
       }
-      if (gathered.stop()) {
+      if (stop[0]) {
         break; // the driver asked every replica, in the same round, to stop after this iteration
       }
     }

@@ -54,22 +54,17 @@ public final class SparkMetaTrainer {
 
   private TrainingState trainInJobs(TrainingState start, IterationListener listener) {
     Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
-    OuterStep step = plan.outerStep();
+    IterationBody body = new IterationBody(plan);
     try {
       TrainingState state = start;
       Guard guard = new Guard(listener);
-      for (long t = start.nextIteration(); t < plan.iterations(); t++) {
-        long began = System.nanoTime();
-        boolean measure = plan.measures(t);
-        OutcomeSum.MeanOutcome mean = metaBatch(runner, state.params(), t, measure);
-        long jobDone = System.nanoTime();
-        OuterStep.Result r = step.apply(state, mean, measure);
-        state = r.state();
-        double millis = (System.nanoTime() - began) / 1e6;
-        IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
-            mean.queryLossAfter(), r.gradientNorm(), millis, (jobDone - began) / 1e6, r.skipReason());
+      while (state.nextIteration() < plan.iterations()) {
+        IterationBody.Done done = body.run(state,
+            (t, tasks, params, measure) -> sumInAJob(runner, tasks, params, measure));
+        state = done.state();
         boolean stop = listener.stopRequested();
-        guard.tell(report, stop || needsDriver(listener, t) || guard.wouldStop(report) ? state : null);
+        IterationReport report = done.report();
+        guard.tell(report, stop || needsDriver(listener, report.iteration()) || guard.wouldStop(report) ? state : null);
         if (stop) {
           return state;
         }
@@ -87,20 +82,14 @@ public final class SparkMetaTrainer {
    * iteration than treeAggregate at 2 partitions, measured side by side); deeper trees merge on
    * executors first, for hundreds of partitions. The sum is exact, so the order never matters.
    */
-  private OutcomeSum.MeanOutcome metaBatch(
-      Broadcast<TaskRunner> runner, double[] params, long iteration, boolean measure) {
-    List<TaskDescriptor> tasks = plan.sampler().metaBatch(iteration, plan.metaBatch());
+  private OutcomeSum sumInAJob(Broadcast<TaskRunner> runner, List<TaskDescriptor> tasks, double[] params,
+      boolean measure) {
     JavaRDD<TaskDescriptor> rdd = sc.parallelize(tasks, plan.partitionsUsed());
     Function2<OutcomeSum, TaskDescriptor, OutcomeSum> addTask =
         (acc, task) -> acc.add(runner.value().outcome(task, params, measure));
-    OutcomeSum sum = plan.treeDepth() == 1
+    return plan.treeDepth() == 1
         ? rdd.aggregate(OutcomeSum.empty(), addTask, OutcomeSum::merge)
         : rdd.treeAggregate(OutcomeSum.empty(), addTask, OutcomeSum::merge, plan.treeDepth());
-    if (sum.tasks() != tasks.size()) {
-      throw new IllegalStateException("iteration " + iteration + " summed " + sum.tasks() + " of "
-          + tasks.size() + " tasks");
-    }
-    return sum.mean();
   }
 
   private TrainingState trainInSegments(TrainingState start, IterationListener listener) {

@@ -6,69 +6,123 @@ import java.io.Serializable;
 
 /**
  * How to meta-train: which tasks (sampler), how to compute each (runner), how to update
- * (optimizer), and how the work is laid out on Spark.
- *
- * @param iterations total meta-iterations of the run (a resumed run counts from its start)
- * @param metaBatch tasks per meta-iteration
- * @param partitions Spark partitions per meta-iteration; tasks are split evenly over them
- * @param treeDepth depth of Spark's treeAggregate; 1 merges every partition on the driver
- * @param measureEvery measure query losses on every this-many iterations (and on the last)
- * @param maxSkippedUpdates consecutive skipped updates (blown up, see {@link OuterStep}) after which the run stops
- * @param mode one Spark job per iteration, or one barrier stage per segment of iterations
- * @param maxParameterMagnitude a parameter at or above this magnitude means an update blew the state up
+ * (optimizer), and how the work is laid out on Spark. Built by {@link #builder}: every setting by
+ * name, the layout's with defaults (one partition, merged on the driver, jobs mode).
  */
-public record TrainingPlan(
-    TaskRunner runner,
-    TaskSampler sampler,
-    GradientTransformation optimizer,
-    long iterations,
-    int metaBatch,
-    int partitions,
-    int treeDepth,
-    int measureEvery,
-    int maxSkippedUpdates,
-    ExecutionMode mode,
-    double maxParameterMagnitude) implements Serializable {
+public final class TrainingPlan implements Serializable {
   /** No trained network needs a parameter this large; far below where float arithmetic overflows in a layer. */
   public static final double DEFAULT_MAX_PARAMETER_MAGNITUDE = 1e6;
 
-  /** A plan in jobs mode, one Spark job per iteration, with the default parameter bound. */
-  public TrainingPlan(TaskRunner runner, TaskSampler sampler, GradientTransformation optimizer, long iterations,
-      int metaBatch, int partitions, int treeDepth, int measureEvery, int maxSkippedUpdates) {
-    this(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery, maxSkippedUpdates,
-        ExecutionMode.JOBS, DEFAULT_MAX_PARAMETER_MAGNITUDE);
-  }
+  private final TaskRunner runner;
+  private final TaskSampler sampler;
+  private final GradientTransformation optimizer;
+  private final long iterations;
+  private final int metaBatch;
+  private final int partitions;
+  private final int treeDepth;
+  private final int measureEvery;
+  private final int maxSkippedUpdates;
+  private final ExecutionMode mode;
+  private final double maxParameterMagnitude;
 
-  public TrainingPlan {
-    if (iterations < 0) {
-      throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
+  private TrainingPlan(Builder b) {
+    if (b.runner == null || b.sampler == null || b.optimizer == null) {
+      throw new IllegalArgumentException("a plan needs a task runner, a sampler and an optimizer");
     }
-    if (metaBatch < 1) {
-      throw new IllegalArgumentException("meta-batch must be >= 1, got " + metaBatch);
-    }
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
-    }
-    if (treeDepth < 1) {
-      throw new IllegalArgumentException("tree depth must be >= 1, got " + treeDepth);
-    }
-    if (measureEvery < 1) {
-      throw new IllegalArgumentException("measure-every must be >= 1, got " + measureEvery);
-    }
-    if (maxSkippedUpdates < 1) {
-      throw new IllegalArgumentException("max skipped updates must be >= 1, got " + maxSkippedUpdates);
-    }
-    if (mode == null) {
+    requireAtLeast("iterations", b.iterations, 0);
+    requireAtLeast("meta-batch", b.metaBatch, 1);
+    requireAtLeast("partitions", b.partitions, 1);
+    requireAtLeast("tree depth", b.treeDepth, 1);
+    requireAtLeast("measure-every", b.measureEvery, 1);
+    requireAtLeast("max skipped updates", b.maxSkippedUpdates, 1);
+    if (b.mode == null) {
       throw new IllegalArgumentException("mode must be set");
     }
-    if (!(maxParameterMagnitude > 0)) {
-      throw new IllegalArgumentException("the parameter magnitude bound must be positive, got " + maxParameterMagnitude);
+    if (!(b.maxParameterMagnitude > 0)) {
+      throw new IllegalArgumentException("the parameter magnitude bound must be positive, got "
+          + b.maxParameterMagnitude);
+    }
+    runner = b.runner;
+    sampler = b.sampler;
+    optimizer = b.optimizer;
+    iterations = b.iterations;
+    metaBatch = b.metaBatch;
+    partitions = b.partitions;
+    treeDepth = b.treeDepth;
+    measureEvery = b.measureEvery;
+    maxSkippedUpdates = b.maxSkippedUpdates;
+    mode = b.mode;
+    maxParameterMagnitude = b.maxParameterMagnitude;
+  }
+
+  private static void requireAtLeast(String what, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(what + " must be >= " + min + ", got " + value);
     }
   }
 
-  public TrainingPlan withMode(ExecutionMode newMode) {
-    return new TrainingPlan(runner, sampler, optimizer, iterations, metaBatch, partitions, treeDepth, measureEvery,
-        maxSkippedUpdates, newMode, maxParameterMagnitude);
+  /** A plan of the tasks {@code sampler} draws, each computed by {@code runner}, updated by {@code optimizer}. */
+  public static Builder builder(TaskRunner runner, TaskSampler sampler, GradientTransformation optimizer) {
+    return new Builder(runner, sampler, optimizer);
+  }
+
+  /** A builder holding this plan's settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(runner, sampler, optimizer).iterations(iterations).metaBatch(metaBatch).partitions(partitions)
+        .treeDepth(treeDepth).measureEvery(measureEvery).maxSkippedUpdates(maxSkippedUpdates).mode(mode)
+        .maxParameterMagnitude(maxParameterMagnitude);
+  }
+
+  public TaskRunner runner() {
+    return runner;
+  }
+
+  public TaskSampler sampler() {
+    return sampler;
+  }
+
+  public GradientTransformation optimizer() {
+    return optimizer;
+  }
+
+  /** Total meta-iterations of the run (a resumed run counts from its start). */
+  public long iterations() {
+    return iterations;
+  }
+
+  /** Tasks per meta-iteration. */
+  public int metaBatch() {
+    return metaBatch;
+  }
+
+  /** Spark partitions per meta-iteration; tasks are split evenly over them. */
+  public int partitions() {
+    return partitions;
+  }
+
+  /** Depth of Spark's treeAggregate; 1 merges every partition on the driver. */
+  public int treeDepth() {
+    return treeDepth;
+  }
+
+  /** Query losses are measured on every this-many iterations (and on the last). */
+  public int measureEvery() {
+    return measureEvery;
+  }
+
+  /** Consecutive skipped updates (blown up, see {@link OuterStep}) after which the run stops. */
+  public int maxSkippedUpdates() {
+    return maxSkippedUpdates;
+  }
+
+  /** One Spark job per iteration, or one barrier stage per segment of iterations. */
+  public ExecutionMode mode() {
+    return mode;
+  }
+
+  /** A parameter at or above this magnitude means an update blew the state up. */
+  public double maxParameterMagnitude() {
+    return maxParameterMagnitude;
   }
 
   /** The outer update behind the divergence guard, the same in both modes. */
@@ -83,5 +137,70 @@ public record TrainingPlan(
 
   boolean measures(long iteration) {
     return iteration % measureEvery == 0 || iteration == iterations - 1;
+  }
+
+  /** A plan's settings by name; {@link #build} checks them. */
+  public static final class Builder {
+    private final TaskRunner runner;
+    private final TaskSampler sampler;
+    private final GradientTransformation optimizer;
+    private long iterations;
+    private int metaBatch;
+    private int partitions = 1;
+    private int treeDepth = 1;
+    private int measureEvery = 1;
+    private int maxSkippedUpdates = 1;
+    private ExecutionMode mode = ExecutionMode.JOBS;
+    private double maxParameterMagnitude = DEFAULT_MAX_PARAMETER_MAGNITUDE;
+
+    private Builder(TaskRunner runner, TaskSampler sampler, GradientTransformation optimizer) {
+      this.runner = runner;
+      this.sampler = sampler;
+      this.optimizer = optimizer;
+    }
+
+    public Builder iterations(long iterations) {
+      this.iterations = iterations;
+      return this;
+    }
+
+    public Builder metaBatch(int metaBatch) {
+      this.metaBatch = metaBatch;
+      return this;
+    }
+
+    public Builder partitions(int partitions) {
+      this.partitions = partitions;
+      return this;
+    }
+
+    public Builder treeDepth(int treeDepth) {
+      this.treeDepth = treeDepth;
+      return this;
+    }
+
+    public Builder measureEvery(int measureEvery) {
+      this.measureEvery = measureEvery;
+      return this;
+    }
+
+    public Builder maxSkippedUpdates(int maxSkippedUpdates) {
+      this.maxSkippedUpdates = maxSkippedUpdates;
+      return this;
+    }
+
+    public Builder mode(ExecutionMode mode) {
+      this.mode = mode;
+      return this;
+    }
+
+    public Builder maxParameterMagnitude(double maxParameterMagnitude) {
+      this.maxParameterMagnitude = maxParameterMagnitude;
+      return this;
+    }
+
+    public TrainingPlan build() {
+      return new TrainingPlan(this);
+    }
   }
 }

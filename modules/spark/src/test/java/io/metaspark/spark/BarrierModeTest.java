@@ -45,7 +45,7 @@ class BarrierModeTest {
     Recorded barrier;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       jobs = run(sc, plan);
-      barrier = run(sc, plan.withMode(ExecutionMode.BARRIER));
+      barrier = run(sc, plan.toBuilder().mode(ExecutionMode.BARRIER).build());
     }
 
     assertFalse(Arrays.equals(SinusoidPlans.start(plan).params(), jobs.end), "training moved the parameters");
@@ -62,7 +62,7 @@ class BarrierModeTest {
     TrainingPlan plan = SinusoidPlans.plan("maml", SinusoidTaskFamily.mamlProtocol(10, 10), ITERATIONS, META_BATCH, 2, 1);
     FailingFirstStageAttempt.failures.clear();
     TrainingPlan failing = SinusoidPlans.plan("maml", new FailingFirstStageAttempt(), ITERATIONS, META_BATCH, 2, 1)
-        .withMode(ExecutionMode.BARRIER);
+        .toBuilder().mode(ExecutionMode.BARRIER).build();
     double[] faultFree;
     Recorded rerun;
     // local[2]: one attempt per task (local[N, F] sets F), yet Spark reruns the whole barrier stage
@@ -84,7 +84,8 @@ class BarrierModeTest {
     DivergedException inBarrier;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       inJobs = assertThrows(DivergedException.class, () -> run(sc, plan, jobs));
-      inBarrier = assertThrows(DivergedException.class, () -> run(sc, plan.withMode(ExecutionMode.BARRIER), barrier));
+      inBarrier = assertThrows(DivergedException.class,
+          () -> run(sc, plan.toBuilder().mode(ExecutionMode.BARRIER).build(), barrier));
     }
     assertEquals(inJobs.getMessage(), inBarrier.getMessage());
     assertTrue(inBarrier.getMessage().contains("3 updates in a row skipped as blown up, the last at iteration 5"),
@@ -98,7 +99,7 @@ class BarrierModeTest {
   @Test
   void moreBarrierPartitionsThanSlotsIsRefusedBeforeAnyWork() {
     TrainingPlan plan = SinusoidPlans.plan("fomaml", SinusoidTaskFamily.mamlProtocol(10, 10), 3, META_BATCH, 3, 1)
-        .withMode(ExecutionMode.BARRIER);
+        .toBuilder().mode(ExecutionMode.BARRIER).build();
     Recorded seen = new Recorded();
     NotEnoughSlotsException e;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {

@@ -49,13 +49,17 @@ class ExecutorJvmTest {
     return new JavaSparkContext(conf);
   }
 
+  /** The reference: the plan in jobs mode, with one task slot in this JVM. */
+  private static double[] inOneJvm(TrainingPlan plan) {
+    try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
+      return SinusoidPlans.train(sc, plan);
+    }
+  }
+
   @Test
   void tasksRunInOtherJvmsAndAKilledExecutorChangesNothing() throws Exception {
     TrainingPlan plan = SinusoidPlans.plan("maml", ITERATIONS, 10, 4);
-    double[] reference;
-    try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
-      reference = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
-    }
+    double[] reference = inOneJvm(plan);
 
     try (JavaSparkContext sc = startCluster()) {
       long driver = ProcessHandle.current().pid();
@@ -66,7 +70,7 @@ class ExecutorJvmTest {
       assertFalse(executors.contains(driver), "no task ran in the driver's JVM");
 
       // a fault-free run across the two executor JVMs equals local[1], bit for bit
-      double[] twoJvms = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
+      double[] twoJvms = SinusoidPlans.train(sc, plan);
       assertArrayEquals(reference, twoJvms);
 
       // kill -9 one executor JVM while iteration 3's job runs: Spark reruns its tasks elsewhere
@@ -95,13 +99,10 @@ class ExecutorJvmTest {
   @Test
   void barrierModeAcrossExecutorJvmsEqualsJobsModeInOneJvm() throws Exception {
     TrainingPlan plan = SinusoidPlans.plan("maml", ITERATIONS, 10, 2);
-    double[] reference;
-    try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
-      reference = new SparkMetaTrainer(sc, plan).train(SinusoidPlans.start(plan), (r, s) -> {}).params();
-    }
+    double[] reference = inOneJvm(plan);
     try (JavaSparkContext sc = startCluster(false)) {
-      TrainingPlan barrier = plan.withMode(ExecutionMode.BARRIER);
-      double[] twoJvms = new SparkMetaTrainer(sc, barrier).train(SinusoidPlans.start(barrier), (r, s) -> {}).params();
+      TrainingPlan barrier = plan.toBuilder().mode(ExecutionMode.BARRIER).build();
+      double[] twoJvms = SinusoidPlans.train(sc, barrier);
       assertArrayEquals(reference, twoJvms);
       long driver = ProcessHandle.current().pid();
       List<Long> pids = sc.parallelize(List.of(1, 2, 3, 4), 4).map(i -> ProcessHandle.current().pid()).collect();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.metaspark.core.algo.Adaptation;
-import io.metaspark.core.algo.HessianVectorProduct;
+import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Conv4;
@@ -42,11 +42,10 @@ class ImageDeterminismTest {
         ImagePreprocessing.omniglot(), true);
     EpisodeTaskFamily family = new EpisodeTaskFamily(glyphs, ClassSplit.omniglotAlphabets(0, 1), ClassSplit.Part.TRAIN,
         3, 1, 2);
-    MetaAlgorithm fomaml = MetaAlgorithm.named("fomaml", new Adaptation(new ScalarSgd(0.4), 1),
-        HessianVectorProduct.exactWhereAvailable(0));
+    MetaAlgorithm fomaml = new FirstOrderMaml(new Adaptation(new ScalarSgd(0.4), 1));
     Adam adam = Adam.withDefaults(0.001);
-    TrainingPlan plan = new TrainingPlan(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam, 4, 6,
-        partitions, 2, 2, 3);
+    TrainingPlan plan = TrainingPlan.builder(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam)
+        .iterations(4).metaBatch(6).partitions(partitions).treeDepth(2).measureEvery(2).maxSkippedUpdates(3).build();
     try (JavaSparkContext sc = LocalSpark.start(master)) {
       return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})
           .params();

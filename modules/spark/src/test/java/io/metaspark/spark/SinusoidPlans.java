@@ -1,8 +1,11 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.HessianVectorProduct;
+import io.metaspark.core.algo.Maml;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.Reptile;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
@@ -12,6 +15,7 @@ import io.metaspark.core.optim.GradientTransformation;
 import io.metaspark.core.task.SinusoidTaskFamily;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /** The sinusoid benchmark's plan at sizes a test can afford. */
 final class SinusoidPlans {
@@ -26,15 +30,29 @@ final class SinusoidPlans {
   /** @param treeDepth 1 merges partitions' sums on the driver (aggregate); 2+ uses treeAggregate */
   static TrainingPlan plan(String algorithm, TaskFamily family, long iterations, int metaBatch, int partitions,
       int treeDepth) {
-    MetaAlgorithm algo = MetaAlgorithm.named(algorithm, new Adaptation(new ScalarSgd(0.01), 1),
-        HessianVectorProduct.exactWhereAvailable(0));
+    MetaAlgorithm algo = algorithm(algorithm, new Adaptation(new ScalarSgd(0.01), 1));
     GradientTransformation adam = Adam.withDefaults(0.001);
-    return new TrainingPlan(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam, iterations, metaBatch,
-        partitions, treeDepth, 5, 3);
+    return TrainingPlan.builder(new TaskRunner(MODEL, family, algo), new TaskSampler(42), adam).iterations(iterations)
+        .metaBatch(metaBatch).partitions(partitions).treeDepth(treeDepth).measureEvery(5).maxSkippedUpdates(3).build();
+  }
+
+  /** maml (with exact Hessian-vector products), fomaml or reptile, adapting by {@code adaptation}. */
+  static MetaAlgorithm algorithm(String name, Adaptation adaptation) {
+    return switch (name) {
+      case "maml" -> new Maml(adaptation, HessianVectorProduct.exactWhereAvailable(0));
+      case "fomaml" -> new FirstOrderMaml(adaptation);
+      case "reptile" -> new Reptile(adaptation);
+      default -> throw new IllegalArgumentException("no test plan for the algorithm " + name);
+    };
   }
 
   static TrainingPlan plan(String algorithm, long iterations, int metaBatch, int partitions) {
     return plan(algorithm, SinusoidTaskFamily.mamlProtocol(10, 10), iterations, metaBatch, partitions);
+  }
+
+  /** The parameters {@code plan} ends with on {@code sc}, from its {@link #start}, heard by no listener. */
+  static double[] train(JavaSparkContext sc, TrainingPlan plan) {
+    return new SparkMetaTrainer(sc, plan).train(start(plan), (r, s) -> {}).params();
   }
 
   /** The sinusoid config's starting point (PyTorch's default init). */

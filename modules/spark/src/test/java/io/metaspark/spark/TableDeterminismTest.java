@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
-import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.Maml;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
@@ -38,7 +38,7 @@ class TableDeterminismTest {
     ModelSpec model = MlpShorthand.parse("3-16-1").dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toSpec();
     StoredTable store = new StoredTable(dir + "/task-store", source.fingerprint());
     TaskRunner runner = new TaskRunner(model, new TableTaskFamily(store, new GroupSplit(0, 0.2, 0.1), Part.TRAIN, 5, 10),
-        MetaAlgorithm.named("maml", new Adaptation(new ScalarSgd(0.05), 1), HessianVectorProduct.exactWhereAvailable(0)));
+        new Maml(new Adaptation(new ScalarSgd(0.05), 1), HessianVectorProduct.exactWhereAvailable(0)));
     double[] twoThreads;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       TaskStoreBuilder.ensure(sc, source, dir + "/task-store", 4);
@@ -53,8 +53,8 @@ class TableDeterminismTest {
   }
 
   private static double[] run(JavaSparkContext sc, TaskRunner runner, int partitions) {
-    TrainingPlan plan = new TrainingPlan(runner, new TaskSampler(42), Adam.withDefaults(0.003), 8, 10, partitions, 1,
-        4, 3);
+    TrainingPlan plan = TrainingPlan.builder(runner, new TaskSampler(42), Adam.withDefaults(0.003))
+        .iterations(8).metaBatch(10).partitions(partitions).measureEvery(4).maxSkippedUpdates(3).build();
     double[] theta = ParameterInit.FAN_IN_UNIFORM.initialParams(runner.model(), 1);
     return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, theta, plan.optimizer().init(theta)),
         (r, s) -> {}).params();

@@ -3,7 +3,6 @@ package io.metaspark.core.algo;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Task;
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * A meta-learning algorithm: its meta-parameters, how it adapts to a task, and what one task
@@ -45,17 +44,6 @@ public interface MetaAlgorithm extends Serializable {
   long gradientExamples(int supportSize, int querySize);
 
   String name();
-
-  /** "maml", "fomaml" or "reptile". */
-  static MetaAlgorithm named(String name, Adaptation adaptation, HessianVectorProduct hvp) {
-    return switch (name.trim().toLowerCase(Locale.ROOT)) {
-      case "maml" -> new Maml(adaptation, hvp);
-      case "fomaml" -> new FirstOrderMaml(adaptation);
-      case "reptile" -> new Reptile(adaptation);
-      default -> throw new IllegalArgumentException(
-          "unknown algorithm '" + name + "'; expected one of maml, fomaml, reptile");
-    };
-  }
 
   /** For algorithms that have no gradient for a rule's learned values: refuses such a rule, naming it. */
   static void requireNothingLearned(String algorithm, Adaptation adaptation) {

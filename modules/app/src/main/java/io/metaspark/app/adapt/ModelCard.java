@@ -1,0 +1,143 @@
+package io.metaspark.app.adapt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.ScalarSgd;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code model.json}: what a meta-learned initialization needs besides its network
+ * ({@code model.zip}) to be adapted as training adapted it, and the facts of the run that made it.
+ * The one class that writes and reads it.
+ *
+ * <p>Format {@value #FORMAT}. The keys of format 1 keep their names and meanings, so scripts that
+ * read them keep working; format 1 files (written before the card) are read too: they have no
+ * {@code inner_rule}, and their rule was plain SGD.
+ *
+ * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd")
+ * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
+ * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
+ *     (absent from the file when there are none)
+ * @param hessianProduct how second-order MAML multiplied by the Hessian ("exact" or
+ *     "central-difference"), or null for the other algorithms
+ * @param numParams the network's parameters (model.zip's)
+ * @param config the training config, rendered; null when unknown
+ * @param tasks table tasks' group counts ({@code tasks.json}), or null
+ * @param evaluation the final evaluation ({@code evaluation.json}), or null when there was none
+ */
+public record ModelCard(String created, String algorithm, String innerRule, int innerSteps, double innerLr,
+    double[] learnedAdaptation, String hessianProduct, String taskFamily, long iterations, int metaBatch, long seed,
+    int numParams, String init, String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
+  public static final String FORMAT = "metaspark-model/2";
+  private static final String BEFORE_THE_CARD = "metaspark-model/1";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The card of a model trained with {@code adaptation}, whose meta-parameters' learned part is {@code learned}. */
+  public static ModelCard of(String created, String algorithm, Adaptation adaptation, double[] learned,
+      String hessianProduct, String taskFamily, long iterations, int metaBatch, long seed, int numParams, String init,
+      String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
+    return new ModelCard(created, algorithm, adaptation.rule().name(), adaptation.steps(),
+        adaptation.rule().learningRate(), learned, hessianProduct, taskFamily, iterations, metaBatch, seed, numParams,
+        init, config, tasks, evaluation);
+  }
+
+  /** The adaptation training used; for rules it does not know, an error naming the rule. */
+  public Adaptation adaptation() {
+    return adaptation(innerLr);
+  }
+
+  /** The adaptation training used, at another step size: what adapt --lr asks for. */
+  public Adaptation adaptation(double lr) {
+    if (!innerRule.equals("sgd")) {
+      throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule + "'; this metaspark knows sgd");
+    }
+    if (learnedAdaptation.length > 0) {
+      throw new IllegalArgumentException("model.json: inner_rule sgd learns nothing, but learned_adaptation holds "
+          + learnedAdaptation.length + " values");
+    }
+    return new Adaptation(new ScalarSgd(lr), innerSteps);
+  }
+
+  /** The meta-parameters of the model whose network parameters are {@code networkParams}. */
+  public double[] meta(double[] networkParams) {
+    if (networkParams.length != numParams) {
+      throw new IllegalArgumentException("model.json is for " + numParams + " parameters, model.zip has "
+          + networkParams.length);
+    }
+    double[] meta = Arrays.copyOf(networkParams, networkParams.length + learnedAdaptation.length);
+    System.arraycopy(learnedAdaptation, 0, meta, networkParams.length, learnedAdaptation.length);
+    return meta;
+  }
+
+  public String toJson() {
+    Map<String, Object> card = new LinkedHashMap<>();
+    card.put("format", FORMAT);
+    card.put("created", created);
+    card.put("algorithm", algorithm);
+    card.put("inner_rule", innerRule);
+    card.put("inner_steps", innerSteps);
+    card.put("inner_lr", innerLr);
+    putPresent(card, "learned_adaptation", learnedAdaptation.length > 0 ? learnedAdaptation : null);
+    putPresent(card, "hessian_product", hessianProduct);
+    card.put("task_family", taskFamily);
+    card.put("iterations", iterations);
+    card.put("meta_batch", metaBatch);
+    card.put("seed", seed);
+    card.put("num_params", numParams);
+    card.put("init", init);
+    card.put("config", config);
+    putPresent(card, "tasks", tasks);
+    putPresent(card, "evaluation", evaluation);
+    try {
+      return JSON.writeValueAsString(card);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("numbers, strings and maps of them always render", e);
+    }
+  }
+
+  /** The keys a card may lack are left out when absent, not written as null. */
+  private static void putPresent(Map<String, Object> card, String key, Object value) {
+    if (value != null) {
+      card.put(key, value);
+    }
+  }
+
+  /** Reads a card of format 2 or 1; a file that is not one is an error saying what is wrong. */
+  @SuppressWarnings("unchecked")
+  public static ModelCard fromJson(String text) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("model.json is not JSON: " + e.getOriginalMessage());
+    }
+    String format = json.path("format").asText("");
+    if (!format.equals(FORMAT) && !format.equals(BEFORE_THE_CARD)) {
+      throw new IllegalArgumentException("model.json has format '" + format + "'; this metaspark reads "
+          + BEFORE_THE_CARD + " and " + FORMAT);
+    }
+    double[] learned = json.has("learned_adaptation")
+        ? JSON.convertValue(json.get("learned_adaptation"), double[].class) : new double[0];
+    return new ModelCard(json.path("created").asText(null), required(json, "algorithm").asText(),
+        json.path("inner_rule").asText("sgd"), required(json, "inner_steps").asInt(),
+        required(json, "inner_lr").asDouble(), learned, json.path("hessian_product").asText(null),
+        json.path("task_family").asText(null), json.path("iterations").asLong(), json.path("meta_batch").asInt(),
+        json.path("seed").asLong(), required(json, "num_params").asInt(), json.path("init").asText(null),
+        json.path("config").asText(null),
+        json.hasNonNull("tasks") ? JSON.convertValue(json.get("tasks"), Map.class) : null,
+        json.hasNonNull("evaluation") ? JSON.convertValue(json.get("evaluation"), Map.class) : null);
+  }
+
+  private static JsonNode required(JsonNode json, String key) {
+    JsonNode value = json.get(key);
+    if (value == null || value.isNull()) {
+      throw new IllegalArgumentException("model.json has no " + key);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,34 @@
+package io.metaspark.app.builtin;
+
+import io.metaspark.app.config.Registries;
+import io.metaspark.core.algo.FirstOrderMaml;
+import io.metaspark.core.algo.Reptile;
+import io.metaspark.core.optim.Sgd;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The algorithms, task families, optimizers, schedules and model presets metaspark ships,
+ * registered as an extension's are.
+ */
+public final class BuiltIns {
+  private BuiltIns() {}
+
+  /** Fresh registries holding the built-ins, in the order error messages list them. */
+  public static Registries registries() {
+    Registries registries = new Registries();
+    registries.algorithms().register("maml", MamlAlgorithm.KEYS, MamlAlgorithm::create)
+        .register("fomaml", List.of(), (adaptation, values) -> new FirstOrderMaml(adaptation))
+        .register("reptile", List.of(), (adaptation, values) -> new Reptile(adaptation));
+    registries.taskFamilies().register("sinusoid", SinusoidTasks.KEYS, SinusoidTasks::create)
+        .register(ImageTasks.NAME, ImageTasks.KEYS, new ImageTasks())
+        .register("table", TableTasks.KEYS, new TableTasks());
+    registries.optimizers().register("adam", AdamOptimizer.KEYS, AdamOptimizer::create)
+        .register("sgd", List.of(), (lr, values) -> new Sgd(lr));
+    // constant: nothing is chained after the optimizer
+    registries.schedules().register("constant", List.of(), values -> Optional.empty())
+        .register("cosine", CosineSchedule.KEYS, CosineSchedule::create);
+    registries.modelPresets().register("conv4", Conv4Preset.KEYS, new Conv4Preset());
+    return registries;
+  }
+}

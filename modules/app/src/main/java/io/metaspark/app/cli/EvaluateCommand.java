@@ -1,0 +1,52 @@
+package io.metaspark.app.cli;
+
+import io.metaspark.app.adapt.SavedModel;
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.Job;
+import io.metaspark.app.evaluate.ModelEvaluation;
+import io.metaspark.app.run.SparkContexts;
+import io.metaspark.core.algo.Adaptation;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate",
+    description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks as it was trained to adapt "
+        + "(model.json) and report the query loss after 0, 1, ... steps.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Mixin
+  JobOptions options;
+
+  @Mixin
+  ModelOption model;
+
+  @Option(names = "--output", paramLabel = "NAME", defaultValue = "evaluation.json",
+      description = "file name for the results, written in the model directory (default: ${DEFAULT-VALUE})")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    Job job = options.load();
+    SavedModel saved;
+    Adaptation adaptation;
+    double[] meta;
+    try {
+      saved = SavedModel.read(model.dir, new Configuration());
+      adaptation = saved.adaptation();
+      meta = saved.meta();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
+    }
+    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting as trained: %s%n", saved.dir(),
+        saved.card().numParams(), adaptation.describe());
+    try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
+      new ModelEvaluation(sc, job, System.out).evaluate(saved, adaptation, meta, output).requireConverged();
+    }
+    return 0;
+  }
+}

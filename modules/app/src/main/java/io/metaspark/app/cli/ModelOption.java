@@ -1,0 +1,9 @@
+package io.metaspark.app.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code --model}: a model as train exports it, the commands that read one share. */
+final class ModelOption {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "a run's final/ directory")
+  String dir;
+}

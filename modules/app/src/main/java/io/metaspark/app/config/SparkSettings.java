@@ -1,0 +1,37 @@
+package io.metaspark.app.config;
+
+import io.metaspark.spark.ExecutionMode;
+import java.util.List;
+import java.util.Map;
+
+/** {@code spark}: the Spark a job starts, and how meta-iterations are laid out on it. */
+public record SparkSettings(String master, String appName, int partitions, int treeDepth, ExecutionMode mode,
+    Map<String, String> conf) {
+  public static final Key<String> MASTER = Key.trimmed("spark.master", "local[2]",
+      "used when neither --master nor spark-submit sets spark.master").check(Check.nonEmpty()).changeableOnResume();
+  public static final Key<String> APP_NAME = Key.trimmed("spark.app-name", "metaspark", "the Spark application's name")
+      .check(Check.nonEmpty()).changeableOnResume();
+  public static final Key<Integer> PARTITIONS = Key.integer("spark.partitions", 2,
+      "Spark partitions per meta-iteration (tasks are split evenly over them)").check(Check.atLeast(1))
+      .changeableOnResume();
+  public static final Key<Integer> TREE_DEPTH = Key.integer("spark.tree-depth", 1,
+      "how partitions' sums are merged: 1 = on the driver as they arrive; 2 or more = treeAggregate of that depth")
+      .check(Check.atLeast(1)).changeableOnResume();
+  public static final Key<ExecutionMode> MODE = Key.parsed("spark.mode", ExecutionMode.JOBS, text -> {
+    try {
+      return ExecutionMode.named(text.trim().toLowerCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("spark.mode must be jobs or barrier, got '" + text + "'");
+    }
+  }, ExecutionMode::configName,
+      "jobs = one Spark job per meta-iteration; barrier = one barrier stage per stretch of iterations. Same results")
+      .changeableOnResume();
+  public static final Key<Map<String, String>> CONF = Key.properties("spark.conf",
+      "any Spark property; spark-submit --conf wins over these").changeableOnResume();
+  static final List<Key<?>> KEYS = List.of(MASTER, APP_NAME, PARTITIONS, TREE_DEPTH, MODE, CONF);
+
+  static SparkSettings read(Values v) {
+    return new SparkSettings(v.get(MASTER), v.get(APP_NAME), v.get(PARTITIONS), v.get(TREE_DEPTH), v.get(MODE),
+        v.get(CONF));
+  }
+}

@@ -1,0 +1,78 @@
+package io.metaspark.app.evaluate;
+
+import io.metaspark.app.adapt.SavedModel;
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.Job;
+import io.metaspark.app.run.RunDirectory;
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.model.ModelSpec;
+import io.metaspark.core.task.image.ClassSplit;
+import io.metaspark.spark.ModelFitCheck;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A model's evaluation on the config's fresh test tasks, beside the baselines the config asks for
+ * (evaluate.baselines), each adapted as the model is: printed as a table and written as JSON. What
+ * train does at its end, and what evaluate does for any saved model.
+ */
+public final class ModelEvaluation {
+  /** The meta-learned model's row group, before the baselines'. */
+  public static final String META_LEARNED = "meta-learned";
+
+  private final JavaSparkContext sc;
+  private final Job job;
+  private final PrintStream out;
+
+  public ModelEvaluation(JavaSparkContext sc, Job job, PrintStream out) {
+    this.sc = sc;
+    this.job = job;
+    this.out = out;
+  }
+
+  /** The evaluation file's content, and the warning if the model's adaptation diverged. */
+  public record Result(Map<String, Object> document, Optional<String> divergence) {
+    /** Throws {@link EvaluationDiverged} (exit code 4) if it diverged: call once the results are kept. */
+    public void requireConverged() {
+      if (divergence.isPresent()) {
+        throw new EvaluationDiverged(divergence.get());
+      }
+    }
+  }
+
+  /**
+   * The model with meta-parameters {@code meta}, adapted by {@code adaptation}, and the baselines
+   * (the joint one kept in {@code run}'s joint/), written to {@code dir}/{@code file}.
+   */
+  public Result evaluate(ModelSpec model, Adaptation adaptation, double[] meta, RunDirectory run, RunDirectory dir,
+      String file) throws IOException {
+    AdaptationEvaluation evaluation = AdaptationEvaluation.run(sc, job, model, adaptation, meta);
+    EvaluationTable table = new EvaluationTable(evaluation);
+    new Baselines(sc, job, out).addTo(table, model, run, adaptation);
+    table.print(out);
+    table.write(dir, file);
+    return new Result(table.document(), EvaluationDivergence.of(evaluation));
+  }
+
+  /**
+   * A saved model, adapted as it was trained to, after checking that the config's tasks are there
+   * and that the model fits them; the results go to its directory, beside it.
+   */
+  public Result evaluate(SavedModel saved, Adaptation adaptation, double[] meta, String file) throws IOException {
+    job.prepareTasks(sc, out);
+    job.checkTaskData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
+    ModelSpec spec = saved.spec();
+    Optional<String> misfit = ModelFitCheck.problem(sc, job.runner(spec, ClassSplit.Part.TEST), adaptation, meta);
+    if (misfit.isPresent()) {
+      throw new ConfigError("--model " + saved.dir() + " does not fit the tasks of the config: " + misfit.get());
+    }
+    // the run directory, which holds final/ and joint/: train and evaluate of a run share the joint network
+    Result result = evaluate(spec, adaptation, meta, saved.dir().parent(), saved.dir(), file);
+    out.printf("written: %s/%s%n", saved.dir(), file);
+    return result;
+  }
+}

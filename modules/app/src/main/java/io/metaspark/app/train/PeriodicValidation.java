@@ -1,0 +1,39 @@
+package io.metaspark.app.train;
+
+import io.metaspark.app.config.Job;
+import io.metaspark.app.config.ValidateSettings;
+import io.metaspark.app.evaluate.AdaptationEvaluation;
+import io.metaspark.core.task.image.ClassSplit;
+import io.metaspark.spark.IterationListener;
+import io.metaspark.spark.IterationReport;
+import io.metaspark.spark.TrainingState;
+import java.io.PrintStream;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Every {@code validate.every} iterations (after the iteration completes), adapts the current
+ * initialization to the fixed validation tasks and logs the query losses: the learning curve on
+ * held-out tasks, which the meta-batch's own noisy losses are not. Validation adapts the job's
+ * network as training does: by the algorithm's adaptation.
+ */
+record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, PrintStream out)
+    implements IterationListener {
+
+  @Override
+  public boolean needsState(long iteration) {
+    int every = job.settings().validate().every();
+    return every > 0 && (iteration + 1) % every == 0;
+  }
+
+  @Override
+  public void onIteration(IterationReport report, TrainingState state) {
+    if (!needsState(report.iteration())) {
+      return;
+    }
+    ValidateSettings validate = job.settings().validate();
+    AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, job.model(), job.algorithm().adaptation(),
+        state.params(), ClassSplit.Part.VALIDATION, validate.tasks(), validate.seed());
+    metrics.writeValidation(state.nextIteration(), validation);
+    out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));
+  }
+}

@@ -1,0 +1,161 @@
+package io.metaspark.app.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.metaspark.app.adapt.ModelCard;
+import io.metaspark.app.adapt.ModelExport;
+import io.metaspark.app.config.Job;
+import io.metaspark.app.evaluate.ModelEvaluation;
+import io.metaspark.app.run.CheckpointStore;
+import io.metaspark.app.run.Clock;
+import io.metaspark.app.run.Interruption;
+import io.metaspark.app.run.RunDirectory;
+import io.metaspark.app.run.RunLock;
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.spark.SparkMetaTrainer;
+import io.metaspark.spark.TrainingPlan;
+import io.metaspark.spark.TrainingState;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One invocation of train on a run directory: lock it, continue from its newest valid checkpoint
+ * (or start), checkpoint every {@code checkpoint.every} iterations and at the end, export the
+ * final model and evaluate it. A crash loses at most the iterations since the last checkpoint.
+ *
+ * <pre>{@code
+ * Job job = Job.load(new File("conf/sinusoid.conf"), List.of(), BuiltIns.registries());
+ * TrainingRun training = new TrainingRun(job, System.out);
+ * training.announce();
+ * RunDirectory run = training.run(sparkContext, false);
+ * }</pre>
+ */
+public final class TrainingRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Job job;
+  private final TrainingPlan plan;
+  private final HessianProductNotice hessianProduct;
+  private final PrintStream out;
+
+  public TrainingRun(Job job, PrintStream out) {
+    this.job = job;
+    this.plan = job.plan();
+    this.hessianProduct = HessianProductNotice.of(plan.runner());
+    this.out = out;
+  }
+
+  /** What the run will do, printed before Spark starts: algorithm, tasks, model, plan, Hessian products. */
+  public void announce() {
+    MetaAlgorithm algorithm = job.algorithm();
+    out.printf(Locale.ROOT, "metaspark train: %s, %s; %s; model %d parameters (%s, init %s)%n", algorithm.name(),
+        algorithm.adaptation().describe(), plan.runner().family().describe(), job.initialParams().length,
+        job.model().dataType().name().toLowerCase(Locale.ROOT), job.settings().model().init().configName());
+    out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s lr %s, seed %d%n", plan.iterations(),
+        plan.metaBatch(), plan.optimizer().describe(), job.settings().outer().lr(), job.settings().run().seed());
+    hessianProduct.print(out);
+  }
+
+  /**
+   * Trains on {@code sc} and returns the run's directory.
+   *
+   * @param requireCheckpoint --resume: refuse to start from scratch
+   */
+  public RunDirectory run(JavaSparkContext sc, boolean requireCheckpoint) throws IOException {
+    RunDirectory run = RunDirectory.openOrCreate(job.settings().run().dir(), job.settings().run().name(),
+        sc.hadoopConfiguration());
+    try (RunLock lock = RunLock.acquire(run.fs(), run.root(), job.settings().run().staleLockAfter(), LOG::warn)) {
+      CheckpointStore checkpoints = new CheckpointStore(run.child(RunDirectory.CHECKPOINTS),
+          job.settings().checkpoint().keep());
+      Map<String, Object> tasksReport = job.prepareTasks(sc, out);
+      if (tasksReport != null) {
+        run.writeString("tasks.json", JSON.writeValueAsString(tasksReport));
+      }
+      TrainingState start = StartingPoint.of(job, run, checkpoints, requireCheckpoint, out);
+      run.writeString("config.conf", job.render());
+      if (start.nextIteration() >= plan.iterations() && run.exists(RunDirectory.FINAL + "/" + ModelExport.MODEL)) {
+        out.printf(Locale.ROOT, "run %s is complete (%d of %d iterations); its model: %s/%s%n", run,
+            start.nextIteration(), plan.iterations(), run, RunDirectory.FINAL);
+        return run;
+      }
+      if (start.nextIteration() > 0) {
+        out.printf(Locale.ROOT, "  resuming %s from its checkpoint at iteration %d%n", run, start.nextIteration());
+      }
+      job.checkTaskData(sc, job.familiesOfTraining());
+      TrainingState end = train(sc, run, lock, checkpoints, start);
+      finish(sc, run, end, tasksReport);
+      return run;
+    }
+  }
+
+  private TrainingState train(JavaSparkContext sc, RunDirectory run, RunLock lock, CheckpointStore checkpoints,
+      TrainingState start) throws IOException {
+    out.printf(Locale.ROOT, "  Spark %s (%s), %d partitions, mode %s; run directory %s%n", sc.version(), sc.master(),
+        plan.partitions(), plan.mode().configName(), run);
+    long began = System.nanoTime();
+    TrainingState end;
+    try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
+      ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.settings().checkpoint().every(),
+          job.fingerprint(), LOG::warn);
+      RunListener listener = new RunListener(run, lock, new ProgressReporter(out, metrics, plan.iterations()),
+          new PeriodicValidation(sc, job, metrics, out), confirmed);
+      Interruption.allowGracefulStop(job.settings().run().stopGracePeriod());
+      try {
+        end = new SparkMetaTrainer(sc, plan).train(start, listener);
+      } finally {
+        Interruption.endGracefulStop();
+      }
+      if (Interruption.stopRequested()) {
+        stopped(confirmed, end);
+      }
+      confirmed.writeFinal(end);
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    long done = end.nextIteration() - start.nextIteration();
+    out.printf(Locale.ROOT, "trained %d iterations in %s (%.0f tasks/s overall)%n", done,
+        Clock.of(seconds), done * plan.metaBatch() / Math.max(seconds, 1e-9));
+    return end;
+  }
+
+  /** After a SIGTERM or SIGINT: the state reached is checkpointed if the grace period still allows, then the job ends. */
+  private void stopped(ConfirmedCheckpoints confirmed, TrainingState end) throws IOException {
+    boolean written = Interruption.withinGracePeriod() && confirmed.writeOnStop(end);
+    out.printf(Locale.ROOT, "stopped after %d iterations%s%n", end.nextIteration(),
+        written ? ", checkpoint written: the same command resumes there" : ", no checkpoint written");
+    throw new Interruption.Stopped("stopped after " + end.nextIteration() + " iterations");
+  }
+
+  /**
+   * Evaluates the final meta-parameters as the algorithm adapts (and the baselines), exports them
+   * with their card, and only then reports an evaluation that diverged.
+   */
+  private void finish(JavaSparkContext sc, RunDirectory run, TrainingState end, Map<String, Object> tasksReport)
+      throws IOException {
+    MetaAlgorithm algorithm = job.algorithm();
+    Adaptation adaptation = algorithm.adaptation();
+    ModelEvaluation.Result evaluation = null;
+    if (job.settings().evaluate().afterTrain()) {
+      evaluation = new ModelEvaluation(sc, job, out).evaluate(job.model(), adaptation, end.params(), run, run,
+          RunDirectory.EVALUATION);
+    }
+    double[] network = algorithm.networkPart(end.params());
+    ModelCard card = ModelCard.of(Instant.now().toString(), algorithm.name(), adaptation,
+        adaptation.learnedPart(end.params()), hessianProduct.modelCardValue(), plan.runner().family().describe(),
+        plan.iterations(), plan.metaBatch(), job.settings().run().seed(), network.length,
+        job.settings().model().init().configName(), job.render(), tasksReport,
+        evaluation == null ? null : evaluation.document());
+    ModelExport.write(run.child(RunDirectory.FINAL), job.model(), network, card);
+    out.printf("model: %s/%s%n", run, RunDirectory.FINAL);
+    if (evaluation != null) {
+      evaluation.requireConverged();
+    }
+  }
+}
