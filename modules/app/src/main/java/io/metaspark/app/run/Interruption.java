@@ -1,5 +1,7 @@
 package io.metaspark.app.run;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -115,6 +117,9 @@ public final class Interruption {
     } catch (LinkageError e) {
       // another logging backend than Spark's own: its lines stay
     }
+    // nor do Scala's futures, whose thread pools print a RejectedExecutionException's stack trace
+    // straight to stderr when they are shut down under a callback
+    System.setErr(new PrintStream(OutputStream.nullOutputStream()));
     for (AutoCloseable resource : RELEASE_ON_EXIT) {
       try {
         resource.close();
