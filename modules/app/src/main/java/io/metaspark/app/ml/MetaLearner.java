@@ -8,6 +8,8 @@ import io.metaspark.app.config.CheckpointSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.config.Key;
 import io.metaspark.app.config.OuterSettings;
+import io.metaspark.app.config.Registries;
+import io.metaspark.app.config.Registry;
 import io.metaspark.app.config.RunSettings;
 import io.metaspark.app.config.SparkSettings;
 import io.metaspark.app.config.TaskSettings;
@@ -68,6 +70,8 @@ import scala.runtime.AbstractFunction1;
  */
 public final class MetaLearner extends Estimator<MetaModel> implements DefaultParamsWritable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** What fit's config may name: the built-in algorithms, task families, optimizers... */
+  private static final Registries BUILT_INS = BuiltIns.registries();
 
   private final String uid;
   private final Map<Param<?>, Key<?>> keyOf = new LinkedHashMap<>();
@@ -119,12 +123,13 @@ public final class MetaLearner extends Estimator<MetaModel> implements DefaultPa
         "more config keys as key=value, the syntax of --set (docs/CONFIGURATION.md): the keys no param sets, such as"
         + " model.activation, model.data-type, validate.every, evaluate.tasks, outer.schedule");
     algorithm = keyed(new Param<>(this, "algorithm", doc(AlgorithmSettings.NAME),
-        ParamValidators.inArray(List.of("maml", "fomaml", "reptile"))), AlgorithmSettings.NAME);
+        ParamValidators.inArray(names(BUILT_INS.algorithms()))), AlgorithmSettings.NAME);
     innerSteps = keyed(new IntParam(this, "innerSteps", doc(AlgorithmSettings.INNER_STEPS),
         ParamValidators.gtEq(0)), AlgorithmSettings.INNER_STEPS);
     innerLr = keyed(new DoubleParam(this, "innerLr", doc(AlgorithmSettings.INNER_LR),
         ParamValidators.gt(0)), AlgorithmSettings.INNER_LR);
-    outerOptimizer = keyed(new Param<>(this, "outerOptimizer", doc(OuterSettings.OPTIMIZER)), OuterSettings.OPTIMIZER);
+    outerOptimizer = keyed(new Param<>(this, "outerOptimizer", doc(OuterSettings.OPTIMIZER),
+        ParamValidators.inArray(names(BUILT_INS.optimizers()))), OuterSettings.OPTIMIZER);
     outerLr = keyed(new DoubleParam(this, "outerLr", doc(OuterSettings.LR),
         ParamValidators.gt(0)), OuterSettings.LR);
     iterations = keyed(new LongParam(this, "iterations", doc(TrainSettings.ITERATIONS),
@@ -159,6 +164,10 @@ public final class MetaLearner extends Estimator<MetaModel> implements DefaultPa
     public Object apply(int[] sizes) {
       return Arrays.stream(sizes).allMatch(size -> size >= 1);
     }
+  }
+
+  private static List<String> names(Registry<?> registry) {
+    return registry.entries().stream().map(entry -> entry.name()).toList();
   }
 
   private static String doc(Key<?> key) {
@@ -205,7 +214,7 @@ public final class MetaLearner extends Estimator<MetaModel> implements DefaultPa
       String runRoot = new Path(new Path((String) getOrDefault(runDir)), (String) getOrDefault(runName)).toString();
       TableSnapshot.Taken table = TableSnapshot.take(dataset.toDF().select(columns.toArray(new Column[0])),
           getLabelCol(), isClassification(), runRoot, spark.sparkContext().hadoopConfiguration());
-      Job job = Job.load(null, settings(table), BuiltIns.registries());
+      Job job = Job.load(null, settings(table), BUILT_INS);
       TrainingRun training = new TrainingRun(job, System.out);
       training.announce();
       RunDirectory run = training.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), false);

@@ -205,6 +205,11 @@ class MetaModelTest {
     assertTrue(unknown.getMessage().contains("validate.evry"), unknown.getMessage());
 
     assertThrows(IllegalArgumentException.class, () -> learner.setInnerLr(-1), "a param's check runs on set");
+    assertThrows(IllegalArgumentException.class, () -> learner.setAlgorithm("mammal"));
+
+    // the run directory of a finished fit refuses other rows, as train refuses another table
+    ConfigError otherRows = assertThrows(ConfigError.class, () -> learner.fit(sites.where("site <> 'site-01'")));
+    assertTrue(otherRows.getMessage().contains("was built from other table settings"), otherRows.getMessage());
   }
 
   @Test
