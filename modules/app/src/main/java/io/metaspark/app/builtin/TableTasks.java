@@ -30,22 +30,22 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
  * or a site) is a task; groups go to the parts by a hash of their key. The executors read the
  * groups from a task store built once from the table ({@link TaskStorePreparation}).
  */
-final class TableTasks implements TaskFamilyType {
-  static final Key<String> LOCATION = Key.trimmed("tasks.table.location", "",
+public final class TableTasks implements TaskFamilyType {
+  public static final Key<String> LOCATION = Key.trimmed("tasks.table.location", "",
       "the table: a file or a folder of files, any Hadoop URI or path; it must exist").check(Check.nonEmpty());
-  static final Key<String> FORMAT = Key.choice("tasks.table.format", "parquet", List.of("parquet", "csv"),
+  public static final Key<String> FORMAT = Key.choice("tasks.table.format", "parquet", List.of("parquet", "csv"),
       "parquet, or csv (a header line with the column names; column types inferred)");
-  static final Key<String> KEY_COLUMN = Key.trimmed("tasks.table.key-column", "",
+  public static final Key<String> KEY_COLUMN = Key.trimmed("tasks.table.key-column", "",
       "the column whose value names a row's task (a user, a device, a site); any type").check(Check.nonEmpty());
-  static final Key<List<String>> FEATURE_COLUMNS = Key.strings("tasks.table.feature-columns", List.of(),
+  public static final Key<List<String>> FEATURE_COLUMNS = Key.strings("tasks.table.feature-columns", List.of(),
       "numeric columns the network takes as inputs, in this order")
       .check((path, features) -> features.isEmpty() || features.stream().anyMatch(String::isBlank)
           ? path + " must list at least one column name, got " + features : null)
       .check((path, features) -> new HashSet<>(features).size() != features.size()
           ? path + " lists a column twice: " + features : null);
-  static final Key<String> TARGET_COLUMN = Key.trimmed("tasks.table.target-column", "",
+  public static final Key<String> TARGET_COLUMN = Key.trimmed("tasks.table.target-column", "",
       "a numeric column to regress (MSE, 1 output); set this or label-column");
-  static final Key<String> LABEL_COLUMN = Key.trimmed("tasks.table.label-column", "",
+  public static final Key<String> LABEL_COLUMN = Key.trimmed("tasks.table.label-column", "",
       "a column of numeric class labels (as many classes as the network's outputs); set this or target-column");
   static final Key<Long> SPLIT_SEED = Key.longInteger("tasks.table.split-seed", 0,
       "groups go to test / validation / train by a hash of (split-seed, key)");
