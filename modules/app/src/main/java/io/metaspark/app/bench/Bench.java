@@ -139,8 +139,9 @@ public final class Bench {
     MemoryProbe.executors(sc, true);
     timeline.clear();
     sc.setLocalProperty(IterationTimeline.ITERATION, "0");
+    SparkMetaTrainer trainer = new SparkMetaTrainer(sc, plan);
     try {
-      new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial)),
+      trainer.train(new TrainingState(0, initial, plan.optimizer().init(initial)),
           (report, state) -> {
             if (report.iteration() >= warmup && report.iteration() < warmup + iterations) {
               wall[(int) (report.iteration() - warmup)] = report.millis();
@@ -155,7 +156,7 @@ public final class Bench {
     sc.sc().listenerBus().waitUntilEmpty(60_000);
     IterationSplit sum = IterationSplit.ZERO;
     for (int i = 0; i < iterations; i++) {
-      if (plan.mode() == ExecutionMode.BARRIER) {
+      if (trainer.mode().mode() == ExecutionMode.BARRIER) {
         sum = sum.plus(IterationSplit.withoutJob(wall[i], jobMillis[i]));
         continue;
       }
