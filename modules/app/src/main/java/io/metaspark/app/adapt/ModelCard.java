@@ -19,7 +19,8 @@ import java.util.Map;
  * read them keep working; format 1 files (written before the card) are read too: they have no
  * {@code inner_rule}, and their rule was plain SGD.
  *
- * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd")
+ * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "prototypes" for
+ *     Prototypical Networks, which take no steps)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -53,8 +54,12 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
 
   /** The adaptation training used, at another step size: what adapt --lr asks for. */
   public Adaptation adaptation(double lr) {
+    if (innerRule.equals(Adaptation.prototypes().rule().name())) {
+      return Adaptation.prototypes();
+    }
     if (!innerRule.equals("sgd")) {
-      throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule + "'; this metaspark knows sgd");
+      throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
+          + "'; this metaspark knows sgd and prototypes");
     }
     if (learnedAdaptation.length > 0) {
       throw new IllegalArgumentException("model.json: inner_rule sgd learns nothing, but learned_adaptation holds "

@@ -19,7 +19,8 @@ public final class BuiltIns {
     Registries registries = new Registries();
     registries.algorithms().register("maml", MamlAlgorithm.KEYS, MamlAlgorithm::create)
         .register("fomaml", List.of(), (adaptation, values) -> new FirstOrderMaml(adaptation))
-        .register("reptile", List.of(), (adaptation, values) -> new Reptile(adaptation));
+        .register("reptile", List.of(), (adaptation, values) -> new Reptile(adaptation))
+        .register("protonet", List.of(), new ProtoNetAlgorithm());
     registries.taskFamilies().register("sinusoid", SinusoidTasks.KEYS, SinusoidTasks::create)
         .register(ImageTasks.NAME, ImageTasks.KEYS, new ImageTasks())
         .register("table", TableTasks.KEYS, new TableTasks());
@@ -27,7 +28,8 @@ public final class BuiltIns {
         .register("sgd", List.of(), (lr, values) -> new Sgd(lr));
     // constant: nothing is chained after the optimizer
     registries.schedules().register("constant", List.of(), values -> Optional.empty())
-        .register("cosine", CosineSchedule.KEYS, CosineSchedule::create);
+        .register("cosine", CosineSchedule.KEYS, CosineSchedule::create)
+        .register("step", StepSchedule.KEYS, StepSchedule::create);
     registries.modelPresets().register("conv4", Conv4Preset.KEYS, new Conv4Preset());
     return registries;
   }

@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 
 /**
  * {@code table}: each group of rows of a Parquet or CSV table (the rows sharing a key, e.g. a user
@@ -131,6 +134,10 @@ public final class TableTasks implements TaskFamilyType {
       throw new ConfigError("the model takes " + inputs + " inputs but tasks.table.feature-columns lists " + features
           + " columns (model.mlp is '" + values.get(ModelSettings.MLP) + "')");
     }
+    if (values.get(LABEL_COLUMN).isEmpty() && embeds(model)) {
+      throw new ConfigError("the model has no output layer (an embedding, for protonet): it classifies, so it needs"
+          + " tasks.table.label-column, not target-column");
+    }
     if (values.get(LABEL_COLUMN).isEmpty() && outputs(model) != 1) {
       throw new ConfigError("regression on tasks.table.target-column needs a model with 1 output, got "
           + outputs(model) + " (model.mlp is '" + values.get(ModelSettings.MLP) + "')");
@@ -140,7 +147,15 @@ public final class TableTasks implements TaskFamilyType {
   @Override
   public Map<String, Object> prepare(JavaSparkContext sc, Values values, Locations locations, ModelSpec model,
       PrintStream out) {
-    return TaskStorePreparation.prepare(sc, values, locations, outputs(model), out);
+    // an embedding's width is not the classes' number: prototypes take any number of classes
+    return TaskStorePreparation.prepare(sc, values, locations, embeds(model) ? 0 : outputs(model), out);
+  }
+
+  /** Whether the network ends without an output layer: an embedding, which protonet classifies by prototypes. */
+  private static boolean embeds(ModelSpec model) {
+    MultiLayerConfiguration conf = model.configuration();
+    Layer last = conf.getConf(conf.getConfs().size() - 1).getLayer();
+    return !(last instanceof BaseOutputLayer || last instanceof LossLayer);
   }
 
   static int outputs(ModelSpec model) {
