@@ -6,9 +6,12 @@ import org.apache.spark.SparkContext;
 /**
  * The {@link ExecutionMode} a run uses, and why. {@link ExecutionMode#AUTO} takes barrier mode
  * where it is safe, since it saves Spark's job cost on every iteration: where all partitions can
- * run at once for the whole run (local[N] with N at least the partitions, a cluster with static
- * allocation and enough slots), and jobs mode elsewhere (with dynamic allocation, executors come
- * and go under a stage that needs them all at once). Both give the same parameters bit for bit.
+ * run at once for the whole run, which only local[N] (N at least the partitions) guarantees. On a
+ * cluster an executor can be lost mid-run (a worker dies, a node is preempted, dynamic allocation
+ * takes it back): jobs mode then goes on with the executors left, where a barrier stage, which
+ * needs all its tasks at once, waits for slots that may not come back (StandaloneClusterIT kills
+ * a worker mid-run). A cluster user who accepts that sets {@code spark.mode = barrier}. Both modes
+ * give the same parameters bit for bit.
  */
 public record ModeChoice(ExecutionMode mode, String reason) {
   static ModeChoice of(ExecutionMode requested, SparkContext spark, int partitions) {
@@ -18,6 +21,10 @@ public record ModeChoice(ExecutionMode mode, String reason) {
     if (spark.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
       return new ModeChoice(ExecutionMode.JOBS,
           "auto: dynamic allocation is on, and a barrier stage needs all its tasks at once");
+    }
+    if (!spark.isLocal()) {
+      return new ModeChoice(ExecutionMode.JOBS, "auto: on a cluster an executor lost mid-run would stall a barrier"
+          + " stage, where jobs mode goes on without it (spark.mode = barrier chooses it anyway)");
     }
     int slots = TaskSlots.awaiting(spark, partitions);
     if (slots >= partitions) {
