@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.algo.UpdateRule;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +21,8 @@ import java.util.Map;
  * read them keep working; format 1 files (written before the card) are read too: they have no
  * {@code inner_rule}, and their rule was plain SGD.
  *
- * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd")
+ * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "per-parameter" for
+ *     Meta-SGD's learned rates, one per network parameter)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -48,19 +51,31 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
 
   /** The adaptation training used; for rules it does not know, an error naming the rule. */
   public Adaptation adaptation() {
-    return adaptation(innerLr);
+    return new Adaptation(rule(), innerSteps);
   }
 
-  /** The adaptation training used, at another step size: what adapt --lr asks for. */
+  /** The adaptation training used, at another step size: what adapt --lr asks for, for plain SGD only. */
   public Adaptation adaptation(double lr) {
     if (!innerRule.equals("sgd")) {
-      throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule + "'; this metaspark knows sgd");
-    }
-    if (learnedAdaptation.length > 0) {
-      throw new IllegalArgumentException("model.json: inner_rule sgd learns nothing, but learned_adaptation holds "
-          + learnedAdaptation.length + " values");
+      throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
+          + " another step size applies to inner_rule sgd only");
     }
     return new Adaptation(new ScalarSgd(lr), innerSteps);
+  }
+
+  /** The update rule {@code inner_rule} names, with as many learned values as it learns. */
+  private UpdateRule rule() {
+    UpdateRule rule = switch (innerRule) {
+      case "sgd" -> new ScalarSgd(innerLr);
+      case "per-parameter" -> new PerParameterRates(numParams, innerLr);
+      default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
+          + "'; this metaspark knows sgd and per-parameter");
+    };
+    if (learnedAdaptation.length != rule.learnedValues()) {
+      throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()
+          + " values, but learned_adaptation holds " + learnedAdaptation.length);
+    }
+    return rule;
   }
 
   /** The meta-parameters of the model whose network parameters are {@code networkParams}. */

@@ -18,8 +18,9 @@ public final class BuiltIns {
   public static Registries registries() {
     Registries registries = new Registries();
     registries.algorithms().register("maml", MamlAlgorithm.KEYS, MamlAlgorithm::create)
-        .register("fomaml", List.of(), (adaptation, values) -> new FirstOrderMaml(adaptation))
-        .register("reptile", List.of(), (adaptation, values) -> new Reptile(adaptation));
+        .register("fomaml", List.of(), (adaptation, network, values) -> new FirstOrderMaml(adaptation))
+        .register("reptile", List.of(), (adaptation, network, values) -> new Reptile(adaptation))
+        .register("meta-sgd", MetaSgdAlgorithm.KEYS, MetaSgdAlgorithm::create);
     registries.taskFamilies().register("sinusoid", SinusoidTasks.KEYS, SinusoidTasks::create)
         .register(ImageTasks.NAME, ImageTasks.KEYS, new ImageTasks())
         .register("table", TableTasks.KEYS, new TableTasks());
