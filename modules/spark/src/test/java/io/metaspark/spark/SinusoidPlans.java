@@ -1,6 +1,7 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.Anil;
 import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
@@ -8,6 +9,7 @@ import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.Reptile;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.model.HeadSplit;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
@@ -39,7 +41,7 @@ final class SinusoidPlans {
 
   /**
    * maml (with exact Hessian-vector products), fomaml or reptile, adapting by {@code adaptation};
-   * meta-sgd and meta-sgd-first-order, learning a rate per parameter from its step size.
+   * meta-sgd and meta-sgd-first-order, learning a rate per parameter from its step size; anil.
    */
   static MetaAlgorithm algorithm(String name, Adaptation adaptation) {
     Adaptation learnedRates = new Adaptation(new PerParameterRates(MODEL.layout().total(),
@@ -50,6 +52,7 @@ final class SinusoidPlans {
       case "reptile" -> new Reptile(adaptation);
       case "meta-sgd" -> new Maml(learnedRates, HessianVectorProduct.exactWhereAvailable(0));
       case "meta-sgd-first-order" -> new FirstOrderMaml(learnedRates);
+      case "anil" -> new Anil(HeadSplit.of(MODEL), adaptation.rule().learningRate(), adaptation.steps());
       default -> throw new IllegalArgumentException("no test plan for the algorithm " + name);
     };
   }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.HeadOnlySgd;
 import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.algo.UpdateRule;
+import io.metaspark.core.model.ParameterLayout;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +24,8 @@ import java.util.Map;
  * {@code inner_rule}, and their rule was plain SGD.
  *
  * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "per-parameter" for
- *     Meta-SGD's learned rates, one per network parameter)
+ *     Meta-SGD's learned rates, one per network parameter, or "head-sgd" for ANIL's SGD on the
+ *     last layer)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -49,27 +52,32 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
         init, config, tasks, evaluation);
   }
 
-  /** The adaptation training used; for rules it does not know, an error naming the rule. */
-  public Adaptation adaptation() {
-    return new Adaptation(rule(), innerSteps);
+  /**
+   * The adaptation training used, for the network whose parameters lie as {@code network} says
+   * (model.zip's); for rules it does not know, an error naming the rule.
+   */
+  public Adaptation adaptation(ParameterLayout network) {
+    return new Adaptation(rule(network, innerLr), innerSteps);
   }
 
-  /** The adaptation training used, at another step size: what adapt --lr asks for, for plain SGD only. */
-  public Adaptation adaptation(double lr) {
-    if (!innerRule.equals("sgd")) {
+  /** The adaptation training used, at another step size: what adapt --lr asks for, for a rule with one rate. */
+  public Adaptation adaptation(ParameterLayout network, double lr) {
+    if (innerRule.equals("per-parameter")) {
       throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
-          + " another step size applies to inner_rule sgd only");
+          + " another step size applies to inner_rule sgd and head-sgd only");
     }
-    return new Adaptation(new ScalarSgd(lr), innerSteps);
+    return new Adaptation(rule(network, lr), innerSteps);
   }
 
-  /** The update rule {@code inner_rule} names, with as many learned values as it learns. */
-  private UpdateRule rule() {
+  /** The update rule {@code inner_rule} names, at step size {@code lr}, with as many learned values as it learns. */
+  private UpdateRule rule(ParameterLayout network, double lr) {
     UpdateRule rule = switch (innerRule) {
-      case "sgd" -> new ScalarSgd(innerLr);
-      case "per-parameter" -> new PerParameterRates(numParams, innerLr);
+      case "sgd" -> new ScalarSgd(lr);
+      case "per-parameter" -> new PerParameterRates(numParams, lr);
+      // ANIL's head is the last layer
+      case "head-sgd" -> new HeadOnlySgd(network.start(network.layers() - 1), lr);
       default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
-          + "'; this metaspark knows sgd and per-parameter");
+          + "'; this metaspark knows sgd, per-parameter and head-sgd");
     };
     if (learnedAdaptation.length != rule.learnedValues()) {
       throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()

@@ -7,7 +7,7 @@ import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
 import io.metaspark.core.algo.MetaAlgorithm;
-import io.metaspark.core.model.ParameterLayout;
+import io.metaspark.core.model.ModelSpec;
 import java.util.List;
 
 /** {@code maml}: second-order MAML, and how it multiplies by the support loss's Hessian. */
@@ -24,7 +24,7 @@ final class MamlAlgorithm {
 
   private MamlAlgorithm() {}
 
-  static MetaAlgorithm create(Adaptation adaptation, ParameterLayout network, Values values) {
+  static MetaAlgorithm create(Adaptation adaptation, ModelSpec model, Values values) {
     return new Maml(adaptation, hessianProduct(values));
   }
 

@@ -7,7 +7,7 @@ import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.Maml;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.PerParameterRates;
-import io.metaspark.core.model.ParameterLayout;
+import io.metaspark.core.model.ModelSpec;
 import java.util.List;
 
 /**
@@ -22,8 +22,8 @@ final class MetaSgdAlgorithm {
 
   private MetaSgdAlgorithm() {}
 
-  static MetaAlgorithm create(Adaptation adaptation, ParameterLayout network, Values values) {
-    Adaptation learnedRates = new Adaptation(new PerParameterRates(network.total(), adaptation.rule().learningRate()),
+  static MetaAlgorithm create(Adaptation adaptation, ModelSpec model, Values values) {
+    Adaptation learnedRates = new Adaptation(new PerParameterRates(model.layout().total(), adaptation.rule().learningRate()),
         adaptation.steps());
     return values.get(FIRST_ORDER) ? new FirstOrderMaml(learnedRates)
         : new Maml(learnedRates, MamlAlgorithm.hessianProduct(values));

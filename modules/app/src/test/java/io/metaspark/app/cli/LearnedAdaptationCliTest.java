@@ -103,6 +103,49 @@ class LearnedAdaptationCliTest {
     assertTrue(err.contains("--lr: the model's inner_rule per-parameter adapts at the rates it learned"), err);
   }
 
+  @Test
+  void anilResumesBitForBitAndEvaluateAndAdaptMoveOnlyTheHead() throws IOException {
+    assertEquals(0, train("straight", 12, "algorithm.name=anil", "algorithm.inner-lr=0.05"));
+    assertEquals(0, train("resumed", 6, "algorithm.name=anil", "algorithm.inner-lr=0.05",
+        "evaluate.after-train=false"));
+    assertEquals(0, train("resumed", 12, "algorithm.name=anil", "algorithm.inner-lr=0.05"));
+    assertArrayEquals(finalParams("straight"), finalParams("resumed"), 0.0);
+    ModelCard card = card("straight");
+    assertEquals("anil", card.algorithm());
+    assertEquals("head-sgd", card.innerRule());
+
+    Path model = dir.resolve("straight/final");
+    assertEquals(0, MetasparkCli.run("evaluate", "--model", model.toString(), "--config", "../../conf/sinusoid.conf",
+        "--set", "evaluate.tasks=20", "--master", "local[2]"));
+    assertArrayEquals(losses(dir.resolve("straight/evaluation.json")), losses(model.resolve("evaluation.json")),
+        1e-12);
+
+    Files.writeString(dir.resolve("support.csv"), "x,y\n-3,0.5\n-1,-1.2\n0,0.1\n2,1.7\n4,-0.4\n");
+    assertEquals(0, MetasparkCli.run("adapt", "--model", model.toString(), "--support",
+        dir.resolve("support.csv").toString(), "--steps", "2", "--output", dir.resolve("adapted").toString()));
+    double[] theta = finalParams("straight");
+    double[] adapted = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("adapted/model.zip").toFile()).params()
+        .toDoubleVector();
+    int headStart = theta.length - 41;
+    assertArrayEquals(Arrays.copyOf(theta, headStart), Arrays.copyOf(adapted, headStart), 0.0, "the body stays");
+    assertTrue(!Arrays.equals(theta, adapted), "the head moved");
+  }
+
+  @Test
+  void anilOnANetworkWithoutASeparableHeadIsABadConfig() throws IOException {
+    Path json = Files.writeString(dir.resolve("tanh-head.json"), new org.deeplearning4j.nn.conf.NeuralNetConfiguration
+        .Builder().dataType(DataType.DOUBLE).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(1).nOut(8)
+            .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+            org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(8).nOut(1)
+            .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+        .build().toJson());
+    String err = Console.err(() -> assertEquals(2, train("nohead", 4, "algorithm.name=anil", "model.json-file=" + json)));
+    assertTrue(err.contains("algorithm: ANIL adapts the head, the network's last layer")
+        && err.contains("its output layer has tanh"), err);
+  }
+
   private static double[] losses(Path evaluation) throws IOException {
     JsonNode results = JSON.readTree(evaluation.toFile()).get("results");
     double[] losses = new double[results.size()];
