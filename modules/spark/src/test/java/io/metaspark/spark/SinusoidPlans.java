@@ -5,7 +5,9 @@ import io.metaspark.core.algo.Anil;
 import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
+import io.metaspark.core.algo.MamlPlusPlus;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.PerLayerPerStepRates;
 import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.Reptile;
 import io.metaspark.core.algo.ScalarSgd;
@@ -41,7 +43,8 @@ final class SinusoidPlans {
 
   /**
    * maml (with exact Hessian-vector products), fomaml or reptile, adapting by {@code adaptation};
-   * meta-sgd and meta-sgd-first-order, learning a rate per parameter from its step size; anil.
+   * meta-sgd and meta-sgd-first-order, learning a rate per parameter from its step size; maml-plus-plus, with per-layer per-step rates, the
+   * multi-step loss for 4 iterations and first order for 2; anil.
    */
   static MetaAlgorithm algorithm(String name, Adaptation adaptation) {
     Adaptation learnedRates = new Adaptation(new PerParameterRates(MODEL.layout().total(),
@@ -52,6 +55,9 @@ final class SinusoidPlans {
       case "reptile" -> new Reptile(adaptation);
       case "meta-sgd" -> new Maml(learnedRates, HessianVectorProduct.exactWhereAvailable(0));
       case "meta-sgd-first-order" -> new FirstOrderMaml(learnedRates);
+      case "maml-plus-plus" -> new MamlPlusPlus(new Adaptation(new PerLayerPerStepRates(MODEL.layout(),
+          adaptation.steps(), adaptation.rule().learningRate()), adaptation.steps()),
+          HessianVectorProduct.exactWhereAvailable(0), 4, 2);
       case "anil" -> new Anil(HeadSplit.of(MODEL), adaptation.rule().learningRate(), adaptation.steps());
       default -> throw new IllegalArgumentException("no test plan for the algorithm " + name);
     };

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HeadOnlySgd;
+import io.metaspark.core.algo.PerLayerPerStepRates;
 import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.algo.UpdateRule;
@@ -25,7 +26,7 @@ import java.util.Map;
  *
  * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "per-parameter" for
  *     Meta-SGD's learned rates, one per network parameter, or "head-sgd" for ANIL's SGD on the
- *     last layer)
+ *     last layer, or "per-layer-per-step" for MAML++'s learned rates, layers x inner steps of them)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -62,9 +63,9 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
 
   /** The adaptation training used, at another step size: what adapt --lr asks for, for a rule with one rate. */
   public Adaptation adaptation(ParameterLayout network, double lr) {
-    if (innerRule.equals("per-parameter")) {
+    if (innerRule.equals("per-parameter") || innerRule.equals("per-layer-per-step")) {
       throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
-          + " another step size applies to inner_rule sgd and head-sgd only");
+          + " another step size applies to inner_rules sgd and head-sgd only");
     }
     return new Adaptation(rule(network, lr), innerSteps);
   }
@@ -74,10 +75,11 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     UpdateRule rule = switch (innerRule) {
       case "sgd" -> new ScalarSgd(lr);
       case "per-parameter" -> new PerParameterRates(numParams, lr);
+      case "per-layer-per-step" -> new PerLayerPerStepRates(network, innerSteps, lr);
       // ANIL's head is the last layer
       case "head-sgd" -> new HeadOnlySgd(network.start(network.layers() - 1), lr);
       default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
-          + "'; this metaspark knows sgd, per-parameter and head-sgd");
+          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step and head-sgd");
     };
     if (learnedAdaptation.length != rule.learnedValues()) {
       throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()

@@ -23,6 +23,7 @@ public final class BuiltIns {
         .register("fomaml", List.of(), (adaptation, model, values) -> new FirstOrderMaml(adaptation))
         .register("reptile", List.of(), (adaptation, model, values) -> new Reptile(adaptation))
         .register("meta-sgd", MetaSgdAlgorithm.KEYS, MetaSgdAlgorithm::create)
+        .register("maml-plus-plus", MamlPlusPlusAlgorithm.KEYS, MamlPlusPlusAlgorithm::create)
         // the head is the network's last layer; a network without one is refused, saying why
         .register("anil", List.of(), (adaptation, model, values) -> new Anil(HeadSplit.of(model),
             adaptation.rule().learningRate(), adaptation.steps()));

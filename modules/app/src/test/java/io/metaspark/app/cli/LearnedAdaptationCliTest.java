@@ -103,6 +103,30 @@ class LearnedAdaptationCliTest {
     assertTrue(err.contains("--lr: the model's inner_rule per-parameter adapts at the rates it learned"), err);
   }
 
+  /** 2 inner steps, all of MAML++'s switches on, annealing across the stop at iteration 6. */
+  @Test
+  void mamlPlusPlusResumesBitForBitAndEvaluateUsesItsPerLayerPerStepRates() throws IOException {
+    String[] settings = {"algorithm.name=maml-plus-plus", "algorithm.inner-steps=2",
+        "algorithm.maml-plus-plus.multi-step-loss-iterations=8", "algorithm.maml-plus-plus.first-order-iterations=4",
+        "outer.schedule=cosine", "outer.cosine.steps=12"};
+    assertEquals(0, train("straight", 12, settings));
+    List<String> partial = new ArrayList<>(Arrays.asList(settings));
+    partial.add("evaluate.after-train=false");
+    assertEquals(0, train("resumed", 6, partial.toArray(String[]::new)));
+    assertEquals(0, train("resumed", 12, settings));
+    assertArrayEquals(finalParams("straight"), finalParams("resumed"), 0.0);
+    ModelCard card = card("straight");
+    assertArrayEquals(card.learnedAdaptation(), card("resumed").learnedAdaptation(), 0.0);
+    assertEquals("per-layer-per-step", card.innerRule());
+    assertEquals(2 * 3, card.learnedAdaptation().length, "2 steps x 3 layers");
+
+    Path model = dir.resolve("straight/final");
+    assertEquals(0, MetasparkCli.run("evaluate", "--model", model.toString(), "--config", "../../conf/sinusoid.conf",
+        "--set", "evaluate.tasks=20", "--master", "local[2]"));
+    assertArrayEquals(losses(dir.resolve("straight/evaluation.json")), losses(model.resolve("evaluation.json")),
+        1e-12);
+  }
+
   @Test
   void anilResumesBitForBitAndEvaluateAndAdaptMoveOnlyTheHead() throws IOException {
     assertEquals(0, train("straight", 12, "algorithm.name=anil", "algorithm.inner-lr=0.05"));
