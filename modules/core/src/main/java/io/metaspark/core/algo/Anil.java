@@ -1,5 +1,6 @@
 package io.metaspark.core.algo;
 
+import io.metaspark.core.model.FeatureLearner;
 import io.metaspark.core.model.HeadSplit;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.LinearHead;
@@ -21,8 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * the mixed second derivatives; the head gets (I - alpha H_0) ... (I - alpha H_{k-1}) g_query, H_j
  * the head's support Hessian.
  *
- * <p>{@link #compute} does not use the network's learner it is handed: it keeps a learner of the body
- * per thread, built once (learners are not thread-safe).
+ * <p>The body runs on the network's learner where it gives the features ({@link FeatureLearner}: the
+ * convolutional fast path), else on a learner of the body alone, kept per thread and built once
+ * (learners are not thread-safe): the fast dense path for an MLP, DL4J's layers otherwise.
  */
 public final class Anil implements MetaAlgorithm {
   private final HeadSplit split;
@@ -44,16 +46,16 @@ public final class Anil implements MetaAlgorithm {
 
   @Override
   public TaskOutcome compute(Learner learner, double[] meta, Task task, boolean measure) {
-    Learner body = body();
     LinearHead head = split.head();
     double[] theta = adaptation.networkPart(meta);
-    double[] bodyParams = split.bodyPart(theta);
+    Body body = learner instanceof FeatureLearner features ? new OnTheNetwork(features, theta)
+        : new OnItsOwn(body(), split.bodyPart(theta));
     Examples support = task.support(theta, 0);
     Examples query = task.query(theta, 0);
     int ns = (int) support.features().size(0);
     int nq = (int) query.features().size(0);
-    double[] supportFeatures = rows(body.outputs(bodyParams, support.features()));
-    double[] queryFeatures = rows(body.outputs(bodyParams, query.features()));
+    double[] supportFeatures = body.features(support.features());
+    double[] queryFeatures = body.features(query.features());
     double[] supportLabels = rows(support.labels());
     double[] queryLabels = rows(query.labels());
 
@@ -81,19 +83,56 @@ public final class Anil implements MetaAlgorithm {
       Vectors.axpy(-learningRate, hv, v);
     }
 
-    double[] bodyGradient = new double[bodyParams.length];
-    body.vectorJacobianProduct(bodyParams, query.features(), matrix(queryFeatureGradient, nq, head.inputs()),
-        bodyGradient);
-    if (steps > 0) {
-      double[] throughSupport = new double[bodyParams.length];
-      body.vectorJacobianProduct(bodyParams, support.features(), matrix(supportFeatureGradient, ns, head.inputs()),
-          throughSupport);
-      Vectors.axpy(1, throughSupport, bodyGradient);
-    }
     double[] metaGradient = new double[theta.length];
-    System.arraycopy(bodyGradient, 0, metaGradient, 0, bodyGradient.length);
+    body.addGradient(query.features(), queryFeatureGradient, metaGradient);
+    if (steps > 0) {
+      body.addGradient(support.features(), supportFeatureGradient, metaGradient);
+    }
     System.arraycopy(v, 0, metaGradient, split.headStart(), v.length);
     return new TaskOutcome(metaGradient, before, measure ? after : Double.NaN);
+  }
+
+  /** The body's two passes, at the task's parameters. */
+  private interface Body {
+    /** The features [n, d] row-major. */
+    double[] features(INDArray inputs);
+
+    /** Adds the body's gradient of sum(G * features) into the first entries of {@code metaGradient}. */
+    void addGradient(INDArray inputs, double[] featureGradient, double[] metaGradient);
+  }
+
+  /** On the network's own fast path ({@link FeatureLearner}): the features are its last layer's inputs. */
+  private record OnTheNetwork(FeatureLearner network, double[] theta) implements Body {
+    @Override
+    public double[] features(INDArray inputs) {
+      return network.lastLayerInputs(theta, inputs);
+    }
+
+    @Override
+    public void addGradient(INDArray inputs, double[] featureGradient, double[] metaGradient) {
+      double[] gradient = new double[theta.length];
+      network.lastLayerInputsVectorJacobianProduct(theta, inputs, featureGradient, gradient);
+      Vectors.axpy(1, gradient, metaGradient);
+    }
+  }
+
+  /** On a learner of the body alone ({@link HeadSplit#body}), whose outputs are the features. */
+  private record OnItsOwn(Learner body, double[] bodyParams) implements Body {
+    @Override
+    public double[] features(INDArray inputs) {
+      return rows(body.outputs(bodyParams, inputs));
+    }
+
+    @Override
+    public void addGradient(INDArray inputs, double[] featureGradient, double[] metaGradient) {
+      double[] gradient = new double[bodyParams.length];
+      int n = (int) inputs.size(0);
+      body.vectorJacobianProduct(bodyParams, inputs,
+          Nd4j.create(featureGradient, new long[] {n, featureGradient.length / n}, DataType.DOUBLE), gradient);
+      for (int i = 0; i < gradient.length; i++) {
+        metaGradient[i] += gradient[i];
+      }
+    }
   }
 
   /**
@@ -125,7 +164,4 @@ public final class Anil implements MetaAlgorithm {
     return matrix.castTo(DataType.DOUBLE).dup('c').data().asDouble();
   }
 
-  private static INDArray matrix(double[] rows, int n, int columns) {
-    return Nd4j.create(rows, new long[] {n, columns}, DataType.DOUBLE);
-  }
 }

@@ -1,5 +1,6 @@
 package io.metaspark.core.model.conv;
 
+import io.metaspark.core.model.FeatureLearner;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.NativeVector;
 import io.metaspark.core.model.PlainLayers;
@@ -61,7 +62,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
-public final class ConvLearner implements Learner {
+public final class ConvLearner implements FeatureLearner {
   /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
@@ -378,7 +379,34 @@ public final class ConvLearner implements Learner {
     }
   }
 
+  @Override
+  public double[] lastLayerInputs(double[] params, INDArray features) {
+    return forwardStages(params, features, pipelines).clone();
+  }
+
+  @Override
+  public void lastLayerInputsVectorJacobianProduct(double[] params, INDArray features, double[] inputGradient,
+      double[] gradientOut) {
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    double[] inputs = forwardStages(params, features, pipelines);
+    if (inputGradient.length != inputs.length) {
+      throw new IllegalArgumentException("expected a gradient of the " + inputs.length + " last layer's inputs, got "
+          + inputGradient.length);
+    }
+    Arrays.fill(gradientOut, 0);
+    backpropagate(inputGradient.clone(), params, gradientOut);
+  }
+
   private double[] forward(double[] params, INDArray features, Map<List<Integer>, Pipeline> from) {
+    // the stages' pass chooses the pipeline whose output stage follows
+    double[] activation = forwardStages(params, features, from);
+    return current.output().forward(activation, params);
+  }
+
+  /** The stages' pass, up to the output layer's input (in a stage's buffer, which the next pass overwrites). */
+  private double[] forwardStages(double[] params, INDArray features, Map<List<Integer>, Pipeline> from) {
     if (params.length != numParams) {
       throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
     }
@@ -401,7 +429,7 @@ public final class ConvLearner implements Learner {
       }
       activation = stage.forward(activation, s == 0 ? nativeFeatures : null, params);
     }
-    return current.output().forward(activation, params);
+    return activation;
   }
 
   private Pipeline pipeline(int n, int[] shape) {
