@@ -43,8 +43,9 @@ final class SinusoidPlans {
 
   /**
    * maml (with exact Hessian-vector products), fomaml or reptile, adapting by {@code adaptation};
-   * meta-sgd and meta-sgd-first-order, learning a rate per parameter from its step size; maml-plus-plus, with per-layer per-step rates, the
-   * multi-step loss for 4 iterations and first order for 2; anil.
+   * meta-sgd and meta-sgd-first-order, learning a rate per parameter from its step size;
+   * maml-plus-plus, with per-layer per-step rates, the multi-step loss for 4 iterations and first
+   * order for 2; anil.
    */
   static MetaAlgorithm algorithm(String name, Adaptation adaptation) {
     Adaptation learnedRates = new Adaptation(new PerParameterRates(MODEL.layout().total(),

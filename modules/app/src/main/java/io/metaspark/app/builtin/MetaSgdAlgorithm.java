@@ -23,8 +23,8 @@ final class MetaSgdAlgorithm {
   private MetaSgdAlgorithm() {}
 
   static MetaAlgorithm create(Adaptation adaptation, ModelSpec model, Values values) {
-    Adaptation learnedRates = new Adaptation(new PerParameterRates(model.layout().total(), adaptation.rule().learningRate()),
-        adaptation.steps());
+    PerParameterRates rates = new PerParameterRates(model.layout().total(), adaptation.rule().learningRate());
+    Adaptation learnedRates = new Adaptation(rates, adaptation.steps());
     return values.get(FIRST_ORDER) ? new FirstOrderMaml(learnedRates)
         : new Maml(learnedRates, MamlAlgorithm.hessianProduct(values));
   }

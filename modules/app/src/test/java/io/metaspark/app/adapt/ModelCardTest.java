@@ -83,7 +83,8 @@ class ModelCardTest {
         .getMessage());
     ModelCard unknownRule = ModelCard.fromJson("{\"format\": \"metaspark-model/2\", \"algorithm\": \"maml\","
         + " \"inner_rule\": \"lslr\", \"inner_steps\": 1, \"inner_lr\": 0.1, \"num_params\": 3}");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> unknownRule.adaptation(new ParameterLayout(new int[] {3}))).getMessage()
+    ParameterLayout threeParameters = new ParameterLayout(new int[] {3});
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> unknownRule.adaptation(threeParameters)).getMessage()
         .contains("unknown inner_rule 'lslr'"));
   }
 

@@ -165,7 +165,8 @@ class LearnedAdaptationCliTest {
             org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(8).nOut(1)
             .activation(org.nd4j.linalg.activations.Activation.TANH).build())
         .build().toJson());
-    String err = Console.err(() -> assertEquals(2, train("nohead", 4, "algorithm.name=anil", "model.json-file=" + json)));
+    String err = Console.err(() -> assertEquals(2, train("nohead", 4, "algorithm.name=anil",
+        "model.json-file=" + json)));
     assertTrue(err.contains("algorithm: ANIL adapts the head, the network's last layer")
         && err.contains("its output layer has tanh"), err);
   }

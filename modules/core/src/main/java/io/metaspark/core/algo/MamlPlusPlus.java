@@ -52,8 +52,8 @@ public record MamlPlusPlus(Adaptation adaptation, HessianVectorProduct hvp, long
       after = learner.lossAndGradient(theta, task.query(theta, 0), lossGradients[0]);
     }
     boolean firstOrder = iteration < firstOrderIterations;
-    double[] metaGradient = adaptation.backward(path, j -> lossGradients[j],
-        j -> firstOrder ? NO_CURVATURE : (direction, out) -> hvp.apply(learner, path.theta(j), support, direction, out));
+    double[] metaGradient = adaptation.backward(path, j -> lossGradients[j], j -> firstOrder ? NO_CURVATURE
+        : (direction, out) -> hvp.apply(learner, path.theta(j), support, direction, out));
     return new TaskOutcome(metaGradient, before, measure ? after : Double.NaN);
   }
 

@@ -57,7 +57,8 @@ class AnilTest {
     }
   }
 
-  private static void assertSameAsReference(Anil anil, Learner learner, double[] theta, TaskData task, double tolerance) {
+  private static void assertSameAsReference(Anil anil, Learner learner, double[] theta, TaskData task,
+      double tolerance) {
     TaskOutcome fast = anil.compute(learner, theta, task, true);
     TaskOutcome reference = reference(anil).compute(learner, theta, task, true);
     double error = MetaObjective.relativeError(fast.metaGradient(), reference.metaGradient());

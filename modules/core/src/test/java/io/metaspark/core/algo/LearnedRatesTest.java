@@ -55,6 +55,7 @@ class LearnedRatesTest {
   void reptileHasNoGradientForLearnedValuesAndRefusesThem() {
     Adaptation adaptation = new Adaptation(new PerParameterRates(3, 0.1), 1);
     assertEquals("Reptile has no meta-gradient for the values the per-parameter rule learns; MAML and "
-        + "first-order MAML have", assertThrows(IllegalArgumentException.class, () -> new Reptile(adaptation)).getMessage());
+        + "first-order MAML have",
+        assertThrows(IllegalArgumentException.class, () -> new Reptile(adaptation)).getMessage());
   }
 }
