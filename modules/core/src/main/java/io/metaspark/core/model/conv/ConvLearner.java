@@ -91,6 +91,15 @@ public final class ConvLearner implements FeatureLearner {
   /** One pass's stages, prepared for one batch shape. */
   private record Pipeline(List<Stage> stages, SoftmaxOutputStage output) {}
 
+  /**
+   * The latest {@link #lastLayerInputs} pass, while no other pass has used its pipeline since: its
+   * parameters, features and pipeline, whose stages still hold it, so the backward pass from the
+   * features' gradient can skip the forward pass (ANIL's body: one forward pass per set, not two).
+   */
+  private record FeaturePass(Pipeline pipeline, double[] params, INDArray features) {}
+
+  private final List<FeaturePass> featurePasses = new ArrayList<>();
+
   private record Kept(Pipeline pipeline, double[] params, INDArray features) {}
 
   private static Map<List<Integer>, Pipeline> pipelineCache(int shapes) {
@@ -336,6 +345,8 @@ public final class ConvLearner implements FeatureLearner {
    * input, into {@code gradientOut}, which holds the output stage's own.
    */
   private void backpropagate(double[] delta, double[] params, double[] gradientOut) {
+    // the backward pass may change what the stages kept of the forward pass
+    forgetFeaturePasses(current);
     List<Stage> stages = current.stages();
     for (int s = stages.size() - 1; s >= 0; s--) {
       delta = stages.get(s).backward(delta, s > 0, params, gradientOut);
@@ -381,7 +392,11 @@ public final class ConvLearner implements FeatureLearner {
 
   @Override
   public double[] lastLayerInputs(double[] params, INDArray features) {
-    return forwardStages(params, features, pipelines).clone();
+    double[] inputs = forwardStages(params, features, pipelines).clone();
+    // a pipeline evicted from the cache is never used again
+    featurePasses.removeIf(pass -> !pipelines.containsValue(pass.pipeline()));
+    featurePasses.add(new FeaturePass(current, params.clone(), features));
+    return inputs;
   }
 
   @Override
@@ -390,9 +405,18 @@ public final class ConvLearner implements FeatureLearner {
     if (gradientOut.length != numParams) {
       throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
     }
-    double[] inputs = forwardStages(params, features, pipelines);
-    if (inputGradient.length != inputs.length) {
-      throw new IllegalArgumentException("expected a gradient of the " + inputs.length + " last layer's inputs, got "
+    FeaturePass kept = featurePasses.stream()
+        .filter(pass -> pass.features() == features && Arrays.equals(pass.params(), params)).findFirst().orElse(null);
+    int inputs;
+    if (kept != null) {
+      paramVector.write(params);
+      current = kept.pipeline();
+      inputs = current.output().inputs() * (int) features.size(0);
+    } else {
+      inputs = forwardStages(params, features, pipelines).length;
+    }
+    if (inputGradient.length != inputs) {
+      throw new IllegalArgumentException("expected a gradient of the " + inputs + " last layer's inputs, got "
           + inputGradient.length);
     }
     Arrays.fill(gradientOut, 0);
@@ -416,6 +440,7 @@ public final class ConvLearner implements FeatureLearner {
     }
     paramVector.write(params);
     int n = (int) features.size(0);
+    forgetFeaturePasses(from.get(List.of(n, (int) features.size(1), (int) features.size(2), (int) features.size(3))));
     int[] shape = {(int) features.size(1), (int) features.size(2), (int) features.size(3)};
     current = from.computeIfAbsent(List.of(n, shape[0], shape[1], shape[2]), key -> pipeline(n, shape));
     INDArray nativeFeatures = features.dataType() == dataType && !features.isView() && features.ordering() == 'c'
@@ -430,6 +455,10 @@ public final class ConvLearner implements FeatureLearner {
       activation = stage.forward(activation, s == 0 ? nativeFeatures : null, params);
     }
     return activation;
+  }
+
+  private void forgetFeaturePasses(Pipeline pipeline) {
+    featurePasses.removeIf(pass -> pass.pipeline() == pipeline);
   }
 
   private Pipeline pipeline(int n, int[] shape) {
