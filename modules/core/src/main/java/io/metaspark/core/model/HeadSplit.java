@@ -2,6 +2,7 @@ package io.metaspark.core.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -98,11 +99,11 @@ public record HeadSplit(ModelSpec body, LinearHead head, int headStart) implemen
 
   /** The body's parameters in the network's. */
   public double[] bodyPart(double[] network) {
-    return java.util.Arrays.copyOf(network, headStart);
+    return Arrays.copyOf(network, headStart);
   }
 
   /** The head's parameters in the network's. */
   public double[] headPart(double[] network) {
-    return java.util.Arrays.copyOfRange(network, headStart, network.length);
+    return Arrays.copyOfRange(network, headStart, network.length);
   }
 }

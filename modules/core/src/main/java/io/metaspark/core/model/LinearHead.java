@@ -1,6 +1,7 @@
 package io.metaspark.core.model;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * A network's head as a function of the features its body computes: DL4J's dense OutputLayer,
@@ -36,10 +37,6 @@ public final class LinearHead implements Serializable {
 
   public int inputs() {
     return inputs;
-  }
-
-  public int numParams() {
-    return inputs * outputs + outputs;
   }
 
   /** Mean loss on n examples. */
@@ -160,7 +157,7 @@ public final class LinearHead implements Serializable {
   /** The parameters' gradient from the logits' gradient {@code dz}: phi^T dz for W, sum over rows for b. */
   private void parameterGradient(double[] features, double[] dz, int n, double[] out) {
     int bias = inputs * outputs;
-    java.util.Arrays.fill(out, 0);
+    Arrays.fill(out, 0);
     for (int r = 0; r < n; r++) {
       for (int j = 0; j < outputs; j++) {
         double d = dz[r * outputs + j];
