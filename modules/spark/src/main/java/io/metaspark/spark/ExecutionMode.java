@@ -13,18 +13,22 @@ import java.util.Locale;
  * driver must act on: a log line, a checkpoint, a validation). Its tasks keep the training state,
  * exchange partial sums each iteration and apply the same update, so the job cost is paid once per
  * segment; but a failed task reruns the whole segment, and all partitions must run at once.
+ *
+ * <p>{@link #AUTO}: barrier mode where all partitions can run at once, jobs mode elsewhere
+ * ({@link ModeChoice}).
  */
 public enum ExecutionMode {
   JOBS,
-  BARRIER;
+  BARRIER,
+  AUTO;
 
-  /** The config spelling: {@code jobs} or {@code barrier}. */
+  /** The config spelling: {@code jobs}, {@code barrier} or {@code auto}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   public static ExecutionMode named(String name) {
     return Arrays.stream(values()).filter(m -> m.configName().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown mode '" + name + "' (jobs or barrier)"));
+        .orElseThrow(() -> new IllegalArgumentException("unknown mode '" + name + "' (auto, jobs or barrier)"));
   }
 }

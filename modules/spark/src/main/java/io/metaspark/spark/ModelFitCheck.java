@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -66,7 +67,8 @@ public final class ModelFitCheck {
     if (!images && first instanceof FeedForwardLayer f && f.getNIn() != features[1]) {
       return "the tasks have " + features[1] + " inputs, the network takes " + f.getNIn();
     }
-    if (last instanceof FeedForwardLayer f && f.getNOut() != labels[labels.length - 1]) {
+    // an embedding network (no output layer: protonet) takes any number of classes
+    if (last instanceof BaseOutputLayer f && f.getNOut() != labels[labels.length - 1]) {
       return "the tasks have " + labels[labels.length - 1] + " outputs (targets or classes), the network gives "
           + f.getNOut();
     }

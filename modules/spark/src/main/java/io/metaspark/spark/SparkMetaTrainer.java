@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -41,15 +40,23 @@ public final class SparkMetaTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkMetaTrainer.class);
   private final JavaSparkContext sc;
   private final TrainingPlan plan;
+  private final ModeChoice mode;
 
+  /** A trainer on {@code sc}; with {@code spark.mode = auto} it chooses its mode here, from what {@code sc} has. */
   public SparkMetaTrainer(JavaSparkContext sc, TrainingPlan plan) {
     this.sc = sc;
     this.plan = plan;
+    this.mode = ModeChoice.of(plan.mode(), sc.sc(), plan.partitions());
+  }
+
+  /** The mode the run uses, and why. */
+  public ModeChoice mode() {
+    return mode;
   }
 
   /** Runs from {@code start} to the plan's last iteration and returns the final state. */
   public TrainingState train(TrainingState start, IterationListener listener) {
-    return plan.mode() == ExecutionMode.BARRIER ? trainInSegments(start, listener) : trainInJobs(start, listener);
+    return mode.mode() == ExecutionMode.BARRIER ? trainInSegments(start, listener) : trainInJobs(start, listener);
   }
 
   private TrainingState trainInJobs(TrainingState start, IterationListener listener) {
@@ -171,32 +178,10 @@ public final class SparkMetaTrainer {
    * check of that for ten minutes before failing: check first, with the number Spark checks.
    */
   private void requireSlots(int partitions) {
-    SparkContext spark = sc.sc();
-    int slots = slots(spark);
-    // on a cluster, executors register after the context starts: a barrier run begun at once found
-    // 0 slots on local-cluster. Wait as Spark's scheduler would (maxRegisteredResourcesWaitingTime);
-    // local[N] has all its slots from the start
-    if (partitions > slots && !sc.isLocal()) {
-      long waitMillis = spark.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s");
-      long deadline = System.nanoTime() + waitMillis * 1_000_000L;
-      while (partitions > slots && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        slots = slots(spark);
-      }
-    }
+    int slots = TaskSlots.awaiting(sc.sc(), partitions);
     if (partitions > slots) {
       throw new NotEnoughSlotsException(partitions, slots, sc.master());
     }
-  }
-
-  /** private[spark] in Scala, public in the bytecode: the very figure Spark's barrier check uses. */
-  private static int slots(SparkContext spark) {
-    return spark.maxNumConcurrentTasks(spark.resourceProfileManager().defaultResourceProfile());
   }
 
   /** Iterations after which the driver must hold the state: they end barrier segments. */

@@ -12,14 +12,14 @@ import java.util.Map;
  * per thread for the life of the executor, never per task. DL4J networks are not thread-safe,
  * which rules out sharing one across the executor's task slots.
  */
-final class ThreadLearners {
+public final class ThreadLearners {
   private static final ThreadLocal<Map<Key, Learner>> LEARNERS = ThreadLocal.withInitial(HashMap::new);
 
   private record Key(ModelSpec spec, LearnerChoice choice) {}
 
   private ThreadLearners() {}
 
-  static Learner forCurrentThread(ModelSpec spec, LearnerChoice choice) {
+  public static Learner forCurrentThread(ModelSpec spec, LearnerChoice choice) {
     return LEARNERS.get().computeIfAbsent(new Key(spec, choice), k -> k.choice().create(k.spec()));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ProtoNet;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.ModelSpec;
@@ -27,24 +28,38 @@ import org.junit.jupiter.api.Test;
 class ImageDeterminismTest {
   private static final String GLYPHS = "../../src-test-data/glyphs/";
   private static final ModelSpec MODEL = Conv4.of(28, 3).filters(4).downsample("stride").seed(3).toSpec();
+  /** Prototypical Networks' conv4: no softmax layer, max pooling. */
+  private static final ModelSpec EMBEDDING = Conv4.embedding(28).filters(4).downsample("pool").seed(3).toSpec();
 
   @Test
   void oneOrTwoThreadsGiveBitIdenticalParameters() {
-    double[] start = MODEL.initialParams();
-    double[] oneThread = run("local[1]", 1, start);
-    double[] twoThreads = run("local[2]", 2, start);
-    assertFalse(Arrays.equals(start, oneThread), "training moved the parameters");
-    assertArrayEquals(oneThread, twoThreads);
+    MetaAlgorithm fomaml = new FirstOrderMaml(new Adaptation(new ScalarSgd(0.4), 1));
+    assertBitIdentical(MODEL, fomaml);
   }
 
-  private static double[] run(String master, int partitions, double[] start) {
+  @Test
+  void prototypicalNetworksAreBitIdenticalToo() {
+    assertBitIdentical(EMBEDDING, new ProtoNet());
+  }
+
+  private static void assertBitIdentical(ModelSpec model, MetaAlgorithm algorithm) {
+    double[] start = model.initialParams();
+    double[] oneThread = run("local[1]", 1, start, model, algorithm);
+    double[] twoThreads = run("local[2]", 2, start, model, algorithm);
+    double[] fivePartitions = run("local[2]", 5, start, model, algorithm);
+    assertFalse(Arrays.equals(start, oneThread), "training moved the parameters");
+    assertArrayEquals(oneThread, twoThreads);
+    assertArrayEquals(oneThread, fivePartitions);
+  }
+
+  private static double[] run(String master, int partitions, double[] start, ModelSpec model,
+      MetaAlgorithm algorithm) {
     ImageFolderSource glyphs = new ImageFolderSource(List.of(GLYPHS + "images_background", GLYPHS + "images_evaluation"),
         ImagePreprocessing.omniglot(), true);
     EpisodeTaskFamily family = new EpisodeTaskFamily(glyphs, ClassSplit.omniglotAlphabets(0, 1), ClassSplit.Part.TRAIN,
         3, 1, 2);
-    MetaAlgorithm fomaml = new FirstOrderMaml(new Adaptation(new ScalarSgd(0.4), 1));
     Adam adam = Adam.withDefaults(0.001);
-    TrainingPlan plan = TrainingPlan.builder(new TaskRunner(MODEL, family, fomaml), new TaskSampler(42), adam)
+    TrainingPlan plan = TrainingPlan.builder(new TaskRunner(model, family, algorithm), new TaskSampler(42), adam)
         .iterations(4).metaBatch(6).partitions(partitions).treeDepth(2).measureEvery(2).maxSkippedUpdates(3).build();
     try (JavaSparkContext sc = LocalSpark.start(master)) {
       return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})

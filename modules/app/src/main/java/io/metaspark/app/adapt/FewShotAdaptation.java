@@ -8,6 +8,7 @@ import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.Dl4jLearner;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
+import io.metaspark.core.task.image.ImagePreprocessing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -65,6 +66,10 @@ public final class FewShotAdaptation {
       throw new ConfigError((request.learningRate() == null ? "--model " + request.model() : "--lr") + ": "
           + e.getMessage(), e);
     }
+    if (adaptation.byPrototypes()) {
+      new PrototypeClassification(request, model, hadoop, out).run(adaptation.networkPart(meta));
+      return;
+    }
     int stepCount = request.steps() != null ? request.steps() : adaptation.steps();
     Learner learner = model.spec().newLearner();
     TaskInputs inputs = inputs(model, learner);
@@ -85,12 +90,17 @@ public final class FewShotAdaptation {
     inputs.writePredictions(new Dl4jLearner(net), adapted, dir, out);
   }
 
+  /** What the config the model was trained with (model.json records it) says about preparing images. */
+  static ImagePreprocessing imagePreprocessing(SavedModel model) {
+    return ImageTasks.preprocessing(trainingConfig(model.card()));
+  }
+
   private TaskInputs inputs(SavedModel model, Learner learner) throws IOException {
     MultiLayerNetwork net = model.network();
     int outputs = (int) layer(net, net.getnLayers() - 1).getNOut();
     if (request.supportImages() != null) {
       return ImageInputs.read(request.supportImages(), request.predictImages(),
-          ImageTasks.preprocessing(trainingConfig(model.card())), outputs, learner.dataType(), hadoop);
+          imagePreprocessing(model), outputs, learner.dataType(), hadoop);
     }
     return CsvInputs.read(request.support(), request.predict(), (int) layer(net, 0).getNIn(), outputs,
         learner.dataType(), hadoop);

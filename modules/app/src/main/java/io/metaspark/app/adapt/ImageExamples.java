@@ -35,6 +35,7 @@ final class ImageExamples {
   /** An image to classify, by its file name. */
   record Unlabelled(String name, float[] pixels) {}
 
+  /** @param outputs the classes the model tells apart, or 0 for a model that takes any number (prototypes) */
   static Labelled classFolders(String dir, ImagePreprocessing preprocessing, int outputs, DataType dataType) {
     ImageClassSet set;
     try {
@@ -42,8 +43,12 @@ final class ImageExamples {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new DataError(dir + ": " + e.getMessage());
     }
-    if (set.numClasses() != outputs) {
-      throw new DataError(dir + " has " + set.numClasses() + " class folders, but the model tells " + outputs
+    int classes = set.numClasses();
+    if (outputs == 0 && classes < 2) {
+      throw new DataError(dir + " has " + classes + " class folder(s); classifying by prototypes needs at least 2");
+    }
+    if (outputs != 0 && classes != outputs) {
+      throw new DataError(dir + " has " + classes + " class folders, but the model tells " + outputs
           + " classes apart");
     }
     int size = set.imageSize();
@@ -52,7 +57,7 @@ final class ImageExamples {
       n += set.imageCount(c);
     }
     float[] pixels = new float[n * size];
-    float[] labels = new float[n * outputs];
+    float[] labels = new float[n * classes];
     List<String> names = new ArrayList<>();
     int row = 0;
     for (int c = 0; c < set.numClasses(); c++) {
@@ -60,11 +65,11 @@ final class ImageExamples {
       names.add(name.substring(name.lastIndexOf('/') + 1));
       for (int i = 0; i < set.imageCount(c); i++, row++) {
         set.copyImage(c, i, pixels, row * size);
-        labels[row * outputs + c] = 1f;
+        labels[row * classes + c] = 1f;
       }
     }
     return new Labelled(new Examples(features(pixels, n, preprocessing, dataType),
-        Nd4j.create(labels, new long[] {n, outputs}, DataType.FLOAT).castTo(dataType)), names);
+        Nd4j.create(labels, new long[] {n, classes}, DataType.FLOAT).castTo(dataType)), names);
   }
 
   /** The images directly in {@code dir}, in file-name order. */

@@ -32,17 +32,27 @@ record ImageInputs(ImageExamples.Labelled labelled, List<ImageExamples.Unlabelle
   @Override
   public void writePredictions(Dl4jLearner predictor, double[] adapted, RunDirectory dir, PrintStream out)
       throws IOException {
+    if (toClassify != null) {
+      writePredictions(predictor.outputs(adapted, toClassifyFeatures()), dir, out);
+    }
+  }
+
+  /** The images to classify, as the network takes them; null when there are none. */
+  INDArray toClassifyFeatures() {
     if (toClassify == null) {
-      return;
+      return null;
     }
-    List<ImageExamples.Unlabelled> images = toClassify;
     int size = preprocessing.imageSize();
-    float[] pixels = new float[images.size() * size];
-    for (int i = 0; i < images.size(); i++) {
-      System.arraycopy(images.get(i).pixels(), 0, pixels, i * size, size);
+    float[] pixels = new float[toClassify.size() * size];
+    for (int i = 0; i < toClassify.size(); i++) {
+      System.arraycopy(toClassify.get(i).pixels(), 0, pixels, i * size, size);
     }
-    INDArray probabilities = predictor.outputs(adapted,
-        ImageExamples.features(pixels, images.size(), preprocessing, dataType));
+    return ImageExamples.features(pixels, toClassify.size(), preprocessing, dataType);
+  }
+
+  /** predictions.csv from the class probabilities [images, classes] of the images to classify. */
+  void writePredictions(INDArray probabilities, RunDirectory dir, PrintStream out) throws IOException {
+    List<ImageExamples.Unlabelled> images = toClassify;
     StringBuilder csv = new StringBuilder("file,class,probability\n");
     for (int i = 0; i < images.size(); i++) {
       int best = probabilities.getRow(i).argMax().getInt(0);

@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "per-parameter" for
  *     Meta-SGD's learned rates, one per network parameter, or "head-sgd" for ANIL's SGD on the
- *     last layer, or "per-layer-per-step" for MAML++'s learned rates, layers x inner steps of them)
+ *     last layer, or "per-layer-per-step" for MAML++'s learned rates, layers x inner steps of them,
+ *     or "prototypes" for Prototypical Networks, which take no steps)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -58,16 +59,24 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
    * (model.zip's); for rules it does not know, an error naming the rule.
    */
   public Adaptation adaptation(ParameterLayout network) {
-    return new Adaptation(rule(network, innerLr), innerSteps);
+    return byPrototypes() ? Adaptation.prototypes() : new Adaptation(rule(network, innerLr), innerSteps);
   }
 
   /** The adaptation training used, at another step size: what adapt --lr asks for, for a rule with one rate. */
   public Adaptation adaptation(ParameterLayout network, double lr) {
+    if (byPrototypes()) {
+      return Adaptation.prototypes();
+    }
     if (innerRule.equals("per-parameter") || innerRule.equals("per-layer-per-step")) {
       throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
           + " another step size applies to inner_rules sgd and head-sgd only");
     }
     return new Adaptation(rule(network, lr), innerSteps);
+  }
+
+  /** Whether the model classifies by prototypes (Prototypical Networks), adapting nothing. */
+  private boolean byPrototypes() {
+    return innerRule.equals(Adaptation.prototypes().rule().name());
   }
 
   /** The update rule {@code inner_rule} names, at step size {@code lr}, with as many learned values as it learns. */
@@ -79,7 +88,7 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
       // ANIL's head is the last layer
       case "head-sgd" -> new HeadOnlySgd(network.start(network.layers() - 1), lr);
       default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
-          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step and head-sgd");
+          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step, head-sgd and prototypes");
     };
     if (learnedAdaptation.length != rule.learnedValues()) {
       throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()

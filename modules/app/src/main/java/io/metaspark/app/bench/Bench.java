@@ -11,6 +11,7 @@ import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,9 +57,14 @@ public final class Bench {
     this.registries = registries;
   }
 
-  /** One configuration's figures in one repeat. */
+  /**
+   * One configuration's figures in one repeat. {@code coresBusy}: this JVM's CPU time over the
+   * training's wall time, warm-up included: what a loaded machine leaves of the task slots, and,
+   * times the iteration time, the CPU an iteration costs, which other processes' load does not
+   * inflate as it does wall time. NaN where executors run in JVMs of their own.
+   */
   record Sample(double medianMillis, IterationSplit meanSplit, MemoryProbe.Reading driver,
-      List<MemoryProbe.Reading> executors) {}
+      List<MemoryProbe.Reading> executors, double coresBusy) {}
 
   /** Measures every configuration on every master, prints the tables and writes the results file. */
   public void run() throws Exception {
@@ -139,8 +145,11 @@ public final class Bench {
     MemoryProbe.executors(sc, true);
     timeline.clear();
     sc.setLocalProperty(IterationTimeline.ITERATION, "0");
+    SparkMetaTrainer trainer = new SparkMetaTrainer(sc, plan);
+    long cpuBefore = processCpuNanos();
+    long wallBefore = System.nanoTime();
     try {
-      new SparkMetaTrainer(sc, plan).train(new TrainingState(0, initial, plan.optimizer().init(initial)),
+      trainer.train(new TrainingState(0, initial, plan.optimizer().init(initial)),
           (report, state) -> {
             if (report.iteration() >= warmup && report.iteration() < warmup + iterations) {
               wall[(int) (report.iteration() - warmup)] = report.millis();
@@ -155,7 +164,7 @@ public final class Bench {
     sc.sc().listenerBus().waitUntilEmpty(60_000);
     IterationSplit sum = IterationSplit.ZERO;
     for (int i = 0; i < iterations; i++) {
-      if (plan.mode() == ExecutionMode.BARRIER) {
+      if (trainer.mode().mode() == ExecutionMode.BARRIER) {
         sum = sum.plus(IterationSplit.withoutJob(wall[i], jobMillis[i]));
         continue;
       }
@@ -167,7 +176,15 @@ public final class Bench {
     }
     MemoryProbe.Reading driver = MemoryProbe.readHere("driver");
     List<MemoryProbe.Reading> executors = MemoryProbe.executors(sc, false);
-    return new Sample(BenchResults.median(wall), sum.times(1.0 / iterations), driver, executors);
+    double coresBusy = sc.isLocal() && cpuBefore >= 0
+        ? (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore) : Double.NaN;
+    return new Sample(BenchResults.median(wall), sum.times(1.0 / iterations), driver, executors, coresBusy);
+  }
+
+  /** This JVM's CPU time so far, or -1 where the platform does not say. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   /**

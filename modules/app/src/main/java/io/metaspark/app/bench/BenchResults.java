@@ -84,6 +84,11 @@ final class BenchResults {
       r.put("ms_per_iteration_by_repeat", byRepeat);
       r.put("gflop_per_iteration", flops / 1e9);
       r.put("gflop_per_second", flops / 1e6 / ms);
+      double cores = median(Arrays.stream(row.samples).mapToDouble(Bench.Sample::coresBusy).toArray());
+      if (!Double.isNaN(cores)) {
+        r.put("cpu_cores_busy", cores);
+        r.put("cpu_ms_per_iteration", cores * ms);
+      }
       Map<String, Object> split = new LinkedHashMap<>();
       split.put("prepare", row.split(IterationSplit::prepare));
       split.put("launch", row.split(IterationSplit::launch));

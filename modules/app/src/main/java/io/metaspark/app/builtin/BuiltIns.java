@@ -22,6 +22,7 @@ public final class BuiltIns {
     registries.algorithms().register("maml", MamlAlgorithm.KEYS, MamlAlgorithm::create)
         .register("fomaml", List.of(), (adaptation, model, values) -> new FirstOrderMaml(adaptation))
         .register("reptile", List.of(), (adaptation, model, values) -> new Reptile(adaptation))
+        .register("protonet", List.of(), new ProtoNetAlgorithm())
         .register("meta-sgd", MetaSgdAlgorithm.KEYS, MetaSgdAlgorithm::create)
         .register("maml-plus-plus", MamlPlusPlusAlgorithm.KEYS, MamlPlusPlusAlgorithm::create)
         // the head is the network's last layer; a network without one is refused, saying why
@@ -34,7 +35,8 @@ public final class BuiltIns {
         .register("sgd", List.of(), (lr, values) -> new Sgd(lr));
     // constant: nothing is chained after the optimizer
     registries.schedules().register("constant", List.of(), values -> Optional.empty())
-        .register("cosine", CosineSchedule.KEYS, CosineSchedule::create);
+        .register("cosine", CosineSchedule.KEYS, CosineSchedule::create)
+        .register("step", StepSchedule.KEYS, StepSchedule::create);
     registries.modelPresets().register("conv4", Conv4Preset.KEYS, new Conv4Preset());
     return registries;
   }

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code conv4}: the few-shot papers' image network, sized by the image tasks it classifies:
- * tasks.images.size square inputs, tasks.images.ways outputs.
+ * tasks.images.size square inputs of tasks.images.channels, tasks.images.ways outputs (none for an embedding network).
  */
 final class Conv4Preset implements ModelPreset {
   static final Key<Integer> FILTERS = Key.integer("model.conv4.filters", 64,
@@ -23,7 +23,10 @@ final class Conv4Preset implements ModelPreset {
   static final Key<Boolean> BATCH_NORM = Key.flag("model.conv4.batch-norm", true,
       "batch normalization after each convolution, transductive as the MAML reference code");
 
-  static final List<Key<?>> KEYS = List.of(FILTERS, DOWNSAMPLE, BATCH_NORM);
+  static final Key<Boolean> EMBEDDING = Key.flag("model.conv4.embedding", false,
+      "no softmax layer: the network outputs the last block's activations (for algorithm.name = protonet)");
+
+  static final List<Key<?>> KEYS = List.of(FILTERS, DOWNSAMPLE, BATCH_NORM, EMBEDDING);
 
   @Override
   public void check(Values values) {
@@ -36,7 +39,8 @@ final class Conv4Preset implements ModelPreset {
   public ModelSpec create(Values values, DataType dataType, long seed) {
     int size = values.get(ImageTasks.SIZE);
     try {
-      return Conv4.of(size, values.get(ImageTasks.WAYS)).filters(values.get(FILTERS))
+      Conv4 conv4 = values.get(EMBEDDING) ? Conv4.embedding(size) : Conv4.of(size, values.get(ImageTasks.WAYS));
+      return conv4.channels(values.get(ImageTasks.CHANNELS)).filters(values.get(FILTERS))
           .downsample(values.get(DOWNSAMPLE)).batchNorm(values.get(BATCH_NORM)).dataType(dataType).seed(seed).toSpec();
     } catch (IllegalArgumentException e) {
       throw new ConfigError("model.conv4 (with tasks.images.size " + size + "): " + e.getMessage(), e);

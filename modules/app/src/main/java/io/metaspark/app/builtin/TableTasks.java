@@ -23,29 +23,32 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 
 /**
  * {@code table}: each group of rows of a Parquet or CSV table (the rows sharing a key, e.g. a user
  * or a site) is a task; groups go to the parts by a hash of their key. The executors read the
  * groups from a task store built once from the table ({@link TaskStorePreparation}).
  */
-final class TableTasks implements TaskFamilyType {
-  static final Key<String> LOCATION = Key.trimmed("tasks.table.location", "",
+public final class TableTasks implements TaskFamilyType {
+  public static final Key<String> LOCATION = Key.trimmed("tasks.table.location", "",
       "the table: a file or a folder of files, any Hadoop URI or path; it must exist").check(Check.nonEmpty());
-  static final Key<String> FORMAT = Key.choice("tasks.table.format", "parquet", List.of("parquet", "csv"),
+  public static final Key<String> FORMAT = Key.choice("tasks.table.format", "parquet", List.of("parquet", "csv"),
       "parquet, or csv (a header line with the column names; column types inferred)");
-  static final Key<String> KEY_COLUMN = Key.trimmed("tasks.table.key-column", "",
+  public static final Key<String> KEY_COLUMN = Key.trimmed("tasks.table.key-column", "",
       "the column whose value names a row's task (a user, a device, a site); any type").check(Check.nonEmpty());
-  static final Key<List<String>> FEATURE_COLUMNS = Key.strings("tasks.table.feature-columns", List.of(),
+  public static final Key<List<String>> FEATURE_COLUMNS = Key.strings("tasks.table.feature-columns", List.of(),
       "numeric columns the network takes as inputs, in this order")
       .check((path, features) -> features.isEmpty() || features.stream().anyMatch(String::isBlank)
           ? path + " must list at least one column name, got " + features : null)
       .check((path, features) -> new HashSet<>(features).size() != features.size()
           ? path + " lists a column twice: " + features : null);
-  static final Key<String> TARGET_COLUMN = Key.trimmed("tasks.table.target-column", "",
+  public static final Key<String> TARGET_COLUMN = Key.trimmed("tasks.table.target-column", "",
       "a numeric column to regress (MSE, 1 output); set this or label-column");
-  static final Key<String> LABEL_COLUMN = Key.trimmed("tasks.table.label-column", "",
+  public static final Key<String> LABEL_COLUMN = Key.trimmed("tasks.table.label-column", "",
       "a column of numeric class labels (as many classes as the network's outputs); set this or target-column");
   static final Key<Long> SPLIT_SEED = Key.longInteger("tasks.table.split-seed", 0,
       "groups go to test / validation / train by a hash of (split-seed, key)");
@@ -131,6 +134,10 @@ final class TableTasks implements TaskFamilyType {
       throw new ConfigError("the model takes " + inputs + " inputs but tasks.table.feature-columns lists " + features
           + " columns (model.mlp is '" + values.get(ModelSettings.MLP) + "')");
     }
+    if (values.get(LABEL_COLUMN).isEmpty() && embeds(model)) {
+      throw new ConfigError("the model has no output layer (an embedding, for protonet): it classifies, so it needs"
+          + " tasks.table.label-column, not target-column");
+    }
     if (values.get(LABEL_COLUMN).isEmpty() && outputs(model) != 1) {
       throw new ConfigError("regression on tasks.table.target-column needs a model with 1 output, got "
           + outputs(model) + " (model.mlp is '" + values.get(ModelSettings.MLP) + "')");
@@ -140,7 +147,15 @@ final class TableTasks implements TaskFamilyType {
   @Override
   public Map<String, Object> prepare(JavaSparkContext sc, Values values, Locations locations, ModelSpec model,
       PrintStream out) {
-    return TaskStorePreparation.prepare(sc, values, locations, outputs(model), out);
+    // an embedding's width is not the classes' number: prototypes take any number of classes
+    return TaskStorePreparation.prepare(sc, values, locations, embeds(model) ? 0 : outputs(model), out);
+  }
+
+  /** Whether the network ends without an output layer: an embedding, which protonet classifies by prototypes. */
+  private static boolean embeds(ModelSpec model) {
+    MultiLayerConfiguration conf = model.configuration();
+    Layer last = conf.getConf(conf.getConfs().size() - 1).getLayer();
+    return !(last instanceof BaseOutputLayer || last instanceof LossLayer);
   }
 
   static int outputs(ModelSpec model) {

@@ -36,7 +36,7 @@ final class TaskStorePreparation {
 
   private TaskStorePreparation() {}
 
-  /** The report, as written to tasks.json. */
+  /** The report, as written to tasks.json; {@code modelOutputs} 0 for a model that takes any number of classes. */
   static Map<String, Object> prepare(JavaSparkContext sc, Values values, Locations locations, int modelOutputs,
       PrintStream out) {
     String directory = TableTasks.storeDirectory(values, locations);
@@ -72,7 +72,7 @@ final class TaskStorePreparation {
     if (values.get(ValidateSettings.EVERY) > 0) {
       requireGroups(parts, "validation", "raise tasks.table.validation-fraction");
     }
-    if (index.classification() && modelOutputs != index.classValues().length) {
+    if (index.classification() && modelOutputs != 0 && modelOutputs != index.classValues().length) {
       throw new ConfigError("label column '" + source.outcomeColumn() + "' has "
           + index.classValues().length + " classes " + Arrays.toString(index.classValues()) + " but the model has "
           + modelOutputs + " outputs (model.mlp is '" + values.get(ModelSettings.MLP) + "')");

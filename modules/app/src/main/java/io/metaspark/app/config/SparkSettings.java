@@ -17,14 +17,15 @@ public record SparkSettings(String master, String appName, int partitions, int t
   public static final Key<Integer> TREE_DEPTH = Key.integer("spark.tree-depth", 1,
       "how partitions' sums are merged: 1 = on the driver as they arrive; 2 or more = treeAggregate of that depth")
       .check(Check.atLeast(1)).changeableOnResume();
-  public static final Key<ExecutionMode> MODE = Key.parsed("spark.mode", ExecutionMode.JOBS, text -> {
+  public static final Key<ExecutionMode> MODE = Key.parsed("spark.mode", ExecutionMode.AUTO, text -> {
     try {
       return ExecutionMode.named(text.trim().toLowerCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigError("spark.mode must be jobs or barrier, got '" + text + "'");
+      throw new ConfigError("spark.mode must be auto, jobs or barrier, got '" + text + "'");
     }
   }, ExecutionMode::configName,
-      "jobs = one Spark job per meta-iteration; barrier = one barrier stage per stretch of iterations. Same results")
+      "auto = barrier where all partitions can run at once (local[N], static allocation), else jobs; "
+      + "jobs = one Spark job per meta-iteration; barrier = one barrier stage per stretch of iterations. Same results")
       .changeableOnResume();
   public static final Key<Map<String, String>> CONF = Key.properties("spark.conf",
       "any Spark property; spark-submit --conf wins over these").changeableOnResume();

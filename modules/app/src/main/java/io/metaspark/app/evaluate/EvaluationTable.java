@@ -33,8 +33,10 @@ final class EvaluationTable {
   }
 
   void print(PrintStream out) {
-    out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), inner lr %s%s%n", metaLearned.tasks(),
-        metaLearned.seed(), metaLearned.innerLearningRate(),
+    // prototypes (protonet) take no steps, and have no step size
+    out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %s%s%n", metaLearned.tasks(),
+        metaLearned.seed(), metaLearned.innerLearningRate() > 0 ? "inner lr " + metaLearned.innerLearningRate()
+            : "classes by prototypes, no inner steps",
         metaLearned.classification() ? "; precision, recall, F1: macro averages over the classes" : "");
     if (baselines.isEmpty()) {
       out.println("  " + metaLearned.header());

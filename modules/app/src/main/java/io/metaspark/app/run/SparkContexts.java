@@ -3,6 +3,7 @@ package io.metaspark.app.run;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.config.Job;
 import io.metaspark.spark.SparkSetup;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -14,14 +15,24 @@ public final class SparkContexts {
   private SparkContexts() {}
 
   public static JavaSparkContext start(Job job, String masterOverride) {
+    return start(masterOverride, job.settings().spark().master(), job.settings().spark().appName(),
+        job.settings().spark().conf());
+  }
+
+  /**
+   * Spark for a command without a job config: {@code --master}, else spark-submit's, else
+   * {@code defaultMaster}; {@code conf} fills in what spark-submit did not set.
+   */
+  public static JavaSparkContext start(String masterOverride, String defaultMaster, String appName,
+      Map<String, String> sparkConf) {
     SparkConf conf = new SparkConf();
     if (masterOverride != null) {
       conf.setMaster(masterOverride);
     } else {
-      conf.setIfMissing("spark.master", job.settings().spark().master());
+      conf.setIfMissing("spark.master", defaultMaster);
     }
-    conf.setIfMissing("spark.app.name", job.settings().spark().appName());
-    job.settings().spark().conf().forEach(conf::setIfMissing);
+    conf.setIfMissing("spark.app.name", appName);
+    sparkConf.forEach(conf::setIfMissing);
     if (conf.get("spark.master").startsWith("local-cluster")) {
       separateExecutorJvms(conf);
     }

@@ -98,8 +98,9 @@ public final class TrainingRun {
 
   private TrainingState train(JavaSparkContext sc, RunDirectory run, RunLock lock, CheckpointStore checkpoints,
       TrainingState start) throws IOException {
+    SparkMetaTrainer trainer = new SparkMetaTrainer(sc, plan);
     out.printf(Locale.ROOT, "  Spark %s (%s), %d partitions, mode %s; run directory %s%n", sc.version(), sc.master(),
-        plan.partitions(), plan.mode().configName(), run);
+        plan.partitions(), trainer.mode(), run);
     long began = System.nanoTime();
     TrainingState end;
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
@@ -109,7 +110,7 @@ public final class TrainingRun {
           new PeriodicValidation(sc, job, metrics, out), confirmed);
       Interruption.allowGracefulStop(job.settings().run().stopGracePeriod());
       try {
-        end = new SparkMetaTrainer(sc, plan).train(start, listener);
+        end = trainer.train(start, listener);
       } finally {
         Interruption.endGracefulStop();
       }

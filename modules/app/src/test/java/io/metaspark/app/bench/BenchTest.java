@@ -57,6 +57,11 @@ class BenchTest {
     assertTrue(driver.get("heap_live_after_gc").asLong() > 0);
     assertTrue(driver.get("rss_peak").asLong() >= driver.get("heap_live_after_gc").asLong());
     assertEquals("in the driver's JVM", row.get("memory_mb").get("executor_largest").asText());
+    // one JVM's CPU time over wall time cannot exceed the machine's cores
+    double cores = row.get("cpu_cores_busy").asDouble();
+    assertTrue(cores > 0 && cores <= Runtime.getRuntime().availableProcessors() + 0.05, "cores busy: " + cores);
+    assertEquals(cores * row.get("ms_per_iteration_median").asDouble(), row.get("cpu_ms_per_iteration").asDouble(),
+        1e-9);
     assertEquals(0, doc.get("scaling").size(), "one master: nothing to scale against");
   }
 

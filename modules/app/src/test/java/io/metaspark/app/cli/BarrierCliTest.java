@@ -31,9 +31,9 @@ class BarrierCliTest {
 
   @Test
   void aRunStartedInJobsModeAndResumedInBarrierModeEqualsOneInJobsModeThroughout() throws IOException {
-    assertEquals(0, train("jobs", 14));
+    assertEquals(0, train("jobs", 14, "--set", "spark.mode=jobs"));
     // the first invocation ends after iteration 5, a logged one: no record of it is redone on resume
-    assertEquals(0, train("mixed", 6));
+    assertEquals(0, train("mixed", 6, "--set", "spark.mode=jobs"));
     String out = Console.out(() -> assertEquals(0, train("mixed", 14, "--set", "spark.mode=barrier")));
     assertTrue(out.contains("resuming") && out.contains("at iteration 6") && out.contains("mode barrier"), out);
 
@@ -54,7 +54,16 @@ class BarrierCliTest {
     assertTrue(err.contains("spark.partitions") && err.contains("2 task slots"), err);
     assertTrue(!Files.exists(dir.resolve("wide/metrics.jsonl")) || records("wide").isEmpty(), "no iteration ran");
     assertTrue(Console.err(() -> assertEquals(2, train("typo", 4, "--set", "spark.mode=barriers")))
-        .contains("spark.mode must be jobs or barrier, got 'barriers'"));
+        .contains("spark.mode must be auto, jobs or barrier, got 'barriers'"));
+  }
+
+  @Test
+  void byDefaultARunTakesBarrierModeWhereItsPartitionsFitAndJobsModeWhereNotAndSaysWhy() throws IOException {
+    String fits = Console.out(() -> assertEquals(0, train("fits", 6)));
+    assertTrue(fits.contains("mode barrier (auto: all 2 partitions run at once in 2 task slots)"), fits);
+    String wide = Console.out(() -> assertEquals(0, train("wide", 6, "--set", "spark.partitions=3")));
+    assertTrue(wide.contains("mode jobs (auto: 2 task slots for 3 partitions, too few to run them at once)"), wide);
+    assertArrayEquals(params("fits"), params("wide"), 0.0);
   }
 
   private double[] params(String run) throws IOException {

@@ -73,6 +73,30 @@ class TableCliTest {
     }
   }
 
+  /** protonet on table tasks: an embedding network of dense layers (no output layer), the label column's classes. */
+  @Test
+  void prototypicalNetworksClassifyTableRowsByTheirLabels() throws IOException {
+    Path network = dir.resolve("embedding.json");
+    Files.writeString(network, new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1)
+        .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(2).nOut(16)
+            .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(16).nOut(8)
+            .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+        .build().toJson());
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run(command("train", example(
+        "--set", "run.name=proto-devices", "--set", "tasks.table.location=" + TABLES + "classification.parquet",
+        "--set", "tasks.table.key-column=device", "--set", "tasks.table.feature-columns=[f1, f2]",
+        "--set", "tasks.table.target-column=\"\"", "--set", "tasks.table.label-column=label",
+        "--set", "model.json-file=" + network, "--set", "algorithm.name=protonet", "--set", "outer.lr=0.01",
+        "--set", "train.iterations=30", "--set", "validate.every=0", "--set", "evaluate.tasks=40")))));
+    assertTrue(out.contains("metaspark train: protonet"), out);
+    JsonNode results = JSON.readTree(dir.resolve("proto-devices/evaluation.json").toFile()).get("results");
+    assertEquals(1, results.size(), results.toString());
+    // three well-separated classes (chance 1/3): a device's support rows' prototypes classify most queries
+    assertTrue(results.get(0).get("query_accuracy").asDouble() > 0.6, results.toString());
+  }
+
   @Test
   void labelsBecomeClassesAndEvaluateReportsAccuracy() throws IOException {
     String out = Console.out(() -> assertEquals(0, MetasparkCli.run(command("train", example(

@@ -94,6 +94,29 @@ class JobTest {
   }
 
   @Test
+  void theShippedPrototypicalNetworkConfigsAreThePapers() {
+    List<String> glyphs = List.of("tasks.images.locations=[\"../../src-test-data/glyphs/images_background\","
+        + "\"../../src-test-data/glyphs/images_evaluation\"]");
+    // N-way K-shot at test time; every one trains on 60-way episodes with 5 queries per class
+    int[][] papers = {{5, 1}, {5, 5}, {20, 1}, {20, 5}};
+    for (int[] paper : papers) {
+      String name = "protonet-omniglot-" + paper[0] + "way" + paper[1] + "shot";
+      Job job = load(new File("../../conf/" + name + ".conf"), glyphs);
+      EpisodeTaskFamily train = (EpisodeTaskFamily) job.taskFamily(ClassSplit.Part.TRAIN);
+      EpisodeTaskFamily test = (EpisodeTaskFamily) job.taskFamily(ClassSplit.Part.TEST);
+      assertEquals(60, train.ways(), name + " training ways");
+      assertEquals(paper[0], test.ways(), name + " test ways");
+      assertEquals(paper[1], train.shots(), name + " shots");
+      assertEquals(5, train.queries(), name + " queries");
+      assertEquals("protonet", job.algorithm().name(), name);
+      // four blocks of 64 3x3 filters with batch norm (gamma, beta and two running statistics), no output layer
+      assertEquals(9 * 64 + 64 + 3 * (9 * 64 * 64 + 64) + 4 * 4 * 64, job.model().initialParams().length, name);
+      assertEquals(1, job.settings().train().metaBatch(), name + ": one episode per update");
+      assertEquals(1000, job.settings().evaluate().tasks(), name + " test episodes");
+    }
+  }
+
+  @Test
   void anUnknownKeyIsNamedWithTheNearestKnownOne() throws IOException {
     File f = conf("train { iteratons = 10 }");
     String message = error(() -> load(f, List.of()));
@@ -107,7 +130,7 @@ class JobTest {
       {"train.iterations = lots", "train.iterations"},
       {"train.meta-batch = 0", "train.meta-batch must be >= 1, got 0"},
       {"algorithm.name = mammal",
-          "algorithm.name must be one of maml, fomaml, reptile, meta-sgd, maml-plus-plus, anil, got 'mammal'"},
+          "algorithm.name must be one of maml, fomaml, reptile, protonet, meta-sgd, maml-plus-plus, anil, got 'mammal'"},
       {"model.activation = relux", "relux"},
       {"tasks.sinusoid.x = [5, -5]", "tasks.sinusoid.x"},
       {"model.json-file = nowhere.json", "model.json-file nowhere.json does not exist"},

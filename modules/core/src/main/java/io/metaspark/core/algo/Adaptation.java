@@ -29,6 +29,19 @@ public final class Adaptation implements Serializable {
     this.steps = steps;
   }
 
+  /**
+   * Adaptation by class prototypes (Prototypical Networks): no gradient steps, the network is used
+   * as it is; the support set's class prototypes classify the queries ({@link PrototypeEpisode}).
+   */
+  public static Adaptation prototypes() {
+    return new Adaptation(new PrototypeRule(), 0);
+  }
+
+  /** Whether this is {@link #prototypes()}: the network embeds, prototypes classify. */
+  public boolean byPrototypes() {
+    return rule instanceof PrototypeRule;
+  }
+
   public UpdateRule rule() {
     return rule;
   }
@@ -164,7 +177,7 @@ public final class Adaptation implements Serializable {
 
   /** For people: e.g. "1 inner step(s) at lr 0.01". */
   public String describe() {
-    return steps + " inner step(s) " + rule.describe();
+    return byPrototypes() ? "no inner steps, classes " + rule.describe() : steps + " inner step(s) " + rule.describe();
   }
 
   private int checkedNetworkSize(double[] meta) {

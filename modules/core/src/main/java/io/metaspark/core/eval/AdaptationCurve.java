@@ -1,6 +1,7 @@
 package io.metaspark.core.eval;
 
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.PrototypeEpisode;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.Task;
@@ -30,7 +31,8 @@ public final class AdaptationCurve implements java.io.Serializable {
         throw new IllegalArgumentException("step count " + sorted[i] + " is listed twice");
       }
     }
-    this.steps = sorted;
+    // prototypes take no steps: one row, the network as it is
+    this.steps = adaptation.byPrototypes() ? new int[] {0} : sorted;
     this.adaptation = adaptation;
   }
 
@@ -45,6 +47,9 @@ public final class AdaptationCurve implements java.io.Serializable {
   public QueryMeasures measure(Learner learner, double[] meta, Task task) {
     double[] theta = adaptation.networkPart(meta);
     Examples support = task.support(theta, 0);
+    if (adaptation.byPrototypes()) {
+      return byPrototypes(learner, theta, support, task.query(theta, 0));
+    }
     boolean classification = QueryAccuracy.appliesTo(task.query(theta, 0).labels());
     double[] losses = new double[steps.length];
     double[] accuracies = classification ? new double[steps.length] : null;
@@ -64,5 +69,15 @@ public final class AdaptationCurve implements java.io.Serializable {
       }
     });
     return new QueryMeasures(losses, accuracies, precisions, recalls, f1s);
+  }
+
+  /** The one row of {@link Adaptation#prototypes()}: the queries classified by the support set's prototypes. */
+  private static QueryMeasures byPrototypes(Learner learner, double[] theta, Examples support, Examples query) {
+    PrototypeEpisode episode = PrototypeEpisode.embed(learner, theta, support, query.features());
+    INDArray probabilities = episode.probabilities();
+    MacroScores macro = MacroScores.of(probabilities, query.labels());
+    return new QueryMeasures(new double[] {episode.loss(PrototypeEpisode.values(query.labels()))},
+        new double[] {QueryAccuracy.of(probabilities, query.labels())}, new double[] {macro.precision()},
+        new double[] {macro.recall()}, new double[] {macro.f1()});
   }
 }

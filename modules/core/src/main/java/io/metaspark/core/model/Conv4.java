@@ -21,6 +21,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * softmax over the N ways with cross-entropy. Like {@link MlpShorthand} it only writes the DL4J
  * configuration a user could have written.
  *
+ * <p>{@link #embedding} is the same network without the softmax layer, as Prototypical Networks
+ * (Snell et al. 2017) use it: its output is the last block's activations, 64 values for 28x28
+ * images with 64 filters and pooling (1x1x64), 1600 for 84x84 (5x5x64).
+ *
  * <p>Batch normalization is on by default, as in the papers. DL4J keeps its running mean and
  * standard deviation inside the parameter vector; {@link Dl4jLearner} keeps them out of
  * meta-learning and normalizes with the batch's statistics instead (transductive, as the MAML
@@ -36,7 +40,9 @@ public final class Conv4 {
   }
 
   private final int size;
+  /** 0 for an embedding network: no softmax layer. */
   private final int ways;
+  private int channels = 1;
   private int filters = 64;
   private Downsample downsample = Downsample.POOL;
   private boolean batchNorm = true;
@@ -50,14 +56,33 @@ public final class Conv4 {
 
   /** For size x size gray images and N = {@code ways} classes. */
   public static Conv4 of(int size, int ways) {
-    if (size < 16) {
-      // four halvings of a smaller image leave nothing for the last block to see
-      throw new IllegalArgumentException("conv4 needs images of at least 16x16, got " + size + "x" + size);
-    }
+    checkedSize(size);
     if (ways < 2) {
       throw new IllegalArgumentException("conv4 needs at least 2 ways, got " + ways);
     }
     return new Conv4(size, ways);
+  }
+
+  /** For size x size images, without the softmax layer: an embedding network. */
+  public static Conv4 embedding(int size) {
+    return new Conv4(checkedSize(size), 0);
+  }
+
+  /** Color channels of the images (1 gray, the default; 3 for RGB). */
+  public Conv4 channels(int channels) {
+    if (channels < 1) {
+      throw new IllegalArgumentException("conv4 needs at least 1 image channel, got " + channels);
+    }
+    this.channels = channels;
+    return this;
+  }
+
+  private static int checkedSize(int size) {
+    if (size < 16) {
+      // four halvings of a smaller image leave nothing for the last block to see
+      throw new IllegalArgumentException("conv4 needs images of at least 16x16, got " + size + "x" + size);
+    }
+    return size;
   }
 
   public Conv4 filters(int filters) {
@@ -129,13 +154,15 @@ public final class Conv4 {
             .build());
       }
     }
-    list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-        .nOut(ways)
-        .activation(Activation.SOFTMAX)
-        .weightInit(WeightInit.XAVIER)
-        .build());
+    if (ways > 0) {
+      list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+          .nOut(ways)
+          .activation(Activation.SOFTMAX)
+          .weightInit(WeightInit.XAVIER)
+          .build());
+    }
     // DL4J infers every nIn, and the flattening before the output layer, from the input type
-    list.setInputType(InputType.convolutional(size, size, 1));
+    list.setInputType(InputType.convolutional(size, size, channels));
     return list.build();
   }
 

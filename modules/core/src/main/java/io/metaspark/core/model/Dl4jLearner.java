@@ -4,6 +4,7 @@ import io.metaspark.core.task.Examples;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -113,11 +114,15 @@ public final class Dl4jLearner implements Learner {
    */
   @Override
   public INDArray outputs(double[] params, INDArray features) {
+    INDArray out;
     if (!transductive()) {
       load(params);
-      return network.output(features, false);
+      out = network.output(features, false);
+    } else {
+      out = noiselessTwin(params).output(features, true);
     }
-    return noiselessTwin(params).output(features, true);
+    // an embedding network ending in convolutional layers: one row per example, as the fast path's
+    return out.rank() > 2 ? out.reshape('c', out.size(0), out.length() / out.size(0)) : out;
   }
 
   /**
@@ -130,6 +135,10 @@ public final class Dl4jLearner implements Learner {
   public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
     org.deeplearning4j.nn.conf.layers.Layer output =
         network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer();
+    if (!(network.getOutputLayer() instanceof IOutputLayer)) {
+      embeddingProduct(params, features, outputGradient, gradientOut);
+      return;
+    }
     if (output.getClass() != OutputLayer.class && output.getClass() != LossLayer.class) {
       // subclasses (a center loss) add terms of their own to the gradient
       throw new UnsupportedOperationException("a vector-Jacobian product through a " + output.getClass().getSimpleName()
@@ -142,6 +151,27 @@ public final class Dl4jLearner implements Learner {
     twin.setInput(features);
     twin.setLabels(outputGradient.castTo(dataType()));
     twin.computeGradientAndScore();
+    INDArray sum = twin.getFlattenedGradients();
+    if (twinGradient == null || !twinGradient.backs(sum)) {
+      twinGradient = new NativeVector(sum);
+    }
+    twinGradient.read(1, gradientOut);
+    for (int i : runningStatistics) {
+      gradientOut[i] = 0;
+    }
+  }
+
+  /**
+   * For a network without an output layer (an embedding network): DL4J's backward pass from the
+   * outputs' gradient, G reshaped as the last layer's activations.
+   */
+  private void embeddingProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    EmbeddingNetwork twin = (EmbeddingNetwork) noiselessTwin(params);
+    long[] shape = twin.output(features, true).shape();
+    twin.backpropagate(features, outputGradient.castTo(dataType()).reshape('c', shape));
     INDArray sum = twin.getFlattenedGradients();
     if (twinGradient == null || !twinGradient.backs(sum)) {
       twinGradient = new NativeVector(sum);
@@ -181,7 +211,8 @@ public final class Dl4jLearner implements Learner {
       } else if (output instanceof LossLayer layer) {
         layer.setLossFn(new OutputGradientLoss());
       }
-      noiselessTwin = new MultiLayerNetwork(conf);
+      noiselessTwin = network.getOutputLayer() instanceof IOutputLayer ? new MultiLayerNetwork(conf)
+          : new EmbeddingNetwork(conf);
       noiselessTwin.init();
       twinParams = new NativeVector(noiselessTwin.params());
     }

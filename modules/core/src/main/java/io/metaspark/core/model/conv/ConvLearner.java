@@ -50,8 +50,14 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * convolutions), then the flattening DL4J inserts and one
  * OutputLayer with softmax and unweighted multi-class cross-entropy; nothing that changes the
  * function or its gradient (dropout, weight noise, regularization, constraints). Anything else
- * stays with DL4J. Batch norm's running statistics get a gradient of exactly zero, as from
- * {@code Dl4jLearner}.
+ * stays with DL4J.
+ *
+ * <p>An embedding network, the same layers without the flattening and the output layer (conv4 as
+ * Prototypical Networks use it), is taken too: its outputs are the last stage's activations,
+ * flattened per example in C order, and it has a vector-Jacobian product but no loss of its own, so
+ * {@link #loss}, {@link #lossAndGradient} and {@link #hessianVectorProduct} refuse it.
+ *
+ * <p>Batch norm's running statistics get a gradient of exactly zero, as from {@code Dl4jLearner}.
  *
  * <p>The Java stages compute in double on parameters rounded to the network's data type, so a float
  * network agrees with DL4J to float rounding, and a double one to about 1e-12.
@@ -72,6 +78,7 @@ public final class ConvLearner implements FeatureLearner {
   /** The direction of a Hessian-vector product, in native memory for the convolutions' views of it. */
   private final NativeVector tangentVector;
   private final List<Supplier<Stage>> stageFactories;
+  /** Null for an embedding network, which ends with its last hidden stage. */
   private final Supplier<SoftmaxOutputStage> outputFactory;
   /**
    * Stages with their buffers, per batch shape: inner loops alternate support and query sets, and
@@ -87,8 +94,14 @@ public final class ConvLearner implements FeatureLearner {
   private Pipeline current;
   /** The latest {@link #lossAndGradientForProducts}: its pipeline, parameters and features; or null. */
   private Kept kept;
+  /**
+   * The latest {@link #outputs}, while its forward pass is still in the stages: a vector-Jacobian
+   * product at the same parameters and features (an algorithm's loss on the outputs, then its
+   * backward pass) starts from it instead of running the forward pass again. Null after any other pass.
+   */
+  private Reusable reusable;
 
-  /** One pass's stages, prepared for one batch shape. */
+  /** One pass's stages, prepared for one batch shape; {@code output} is null for an embedding network. */
   private record Pipeline(List<Stage> stages, SoftmaxOutputStage output) {}
 
   /**
@@ -101,6 +114,8 @@ public final class ConvLearner implements FeatureLearner {
   private final List<FeaturePass> featurePasses = new ArrayList<>();
 
   private record Kept(Pipeline pipeline, double[] params, INDArray features) {}
+
+  private record Reusable(double[] params, INDArray features, double[] outputs) {}
 
   private static Map<List<Integer>, Pipeline> pipelineCache(int shapes) {
     return new LinkedHashMap<>(8, 0.75f, true) {
@@ -208,9 +223,11 @@ public final class ConvLearner implements FeatureLearner {
       return false;
     }
     int last = confs.size() - 1;
+    boolean embedding = !(confs.get(last).getLayer() instanceof OutputLayer);
     Map<Integer, InputPreProcessor> preprocessors = conf.getInputPreProcessors();
     InputPreProcessor flatten = preprocessors.get(last);
-    if (preprocessors.size() != 1 || flatten == null || flatten.getClass() != CnnToFeedForwardPreProcessor.class
+    if (embedding ? !preprocessors.isEmpty() : preprocessors.size() != 1 || flatten == null
+        || flatten.getClass() != CnnToFeedForwardPreProcessor.class
         || ((CnnToFeedForwardPreProcessor) flatten).getFormat() != CNN2DFormat.NCHW) {
       return false;
     }
@@ -223,7 +240,7 @@ public final class ConvLearner implements FeatureLearner {
       }
       Class<?> type2 = layer.getClass();
       boolean ok;
-      if (l == last) {
+      if (l == last && !embedding) {
         ok = type2 == OutputLayer.class && isSoftmaxCrossEntropy((OutputLayer) layer);
       } else if (type2 == ConvolutionLayer.class) {
         ConvolutionLayer c = (ConvolutionLayer) layer;
@@ -278,13 +295,16 @@ public final class ConvLearner implements FeatureLearner {
 
   @Override
   public double loss(double[] params, Examples examples) {
+    requireLoss();
     forward(params, examples.features(), pipelines);
     return current.output().loss(labels(examples));
   }
 
+  /** The softmax's probabilities; an embedding network's embeddings [n, c * h * w]. */
   @Override
   public INDArray outputs(double[] params, INDArray features) {
     double[] p = forward(params, features, pipelines);
+    reusable = new Reusable(params.clone(), features, p);
     return Nd4j.createFromArray(p).reshape(features.size(0), p.length / features.size(0)).castTo(dataType);
   }
 
@@ -305,6 +325,7 @@ public final class ConvLearner implements FeatureLearner {
     if (gradientOut.length != numParams) {
       throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
     }
+    requireLoss();
     if (from == keptPipelines) {
       // its pipeline is about to be overwritten
       kept = null;
@@ -322,13 +343,15 @@ public final class ConvLearner implements FeatureLearner {
     return true;
   }
 
-  /** The backward pass of {@link #lossAndGradient}, started from G at the softmax's outputs. */
+  /** The backward pass of {@link #lossAndGradient}, started from G at the softmax's outputs (an embedding network's: at its embeddings). */
   @Override
   public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
     if (gradientOut.length != numParams) {
       throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
     }
-    double[] probabilities = forward(params, features, pipelines);
+    double[] probabilities = reusable != null && reusable.features() == features
+        && Arrays.equals(reusable.params(), params) ? reusable.outputs() : forward(params, features, pipelines);
+    reusable = null;
     if (outputGradient.rank() != 2 || outputGradient.length() != probabilities.length
         || outputGradient.size(0) != features.size(0)) {
       throw new IllegalArgumentException("the output gradient must be [" + features.size(0) + ", "
@@ -337,7 +360,8 @@ public final class ConvLearner implements FeatureLearner {
     }
     Arrays.fill(gradientOut, 0);
     double[] g = outputGradient.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    backpropagate(current.output().backwardFromOutputs(g, gradientOut), params, gradientOut);
+    backpropagate(current.output() == null ? g : current.output().backwardFromOutputs(g, gradientOut), params,
+        gradientOut);
   }
 
   /**
@@ -364,6 +388,8 @@ public final class ConvLearner implements FeatureLearner {
       throw new IllegalArgumentException("expected vectors of " + numParams + " entries, got " + v.length + " and "
           + out.length);
     }
+    requireLoss();
+    reusable = null;
     if (kept != null && kept.features() == examples.features() && Arrays.equals(kept.params(), params)) {
       // the forward pass and the plain backward pass are still in the kept pipeline's stages
       paramVector.write(params);
@@ -426,7 +452,7 @@ public final class ConvLearner implements FeatureLearner {
   private double[] forward(double[] params, INDArray features, Map<List<Integer>, Pipeline> from) {
     // the stages' pass chooses the pipeline whose output stage follows
     double[] activation = forwardStages(params, features, from);
-    return current.output().forward(activation, params);
+    return current.output() == null ? activation : current.output().forward(activation, params);
   }
 
   /** The stages' pass, up to the output layer's input (in a stage's buffer, which the next pass overwrites). */
@@ -438,6 +464,7 @@ public final class ConvLearner implements FeatureLearner {
       throw new IllegalArgumentException("expected NCHW image features [n, c, h, w], got shape "
           + Arrays.toString(features.shape()));
     }
+    reusable = null;
     paramVector.write(params);
     int n = (int) features.size(0);
     forgetFeaturePasses(from.get(List.of(n, (int) features.size(1), (int) features.size(2), (int) features.size(3))));
@@ -461,6 +488,14 @@ public final class ConvLearner implements FeatureLearner {
     featurePasses.removeIf(pass -> pass.pipeline() == pipeline);
   }
 
+  /** An embedding network's outputs are what an algorithm defines a loss on; it has none of its own. */
+  private void requireLoss() {
+    if (outputFactory == null) {
+      throw new UnsupportedOperationException("an embedding network (no output layer) has no loss of its own:"
+          + " train it with an algorithm that defines one on its outputs (protonet)");
+    }
+  }
+
   private Pipeline pipeline(int n, int[] shape) {
     List<Stage> stages = new ArrayList<>();
     int[] size = shape;
@@ -468,6 +503,9 @@ public final class ConvLearner implements FeatureLearner {
       Stage stage = factory.get();
       size = stage.prepare(n, size);
       stages.add(stage);
+    }
+    if (outputFactory == null) {
+      return new Pipeline(stages, null);
     }
     SoftmaxOutputStage output = outputFactory.get();
     int flat = size[0] * size[1] * size[2];

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,6 +29,14 @@ public sealed interface ClassSplit extends Serializable {
   /** Omniglot's own split: the background alphabets for meta-training, the evaluation alphabets for testing. */
   static ClassSplit omniglotAlphabets(long seed, int validationCharacters) {
     return new ByGroup("images_background", seed, validationCharacters);
+  }
+
+  /**
+   * The split the data ships in (miniImageNet, tieredImageNet, CIFAR-FS): each class under a folder
+   * named {@code train}, {@code val} or {@code test}.
+   */
+  static ClassSplit byFolders() {
+    return new ByFolderName();
   }
 
   /** The characters of one part, given all characters sorted by name. */
@@ -99,6 +108,40 @@ public sealed interface ClassSplit extends Serializable {
         case TRAIN -> shuffled.subList(validationCharacters, shuffled.size());
         case TEST -> sortedCharacters.stream().filter(n -> !n.startsWith(prefix)).toList();
       };
+    }
+  }
+
+  /**
+   * Each class in the part its folder path names: the first of its path's folders called
+   * {@code train}, {@code val} or {@code test}; a class under none of them is an error naming it.
+   */
+  record ByFolderName() implements ClassSplit {
+    private static final Map<String, Part> PARTS = Map.of("train", Part.TRAIN, "val", Part.VALIDATION,
+        "test", Part.TEST);
+
+    @Override
+    public List<String> characters(List<String> sortedCharacters, Part part) {
+      List<String> chosen = new ArrayList<>();
+      for (String name : sortedCharacters) {
+        Part of = null;
+        String[] folders = name.split("/");
+        for (int i = 0; i < folders.length - 1 && of == null; i++) {
+          of = PARTS.get(folders[i]);
+        }
+        if (of == null) {
+          throw new IllegalArgumentException("class " + name + " is in no train/, val/ or test/ folder"
+              + " (tasks.images.split = folders)");
+        }
+        if (of == part) {
+          chosen.add(name);
+        }
+      }
+      return chosen;
+    }
+
+    @Override
+    public String toString() {
+      return "the train/, val/ and test/ folders";
     }
   }
 
