@@ -16,7 +16,7 @@ public final class ExtendedMetaspark {
   /** The built-ins, and this project's entries next to them. */
   static Registries registries() {
     Registries registries = BuiltIns.registries();
-    registries.algorithms().register("pretrain", List.of(), (adaptation, values) -> new Pretraining(adaptation));
+    registries.algorithms().register("pretrain", List.of(), (adaptation, model, values) -> new Pretraining(adaptation));
     registries.taskFamilies().register("line", LineTasks.KEYS, (part, values, locations) -> LineTasks.of(values));
     return registries;
   }

@@ -23,7 +23,7 @@ class DeterminismTest {
   private static final int META_BATCH = 10;
 
   @ParameterizedTest
-  @ValueSource(strings = {"maml", "fomaml", "reptile"})
+  @ValueSource(strings = {"maml", "fomaml", "reptile", "meta-sgd", "meta-sgd-first-order", "maml-plus-plus", "anil"})
   void oneOrTwoThreadsAnyPartitioningAndEitherMergeGiveBitIdenticalParameters(String algorithm) {
     SinusoidTaskFamily family = SinusoidTaskFamily.mamlProtocol(10, 10);
     // merged on the driver (aggregate) with one thread, in a tree (treeAggregate) with two

@@ -60,7 +60,7 @@ public final class FewShotAdaptation {
     double[] meta;
     try {
       adaptation = request.learningRate() == null ? model.adaptation()
-          : model.card().adaptation(request.learningRate());
+          : model.adaptation(request.learningRate());
       meta = model.meta();
     } catch (IllegalArgumentException e) {
       throw new ConfigError((request.learningRate() == null ? "--model " + request.model() : "--lr") + ": "

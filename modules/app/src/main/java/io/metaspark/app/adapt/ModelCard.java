@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.HeadOnlySgd;
+import io.metaspark.core.algo.PerLayerPerStepRates;
+import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.algo.UpdateRule;
+import io.metaspark.core.model.ParameterLayout;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +24,10 @@ import java.util.Map;
  * read them keep working; format 1 files (written before the card) are read too: they have no
  * {@code inner_rule}, and their rule was plain SGD.
  *
- * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "prototypes" for
- *     Prototypical Networks, which take no steps)
+ * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "per-parameter" for
+ *     Meta-SGD's learned rates, one per network parameter, or "head-sgd" for ANIL's SGD on the
+ *     last layer, or "per-layer-per-step" for MAML++'s learned rates, layers x inner steps of them,
+ *     or "prototypes" for Prototypical Networks, which take no steps)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -47,25 +54,47 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
         init, config, tasks, evaluation);
   }
 
-  /** The adaptation training used; for rules it does not know, an error naming the rule. */
-  public Adaptation adaptation() {
-    return adaptation(innerLr);
+  /**
+   * The adaptation training used, for the network whose parameters lie as {@code network} says
+   * (model.zip's); for rules it does not know, an error naming the rule.
+   */
+  public Adaptation adaptation(ParameterLayout network) {
+    return byPrototypes() ? Adaptation.prototypes() : new Adaptation(rule(network, innerLr), innerSteps);
   }
 
-  /** The adaptation training used, at another step size: what adapt --lr asks for. */
-  public Adaptation adaptation(double lr) {
-    if (innerRule.equals(Adaptation.prototypes().rule().name())) {
+  /** The adaptation training used, at another step size: what adapt --lr asks for, for a rule with one rate. */
+  public Adaptation adaptation(ParameterLayout network, double lr) {
+    if (byPrototypes()) {
       return Adaptation.prototypes();
     }
-    if (!innerRule.equals("sgd")) {
-      throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
-          + "'; this metaspark knows sgd and prototypes");
+    if (innerRule.equals("per-parameter") || innerRule.equals("per-layer-per-step")) {
+      throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
+          + " another step size applies to inner_rules sgd and head-sgd only");
     }
-    if (learnedAdaptation.length > 0) {
-      throw new IllegalArgumentException("model.json: inner_rule sgd learns nothing, but learned_adaptation holds "
-          + learnedAdaptation.length + " values");
+    return new Adaptation(rule(network, lr), innerSteps);
+  }
+
+  /** Whether the model classifies by prototypes (Prototypical Networks), adapting nothing. */
+  private boolean byPrototypes() {
+    return innerRule.equals(Adaptation.prototypes().rule().name());
+  }
+
+  /** The update rule {@code inner_rule} names, at step size {@code lr}, with as many learned values as it learns. */
+  private UpdateRule rule(ParameterLayout network, double lr) {
+    UpdateRule rule = switch (innerRule) {
+      case "sgd" -> new ScalarSgd(lr);
+      case "per-parameter" -> new PerParameterRates(numParams, lr);
+      case "per-layer-per-step" -> new PerLayerPerStepRates(network, innerSteps, lr);
+      // ANIL's head is the last layer
+      case "head-sgd" -> new HeadOnlySgd(network.start(network.layers() - 1), lr);
+      default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
+          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step, head-sgd and prototypes");
+    };
+    if (learnedAdaptation.length != rule.learnedValues()) {
+      throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()
+          + " values, but learned_adaptation holds " + learnedAdaptation.length);
     }
-    return new Adaptation(new ScalarSgd(lr), innerSteps);
+    return rule;
   }
 
   /** The meta-parameters of the model whose network parameters are {@code networkParams}. */

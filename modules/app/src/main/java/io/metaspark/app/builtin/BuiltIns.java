@@ -1,8 +1,10 @@
 package io.metaspark.app.builtin;
 
 import io.metaspark.app.config.Registries;
+import io.metaspark.core.algo.Anil;
 import io.metaspark.core.algo.FirstOrderMaml;
 import io.metaspark.core.algo.Reptile;
+import io.metaspark.core.model.HeadSplit;
 import io.metaspark.core.optim.Sgd;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +20,14 @@ public final class BuiltIns {
   public static Registries registries() {
     Registries registries = new Registries();
     registries.algorithms().register("maml", MamlAlgorithm.KEYS, MamlAlgorithm::create)
-        .register("fomaml", List.of(), (adaptation, values) -> new FirstOrderMaml(adaptation))
-        .register("reptile", List.of(), (adaptation, values) -> new Reptile(adaptation))
-        .register("protonet", List.of(), new ProtoNetAlgorithm());
+        .register("fomaml", List.of(), (adaptation, model, values) -> new FirstOrderMaml(adaptation))
+        .register("reptile", List.of(), (adaptation, model, values) -> new Reptile(adaptation))
+        .register("protonet", List.of(), new ProtoNetAlgorithm())
+        .register("meta-sgd", MetaSgdAlgorithm.KEYS, MetaSgdAlgorithm::create)
+        .register("maml-plus-plus", MamlPlusPlusAlgorithm.KEYS, MamlPlusPlusAlgorithm::create)
+        // the head is the network's last layer; a network without one is refused, saying why
+        .register("anil", List.of(), (adaptation, model, values) -> new Anil(HeadSplit.of(model),
+            adaptation.rule().learningRate(), adaptation.steps()));
     registries.taskFamilies().register("sinusoid", SinusoidTasks.KEYS, SinusoidTasks::create)
         .register(ImageTasks.NAME, ImageTasks.KEYS, new ImageTasks())
         .register("table", TableTasks.KEYS, new TableTasks());

@@ -7,6 +7,7 @@ import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.model.ModelSpec;
 import java.util.List;
 
 /** {@code maml}: second-order MAML, and how it multiplies by the support loss's Hessian. */
@@ -23,7 +24,12 @@ final class MamlAlgorithm {
 
   private MamlAlgorithm() {}
 
-  static MetaAlgorithm create(Adaptation adaptation, Values values) {
-    return new Maml(adaptation, HessianVectorProduct.named(values.get(HESSIAN_PRODUCT), values.get(HVP_RELATIVE_STEP)));
+  static MetaAlgorithm create(Adaptation adaptation, ModelSpec model, Values values) {
+    return new Maml(adaptation, hessianProduct(values));
+  }
+
+  /** The Hessian-vector product the config asks for, for every algorithm that differentiates through the inner loop. */
+  static HessianVectorProduct hessianProduct(Values values) {
+    return HessianVectorProduct.named(values.get(HESSIAN_PRODUCT), values.get(HVP_RELATIVE_STEP));
   }
 }

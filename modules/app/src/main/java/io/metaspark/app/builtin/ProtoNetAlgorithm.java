@@ -7,6 +7,7 @@ import io.metaspark.app.config.Values;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.ProtoNet;
+import io.metaspark.core.model.ModelSpec;
 
 /**
  * {@code protonet}: Prototypical Networks. The network is an embedding (no output layer), so conv4
@@ -22,7 +23,7 @@ final class ProtoNetAlgorithm implements AlgorithmType {
   }
 
   @Override
-  public MetaAlgorithm create(Adaptation adaptation, Values values) {
+  public MetaAlgorithm create(Adaptation adaptation, ModelSpec model, Values values) {
     return new ProtoNet();
   }
 }

@@ -49,7 +49,7 @@ public final class Job {
     this.locations = Locations.forDriver(settings.spark().conf());
     this.model = settings.model().network(values());
     this.algorithm = built("algorithm", () -> settings.algorithm().type().create(settings.algorithm().adaptation(),
-        values()));
+        model, values()));
     this.optimizer = built("outer", this::chainOptimizer);
     settings.tasks().family().checkData(values(), locations, model);
     this.plan = TrainingPlan.builder(runner(model, Part.TRAIN), new TaskSampler(settings.run().seed()), optimizer)

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <pre>{@code
  * Registries registries = BuiltIns.registries();
- * registries.algorithms().register("mine", List.of(), (adaptation, values) -> new MyAlgorithm(adaptation));
+ * registries.algorithms().register("mine", List.of(), (adaptation, model, values) -> new MyAlgorithm(adaptation));
  * MetasparkCli.run(registries, args);
  * }</pre>
  */

@@ -2,6 +2,7 @@ package io.metaspark.app.train;
 
 import io.metaspark.core.algo.HessianVectorProduct;
 import io.metaspark.core.algo.Maml;
+import io.metaspark.core.algo.MamlPlusPlus;
 import io.metaspark.core.model.GradientKinks;
 import io.metaspark.core.model.Learner;
 import io.metaspark.spark.TaskRunner;
@@ -30,11 +31,17 @@ final class HessianProductNotice {
 
   /** Builds one learner on the driver, of the kind the executors will build, to see which product it has. */
   static HessianProductNotice of(TaskRunner runner) {
-    if (!(runner.algorithm() instanceof Maml maml)) {
+    HessianVectorProduct hvp = null;
+    if (runner.algorithm() instanceof Maml maml) {
+      hvp = maml.hvp();
+    } else if (runner.algorithm() instanceof MamlPlusPlus mamlPlusPlus) {
+      hvp = mamlPlusPlus.hvp();
+    }
+    if (hvp == null) {
       return new HessianProductNotice(Optional.empty(), false, List.of());
     }
     Learner learner = runner.learner().create(runner.model());
-    return new HessianProductNotice(Optional.of(maml.hvp().methodFor(learner)), learner.exactHessian(),
+    return new HessianProductNotice(Optional.of(hvp.methodFor(learner)), learner.exactHessian(),
         GradientKinks.of(runner.model().configuration()));
   }
 

@@ -12,6 +12,7 @@ import io.metaspark.app.cli.MetasparkCli;
 import io.metaspark.app.testing.Console;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.model.ParameterLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,10 +38,11 @@ class ModelCardTest {
     assertEquals(1761, card.numParams());
     assertEquals(10, card.iterations());
     assertTrue(card.config().contains("inner-lr=0.01"));
-    Adaptation adaptation = card.adaptation();
+    ParameterLayout layout = new ParameterLayout(new int[] {80, 1640, 41});
+    Adaptation adaptation = card.adaptation(layout);
     assertEquals(new ScalarSgd(0.01), adaptation.rule());
     assertEquals(1, adaptation.steps());
-    assertEquals(new Adaptation(new ScalarSgd(0.5), 1).describe(), card.adaptation(0.5).describe(),
+    assertEquals(new Adaptation(new ScalarSgd(0.5), 1).describe(), card.adaptation(layout, 0.5).describe(),
         "adapt --lr: the same steps at another step size");
     double[] network = new double[1761];
     assertArrayEquals(network, card.meta(network), 0.0, "nothing learned besides the network");
@@ -81,7 +83,8 @@ class ModelCardTest {
         .getMessage());
     ModelCard unknownRule = ModelCard.fromJson("{\"format\": \"metaspark-model/2\", \"algorithm\": \"maml\","
         + " \"inner_rule\": \"lslr\", \"inner_steps\": 1, \"inner_lr\": 0.1, \"num_params\": 3}");
-    assertTrue(assertThrows(IllegalArgumentException.class, unknownRule::adaptation).getMessage()
+    ParameterLayout threeParameters = new ParameterLayout(new int[] {3});
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> unknownRule.adaptation(threeParameters)).getMessage()
         .contains("unknown inner_rule 'lslr'"));
   }
 

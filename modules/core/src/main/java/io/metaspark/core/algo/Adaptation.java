@@ -145,10 +145,27 @@ public final class Adaptation implements Serializable {
    * network's part, then the learned values' part.
    */
   public double[] backward(Trajectory path, double[] adaptedGradient, IntFunction<Curvature> curvatureAt) {
-    double[] v = adaptedGradient;
+    int last = path.steps();
+    return backward(path, j -> j == last ? adaptedGradient : null, curvatureAt);
+  }
+
+  /**
+   * The same for a sum of losses on the iterates (MAML++'s multi-step loss): {@code lossGradientAt(j)}
+   * is the gradient of the loss on theta_j with respect to it (null where there is none; the one at
+   * theta_k is overwritten), added on the way back as the recursion reaches theta_j.
+   */
+  public double[] backward(Trajectory path, IntFunction<double[]> lossGradientAt, IntFunction<Curvature> curvatureAt) {
+    double[] v = lossGradientAt.apply(path.steps());
+    if (v == null) {
+      v = new double[path.adapted().length];
+    }
     double[] learnedGradient = new double[path.learned().length];
     for (int j = path.steps() - 1; j >= 0; j--) {
       rule.backward(j, path.learned(), path.theta(j), path.gradient(j), v, curvatureAt.apply(j), learnedGradient);
+      double[] atTheta = j > 0 ? lossGradientAt.apply(j) : null;
+      if (atTheta != null) {
+        Vectors.axpy(1, atTheta, v);
+      }
     }
     if (learnedGradient.length == 0) {
       return v;

@@ -49,7 +49,7 @@ public interface MetaAlgorithm extends Serializable {
   static void requireNothingLearned(String algorithm, Adaptation adaptation) {
     if (adaptation.rule().learnedValues() > 0) {
       throw new IllegalArgumentException(algorithm + " has no meta-gradient for the values the "
-          + adaptation.rule().name() + " rule learns; second-order MAML (maml) has");
+          + adaptation.rule().name() + " rule learns; MAML and first-order MAML have");
     }
   }
 }

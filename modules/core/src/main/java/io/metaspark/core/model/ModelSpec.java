@@ -67,6 +67,11 @@ public final class ModelSpec implements Serializable {
     return newNetwork().params().castTo(DataType.DOUBLE).toDoubleVector();
   }
 
+  /** Where each layer's parameters lie in the flat parameter vector. */
+  public ParameterLayout layout() {
+    return ParameterLayout.of(configuration());
+  }
+
   /**
    * The fastest learner that computes what DL4J computes: {@link DenseLearner} for a plain MLP,
    * {@link ConvLearner} for a plain convolutional classifier (conv4 with strides), DL4J itself for

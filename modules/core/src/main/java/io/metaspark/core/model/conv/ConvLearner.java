@@ -1,5 +1,6 @@
 package io.metaspark.core.model.conv;
 
+import io.metaspark.core.model.FeatureLearner;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.NativeVector;
 import io.metaspark.core.model.PlainLayers;
@@ -67,7 +68,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
-public final class ConvLearner implements Learner {
+public final class ConvLearner implements FeatureLearner {
   /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
@@ -102,6 +103,15 @@ public final class ConvLearner implements Learner {
 
   /** One pass's stages, prepared for one batch shape; {@code output} is null for an embedding network. */
   private record Pipeline(List<Stage> stages, SoftmaxOutputStage output) {}
+
+  /**
+   * The latest {@link #lastLayerInputs} pass, while no other pass has used its pipeline since: its
+   * parameters, features and pipeline, whose stages still hold it, so the backward pass from the
+   * features' gradient can skip the forward pass (ANIL's body: one forward pass per set, not two).
+   */
+  private record FeaturePass(Pipeline pipeline, double[] params, INDArray features) {}
+
+  private final List<FeaturePass> featurePasses = new ArrayList<>();
 
   private record Kept(Pipeline pipeline, double[] params, INDArray features) {}
 
@@ -359,6 +369,8 @@ public final class ConvLearner implements Learner {
    * input, into {@code gradientOut}, which holds the output stage's own.
    */
   private void backpropagate(double[] delta, double[] params, double[] gradientOut) {
+    // the backward pass may change what the stages kept of the forward pass
+    forgetFeaturePasses(current);
     List<Stage> stages = current.stages();
     for (int s = stages.size() - 1; s >= 0; s--) {
       delta = stages.get(s).backward(delta, s > 0, params, gradientOut);
@@ -404,7 +416,47 @@ public final class ConvLearner implements Learner {
     }
   }
 
+  @Override
+  public double[] lastLayerInputs(double[] params, INDArray features) {
+    double[] inputs = forwardStages(params, features, pipelines).clone();
+    // a pipeline evicted from the cache is never used again
+    featurePasses.removeIf(pass -> !pipelines.containsValue(pass.pipeline()));
+    featurePasses.add(new FeaturePass(current, params.clone(), features));
+    return inputs;
+  }
+
+  @Override
+  public void lastLayerInputsVectorJacobianProduct(double[] params, INDArray features, double[] inputGradient,
+      double[] gradientOut) {
+    if (gradientOut.length != numParams) {
+      throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
+    }
+    FeaturePass kept = featurePasses.stream()
+        .filter(pass -> pass.features() == features && Arrays.equals(pass.params(), params)).findFirst().orElse(null);
+    int inputs;
+    if (kept != null) {
+      paramVector.write(params);
+      current = kept.pipeline();
+      inputs = current.output().inputs() * (int) features.size(0);
+    } else {
+      inputs = forwardStages(params, features, pipelines).length;
+    }
+    if (inputGradient.length != inputs) {
+      throw new IllegalArgumentException("expected a gradient of the " + inputs + " last layer's inputs, got "
+          + inputGradient.length);
+    }
+    Arrays.fill(gradientOut, 0);
+    backpropagate(inputGradient.clone(), params, gradientOut);
+  }
+
   private double[] forward(double[] params, INDArray features, Map<List<Integer>, Pipeline> from) {
+    // the stages' pass chooses the pipeline whose output stage follows
+    double[] activation = forwardStages(params, features, from);
+    return current.output() == null ? activation : current.output().forward(activation, params);
+  }
+
+  /** The stages' pass, up to the output layer's input (in a stage's buffer, which the next pass overwrites). */
+  private double[] forwardStages(double[] params, INDArray features, Map<List<Integer>, Pipeline> from) {
     if (params.length != numParams) {
       throw new IllegalArgumentException("expected " + numParams + " parameters, got " + params.length);
     }
@@ -415,6 +467,7 @@ public final class ConvLearner implements Learner {
     reusable = null;
     paramVector.write(params);
     int n = (int) features.size(0);
+    forgetFeaturePasses(from.get(List.of(n, (int) features.size(1), (int) features.size(2), (int) features.size(3))));
     int[] shape = {(int) features.size(1), (int) features.size(2), (int) features.size(3)};
     current = from.computeIfAbsent(List.of(n, shape[0], shape[1], shape[2]), key -> pipeline(n, shape));
     INDArray nativeFeatures = features.dataType() == dataType && !features.isView() && features.ordering() == 'c'
@@ -428,7 +481,11 @@ public final class ConvLearner implements Learner {
       }
       activation = stage.forward(activation, s == 0 ? nativeFeatures : null, params);
     }
-    return current.output() == null ? activation : current.output().forward(activation, params);
+    return activation;
+  }
+
+  private void forgetFeaturePasses(Pipeline pipeline) {
+    featurePasses.removeIf(pass -> pass.pipeline() == pipeline);
   }
 
   /** An embedding network's outputs are what an algorithm defines a loss on; it has none of its own. */
