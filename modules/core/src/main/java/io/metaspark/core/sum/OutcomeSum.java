@@ -1,13 +1,10 @@
 package io.metaspark.core.sum;
 
 import io.metaspark.core.algo.TaskOutcome;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The sum of a meta-batch's task outcomes: meta-gradients, and query losses when measured, summed
@@ -56,32 +53,39 @@ public final class OutcomeSum implements Serializable {
    * reads gives the same mean, bit for bit, as merging this sum.
    */
   public byte[] toBytes() {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeLong(measured);
-      out.writeBoolean(sum != null);
-      if (sum != null) {
-        sum.writeTo(out);
-      }
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    int bytes = Long.BYTES + 1 + (sum == null ? 0 : sum.encodedBytes());
+    ByteBuffer out = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(measured);
+    out.put((byte) (sum == null ? 0 : 1));
+    if (sum != null) {
+      sum.writeTo(out);
     }
+    return out.array();
   }
 
+  /** The most bytes {@link #toBytes} can take for meta-gradients of {@code numParams} entries. */
+  public static long maxEncodedBytes(int numParams) {
+    return Long.BYTES + 1 + ExactVectorSum.maxEncodedBytes(numParams + 2);
+  }
+
+  /** The sum {@link #toBytes} encoded; bytes that are not one are an {@link IllegalArgumentException}. */
   public static OutcomeSum fromBytes(byte[] bytes) {
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+      ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
       OutcomeSum s = new OutcomeSum();
-      s.measured = in.readLong();
-      if (in.readBoolean()) {
+      s.measured = in.getLong();
+      byte hasSum = in.get();
+      if (hasSum == 1) {
         s.sum = ExactVectorSum.readFrom(in);
+      } else if (hasSum != 0) {
+        throw new IllegalArgumentException("bad flag " + hasSum);
+      }
+      if (in.hasRemaining() || s.measured < 0 || (s.sum != null && s.measured > s.sum.vectors())) {
+        throw new IllegalArgumentException(in.remaining() + " bytes left over, " + s.measured + " measured tasks");
       }
       return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("not an encoded OutcomeSum", e);
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an encoded OutcomeSum (" + bytes.length + " bytes): " + e.getMessage(), e);
     }
   }
 
