@@ -21,7 +21,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
  */
 final class QuadraticTasks implements TaskFamilyType {
   static final Key<Integer> DIMENSION = Key.integer("tasks.quadratic.dimension", 10,
-      "d: theta, y and W's rows have d entries; the model takes d inputs to 1 output (linear, no bias: theta)")
+      "d: y and W's rows have d entries; the model takes d inputs to 1 output")
       .check(Check.atLeast(1));
 
   static final List<Key<?>> KEYS = List.of(DIMENSION);
