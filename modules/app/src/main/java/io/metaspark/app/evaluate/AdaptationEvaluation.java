@@ -24,7 +24,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * output stays loss only): what train prints at its end and what evaluate prints for any saved model
  * (and its baselines, {@link EvaluationTable}).
  */
-public record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[] steps, CurveEstimate estimate) {
+public record AdaptationEvaluation(int tasks, long seed, double innerLearningRate, int[] steps, CurveEstimate estimate,
+    LearnedRule learnedRule) {
+
+  /**
+   * An adaptation whose steps are meta-learned (Meta-SGD's rates, MAML++'s, an update network): its
+   * rule's name and the inner steps it was trained for, or null for a hand-set step size.
+   */
+  public record LearnedRule(String name, int trainedSteps) {}
 
   /**
    * The model with meta-parameters {@code meta}, adapted by {@code adaptation} (training's: the
@@ -43,7 +50,9 @@ public record AdaptationEvaluation(int tasks, long seed, double innerLearningRat
     TaskRunner runner = job.runner(model, part);
     CurveEstimate estimate = new SparkEvaluator(sc, job.settings().spark().partitions())
         .estimate(runner, meta, TaskSampler.evaluationTasks(seed, tasks), curve);
-    return new AdaptationEvaluation(tasks, seed, adaptation.rule().learningRate(), curve.steps(), estimate);
+    LearnedRule learned = adaptation.rule().learnedValues() > 0
+        ? new LearnedRule(adaptation.rule().name(), adaptation.steps()) : null;
+    return new AdaptationEvaluation(tasks, seed, adaptation.rule().learningRate(), curve.steps(), estimate, learned);
   }
 
   boolean classification() {

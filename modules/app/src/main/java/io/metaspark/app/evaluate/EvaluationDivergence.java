@@ -35,6 +35,17 @@ final class EvaluationDivergence {
     if (!diverged) {
       return Optional.empty();
     }
+    AdaptationEvaluation.LearnedRule learned = evaluation.learnedRule();
+    if (learned != null) {
+      // a lower inner-lr would not help: the rates are the model's own, learned for its inner steps only
+      return Optional.of(String.format(Locale.ROOT, "evaluation diverged (mean query loss %s; more than %.0f times"
+          + " the loss before adaptation, or not finite, is diverged): the results are written, but this model's"
+          + " steps are meta-learned (%s) for %d inner step%s, and nothing in training keeps them stable when"
+          + " repeated past that: evaluate at most %d step%s (evaluate.steps), or train with"
+          + " algorithm.inner-steps as many as you will adapt with",
+          losses, ABSURD_FACTOR, learned.name(), learned.trainedSteps(), learned.trainedSteps() == 1 ? "" : "s",
+          learned.trainedSteps(), learned.trainedSteps() == 1 ? "" : "s"));
+    }
     return Optional.of(String.format(Locale.ROOT, "evaluation diverged at inner lr %s (mean query loss %s; more than"
         + " %.0f times the loss before adaptation, or not finite, is diverged): the results are written, but"
         + " adaptation does not work at this step size: train with a lower algorithm.inner-lr (evaluate adapts"

@@ -2,6 +2,7 @@ package io.metaspark.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,19 @@ class LearnedAdaptationCliTest {
 
   private ModelCard card(String name) throws IOException {
     return ModelCard.fromJson(Files.readString(dir.resolve(name + "/final/model.json")));
+  }
+
+  /**
+   * Learned rates that blow up past the steps they were trained for: the advice is about those
+   * steps, not a lower inner-lr, which a model with learned rates does not adapt with.
+   */
+  @Test
+  void aDivergedEvaluationOfLearnedRatesAdvisesTheTrainedStepCount() {
+    String err = Console.err(() -> assertEquals(4, train("steep", 1, "algorithm.name=meta-sgd",
+        "algorithm.inner-lr=50", "evaluate.steps=[0, 1, 10]")));
+    assertTrue(err.contains("evaluation diverged") && err.contains("meta-learned (per-parameter) for 1 inner step")
+        && err.contains("evaluate at most 1 step"), err);
+    assertFalse(err.contains("lower algorithm.inner-lr"), err);
   }
 
   @Test
