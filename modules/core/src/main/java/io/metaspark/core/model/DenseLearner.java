@@ -194,8 +194,8 @@ public final class DenseLearner implements Learner {
   @Override
   public double loss(double[] params, Examples examples) {
     checkParams(params);
-    int rows = loadInput(examples.features());
-    double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
+    int rows = loadInput(examples);
+    double[] targets = labelRows(examples);
     loadWeights(params, false);
     return forward(targets, rows);
   }
@@ -203,8 +203,8 @@ public final class DenseLearner implements Learner {
   @Override
   public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
     checkParams(params);
-    int rows = loadInput(examples.features());
-    double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
+    int rows = loadInput(examples);
+    double[] targets = labelRows(examples);
     loadWeights(params, true);
     double loss = forward(targets, rows);
     backward(targets, rows, gradientOut);
@@ -225,8 +225,8 @@ public final class DenseLearner implements Learner {
       throw new IllegalArgumentException("expected vectors of " + numParams + " entries, got " + v.length + " and "
           + out.length);
     }
-    int rows = loadInput(examples.features());
-    double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
+    int rows = loadInput(examples);
+    double[] targets = labelRows(examples);
     loadWeights(params, true);
     loadDirection(v);
     activateWithTangent(rows);
@@ -276,11 +276,25 @@ public final class DenseLearner implements Learner {
     return Nd4j.create(flat, new long[] {rows, outputs}, DataType.DOUBLE);
   }
 
+  /** Copies the examples' features into the input rows, without ND4J when they were made from Java arrays. */
+  private int loadInput(Examples examples) {
+    double[] flat = examples.featureRows(widths[0]);
+    return flat != null ? loadInput(flat, examples.size()) : loadInput(examples.features());
+  }
+
+  private double[] labelRows(Examples examples) {
+    int outputs = widths[widths.length - 1];
+    double[] flat = examples.labelRows(outputs);
+    return flat != null ? flat : rowMajor(examples.labels(), outputs, "labels");
+  }
+
   /** Copies the features into the input rows; returns the number of rows. */
   private int loadInput(INDArray features) {
+    return loadInput(rowMajor(features, widths[0], "features"), (int) features.size(0));
+  }
+
+  private int loadInput(double[] flat, int rows) {
     int inputs = widths[0];
-    double[] flat = rowMajor(features, inputs, "features");
-    int rows = (int) features.size(0);
     ensureRowCapacity(rows);
     for (int r = 0; r < rows; r++) {
       System.arraycopy(flat, r * inputs, inputRows[r], 0, inputs);

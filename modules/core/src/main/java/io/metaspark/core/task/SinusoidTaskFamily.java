@@ -2,7 +2,6 @@ package io.metaspark.core.task;
 
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The sinusoid regression benchmark of Finn et al. (2017): y = A sin(x - phi) with A ~ U[a0, a1],
@@ -64,9 +63,7 @@ public final class SinusoidTaskFamily implements SupervisedTaskFamily {
       xs[i] = x.draw(random);
       ys[i] = a * Math.sin(xs[i] - phi);
     }
-    return new Examples(
-        Nd4j.create(xs, new long[] {n, 1}, DataType.DOUBLE).castTo(dataType),
-        Nd4j.create(ys, new long[] {n, 1}, DataType.DOUBLE).castTo(dataType));
+    return Examples.ofRows(xs, 1, ys, 1, dataType);
   }
 
   @Override
