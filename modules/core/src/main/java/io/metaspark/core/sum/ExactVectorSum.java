@@ -19,6 +19,13 @@ import java.util.Arrays;
  * and win over the finite part. A finite sum that overflows also ends up there.
  */
 public final class ExactVectorSum implements Serializable {
+  /**
+   * The most partials {@link #readFrom} accepts for one element: the non-overlapping partials of
+   * doubles span a double's exponent range, about 40 full-width ones; sums of gradients hold a few.
+   */
+  public static final int MAX_PARTIALS = 64;
+  private static final int EXPANSION = 0;
+  private static final int DENSE = 1;
   private final int length;
   private int capacity;
   /** length x capacity partials, element e's in [e * capacity, e * capacity + counts[e]). */
@@ -77,17 +84,49 @@ public final class ExactVectorSum implements Serializable {
   }
 
   /**
-   * Writes the exact state (every element's partials and non-finite part), compactly: a partial
-   * count per element, then its partials; non-finite parts only where there are any. Reading it
-   * back gives a sum that merges and rounds exactly like this one, which is what lets copies of a
-   * partial sum travel as bytes and still give bit-identical totals.
+   * The same sum with every element replaced by its correctly rounded value, one partial each:
+   * {@link #round} gives the same doubles, bit for bit, but the copy is about half the size on the
+   * wire. Only for a sum that is complete: merging more vectors into the copy would round twice.
+   */
+  public ExactVectorSum rounded() {
+    ExactVectorSum r = new ExactVectorSum(length);
+    r.capacity = 1;
+    r.partials = new double[length];
+    for (int e = 0; e < length; e++) {
+      double value = roundElement(e);
+      if (Double.isFinite(value)) {
+        r.partials[e] = value;
+        r.counts[e] = 1;
+      } else {
+        r.nonFinite[e] = value;
+      }
+    }
+    r.vectors = vectors;
+    return r;
+  }
+
+  /**
+   * Writes the exact state (every element's partials and non-finite part), compactly. Two layouts:
+   * when every element is one finite partial or only a non-finite part (a single vector, or a
+   * {@link #rounded} sum), one double per element; otherwise a partial count per element, then its
+   * partials, then the non-finite parts where there are any. Reading it back gives a sum that
+   * merges and rounds exactly like this one, which is what lets copies of a partial sum travel as
+   * bytes and still give bit-identical totals.
    */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(length);
     out.writeLong(vectors);
+    boolean dense = isDense();
+    out.writeByte(dense ? DENSE : EXPANSION);
+    if (dense) {
+      for (int e = 0; e < length; e++) {
+        out.writeDouble(counts[e] == 1 ? partials[e * capacity] : nonFinite[e]);
+      }
+      return;
+    }
     int nonFiniteElements = 0;
     for (int e = 0; e < length; e++) {
-      // non-overlapping partials of doubles: at most ~40 per element, so a byte holds the count
+      // non-overlapping partials of doubles: a few per element in practice, so a byte holds the count
       out.writeByte(counts[e]);
       int base = e * capacity;
       for (int p = 0; p < counts[e]; p++) {
@@ -106,12 +145,55 @@ public final class ExactVectorSum implements Serializable {
     }
   }
 
-  /** The sum {@link #writeTo} wrote. */
-  public static ExactVectorSum readFrom(DataInput in) throws IOException {
-    ExactVectorSum sum = new ExactVectorSum(in.readInt());
+  private boolean isDense() {
+    for (int e = 0; e < length; e++) {
+      boolean onePartial = counts[e] == 1 && !hasNonFinite(e);
+      boolean onlyNonFinite = counts[e] == 0 && hasNonFinite(e);
+      if (!onePartial && !onlyNonFinite) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The sum {@link #writeTo} wrote, if it has {@code expectedLength} elements. Checked before
+   * anything is allocated, so bytes from the network cannot make it allocate more than a real sum
+   * of that length: an {@link IOException} names what is wrong.
+   */
+  public static ExactVectorSum readFrom(DataInput in, int expectedLength) throws IOException {
+    int length = in.readInt();
+    if (length != expectedLength) {
+      throw new IOException("a sum of " + length + " elements where " + expectedLength + " were expected");
+    }
+    ExactVectorSum sum = new ExactVectorSum(length);
     sum.vectors = in.readLong();
-    for (int e = 0; e < sum.length; e++) {
+    if (sum.vectors < 0) {
+      throw new IOException("a sum of " + sum.vectors + " vectors");
+    }
+    int layout = in.readUnsignedByte();
+    if (layout == DENSE) {
+      sum.capacity = 1;
+      sum.partials = new double[length];
+      for (int e = 0; e < length; e++) {
+        double value = in.readDouble();
+        if (Double.isFinite(value)) {
+          sum.partials[e] = value;
+          sum.counts[e] = 1;
+        } else {
+          sum.nonFinite[e] = value;
+        }
+      }
+      return sum;
+    }
+    if (layout != EXPANSION) {
+      throw new IOException("unknown layout " + layout);
+    }
+    for (int e = 0; e < length; e++) {
       int n = in.readUnsignedByte();
+      if (n > MAX_PARTIALS) {
+        throw new IOException("element " + e + " has " + n + " partials, more than " + MAX_PARTIALS);
+      }
       while (n > sum.capacity) {
         sum.grow();
       }
@@ -122,8 +204,14 @@ public final class ExactVectorSum implements Serializable {
       sum.counts[e] = n;
     }
     int nonFiniteElements = in.readInt();
+    if (nonFiniteElements < 0 || nonFiniteElements > length) {
+      throw new IOException(nonFiniteElements + " non-finite elements in a sum of " + length);
+    }
     for (int i = 0; i < nonFiniteElements; i++) {
       int e = in.readInt();
+      if (e < 0 || e >= length) {
+        throw new IOException("a non-finite element at " + e + " in a sum of " + length);
+      }
       sum.nonFinite[e] = in.readDouble();
     }
     return sum;

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -71,18 +72,46 @@ public final class OutcomeSum implements Serializable {
     }
   }
 
-  public static OutcomeSum fromBytes(byte[] bytes) {
+  /**
+   * The sum {@link #toBytes} wrote, if its vectors are {@code gradientLength} long (plus the two
+   * losses); bytes that are not one, or not exactly one, are refused before anything large is
+   * allocated.
+   *
+   * @throws IllegalArgumentException naming what is wrong with {@code bytes}
+   */
+  public static OutcomeSum fromBytes(byte[] bytes, int gradientLength) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
       OutcomeSum s = new OutcomeSum();
       s.measured = in.readLong();
       if (in.readBoolean()) {
-        s.sum = ExactVectorSum.readFrom(in);
+        s.sum = ExactVectorSum.readFrom(in, gradientLength + 2);
+      }
+      if (s.measured < 0 || s.measured > s.tasks()) {
+        throw new IOException(s.measured + " measured tasks of " + s.tasks());
+      }
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " bytes after the sum");
       }
       return s;
+    } catch (EOFException e) {
+      throw new IllegalArgumentException("not an encoded sum of task outcomes with " + gradientLength
+          + " gradient entries: its " + bytes.length + " bytes end too early", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("not an encoded OutcomeSum", e);
+      throw new IllegalArgumentException("not an encoded sum of task outcomes with " + gradientLength
+          + " gradient entries: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * This sum with its totals rounded, for a meta-batch that is complete: {@link #mean} gives the
+   * same result bit for bit, from about half the bytes ({@link ExactVectorSum#rounded}).
+   */
+  public OutcomeSum rounded() {
+    OutcomeSum r = new OutcomeSum();
+    r.sum = sum == null ? null : sum.rounded();
+    r.measured = measured;
+    return r;
   }
 
   public long tasks() {

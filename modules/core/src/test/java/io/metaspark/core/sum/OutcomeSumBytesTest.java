@@ -2,9 +2,12 @@ package io.metaspark.core.sum;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.algo.TaskOutcome;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +32,7 @@ class OutcomeSumBytesTest {
     }
     OutcomeSum.MeanOutcome direct = OutcomeSum.empty().merge(a).merge(b).mean();
     OutcomeSum.MeanOutcome viaBytes =
-        OutcomeSum.empty().merge(OutcomeSum.fromBytes(a.toBytes())).merge(OutcomeSum.fromBytes(b.toBytes())).mean();
+        OutcomeSum.empty().merge(OutcomeSum.fromBytes(a.toBytes(), 30)).merge(OutcomeSum.fromBytes(b.toBytes(), 30)).mean();
     assertArrayEquals(direct.metaGradient(), viaBytes.metaGradient());
     assertEquals(Double.doubleToRawLongBits(direct.queryLossBefore()), Double.doubleToRawLongBits(viaBytes.queryLossBefore()));
     assertEquals(Double.doubleToRawLongBits(direct.queryLossAfter()), Double.doubleToRawLongBits(viaBytes.queryLossAfter()));
@@ -41,14 +44,92 @@ class OutcomeSumBytesTest {
     OutcomeSum s = OutcomeSum.empty()
         .add(new TaskOutcome(new double[] {1, Double.NaN, Double.POSITIVE_INFINITY, 2}, Double.NaN, Double.NaN))
         .add(new TaskOutcome(new double[] {1e300, 0, 1, 3}, Double.NaN, Double.NaN));
-    double[] g = OutcomeSum.fromBytes(s.toBytes()).mean().metaGradient();
+    double[] g = OutcomeSum.fromBytes(s.toBytes(), 4).mean().metaGradient();
     assertEquals(5e299, g[0]);
     assertTrue(Double.isNaN(g[1]));
     assertEquals(Double.POSITIVE_INFINITY, g[2]);
     assertEquals(2.5, g[3]);
 
-    OutcomeSum empty = OutcomeSum.fromBytes(OutcomeSum.empty().toBytes());
+    OutcomeSum empty = OutcomeSum.fromBytes(OutcomeSum.empty().toBytes(), 4);
     assertEquals(0, empty.tasks());
     assertEquals(2, OutcomeSum.empty().merge(empty).merge(s).tasks());
+  }
+
+  /** Wide exponents and cancellation, so the partials hold more than one double per element. */
+  private static OutcomeSum spreadSum(int tasks, int length, long seed) {
+    Random random = new Random(seed);
+    OutcomeSum s = OutcomeSum.empty();
+    for (int task = 0; task < tasks; task++) {
+      double[] g = new double[length];
+      for (int e = 0; e < g.length; e++) {
+        g[e] = (random.nextBoolean() ? 1 : -1) * random.nextDouble() * Math.pow(10, random.nextInt(30) - 15);
+      }
+      s.add(new TaskOutcome(g, random.nextDouble(), random.nextDouble()));
+    }
+    return s;
+  }
+
+  @Test
+  void aRoundedSumGivesTheSameMeanBitForBitFromAboutHalfTheBytes() {
+    OutcomeSum exact = spreadSum(16, 200, 5)
+        .add(new TaskOutcome(new double[200], Double.NaN, Double.NaN))
+        .add(new TaskOutcome(infinityAt(3, 200), Double.NaN, Double.NaN));
+    OutcomeSum rounded = OutcomeSum.fromBytes(exact.rounded().toBytes(), 200);
+    OutcomeSum.MeanOutcome want = exact.mean();
+    OutcomeSum.MeanOutcome got = rounded.mean();
+    assertEquals(Arrays.toString(bits(want.metaGradient())), Arrays.toString(bits(got.metaGradient())));
+    assertEquals(Double.doubleToRawLongBits(want.queryLossBefore()), Double.doubleToRawLongBits(got.queryLossBefore()));
+    assertEquals(Double.doubleToRawLongBits(want.queryLossAfter()), Double.doubleToRawLongBits(got.queryLossAfter()));
+    assertEquals(18, got.tasks());
+    assertEquals(Double.POSITIVE_INFINITY, got.metaGradient()[3]);
+    int denseBytes = 8 + 1 + 4 + 8 + 1 + 8 * 202;
+    assertEquals(denseBytes, exact.rounded().toBytes().length, "one double per element and a small header");
+    assertTrue(exact.toBytes().length > 1.5 * denseBytes, "the exact sum holds several partials per element: "
+        + exact.toBytes().length);
+  }
+
+  @Test
+  void aSingleOutcomeTravelsAsOneDoublePerElementAndMergesExactly() {
+    OutcomeSum one = spreadSum(1, 50, 9);
+    OutcomeSum others = spreadSum(7, 50, 10);
+    assertEquals(8 + 1 + 4 + 8 + 1 + 8 * 52, one.toBytes().length);
+    double[] direct = OutcomeSum.empty().merge(one).merge(others).mean().metaGradient();
+    double[] viaBytes = OutcomeSum.fromBytes(others.toBytes(), 50).merge(OutcomeSum.fromBytes(one.toBytes(), 50))
+        .mean().metaGradient();
+    assertArrayEquals(direct, viaBytes);
+  }
+
+  @Test
+  void bytesThatAreNotASumOfTheExpectedLengthAreRefusedWithWhatIsWrong() {
+    byte[] good = spreadSum(3, 10, 11).toBytes();
+    IllegalArgumentException wrongLength = assertThrows(IllegalArgumentException.class,
+        () -> OutcomeSum.fromBytes(good, 11));
+    assertTrue(wrongLength.getMessage().contains("a sum of 12 elements where 13 were expected"), wrongLength.getMessage());
+
+    byte[] trailing = Arrays.copyOf(good, good.length + 3);
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> OutcomeSum.fromBytes(trailing, 10))
+        .getMessage().contains("3 bytes after the sum"));
+
+    // measured (8) + present (1) + length (4) + vectors (8) + layout (1), then element 0's partial count
+    byte[] crowded = good.clone();
+    crowded[22] = (byte) 200;
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> OutcomeSum.fromBytes(crowded, 10))
+        .getMessage().contains("element 0 has 200 partials"));
+
+    byte[] huge = good.clone();
+    ByteBuffer.wrap(huge).putInt(9, Integer.MAX_VALUE);
+    assertThrows(IllegalArgumentException.class, () -> OutcomeSum.fromBytes(huge, 10));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> OutcomeSum.fromBytes(Arrays.copyOf(good, 30), 10))
+        .getMessage().contains("its 30 bytes end too early"));
+  }
+
+  private static double[] infinityAt(int index, int length) {
+    double[] g = new double[length];
+    g[index] = Double.POSITIVE_INFINITY;
+    return g;
+  }
+
+  private static long[] bits(double[] values) {
+    return Arrays.stream(values).mapToLong(Double::doubleToRawLongBits).toArray();
   }
 }
