@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.metaspark.core.eval.QueryMeasures;
-import io.metaspark.core.sum.ExactVectorSum;
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
 import org.nd4j.kryo.Nd4jRegistrator;
@@ -38,8 +37,20 @@ public final class MetasparkKryoRegistrator extends Nd4jRegistrator {
     kryo.register(QueryMeasures.class, new JavaSerializer());
     // a barrier segment's result crosses one shuffle per segment: records, so Java serialization
     kryo.register(BarrierSegment.Result.class, new JavaSerializer());
-    kryo.register(ExactVectorSum.class);
-    kryo.register(OutcomeSum.class);
+    // jobs mode's treeAggregate ships partial sums: their own encoding writes the arrays in bulk
+    kryo.register(OutcomeSum.class, new Serializer<OutcomeSum>() {
+      @Override
+      public void write(Kryo k, Output out, OutcomeSum sum) {
+        byte[] bytes = sum.toBytes();
+        out.writeInt(bytes.length, true);
+        out.writeBytes(bytes);
+      }
+
+      @Override
+      public OutcomeSum read(Kryo k, Input in, Class<OutcomeSum> type) {
+        return OutcomeSum.fromBytes(in.readBytes(in.readInt(true)));
+      }
+    });
     kryo.register(double[].class);
   }
 }

@@ -1,6 +1,5 @@
 package io.metaspark.spark;
 
-import io.metaspark.core.sum.ExactVectorSum;
 import io.metaspark.core.sum.OutcomeSum;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -106,14 +105,9 @@ final class PartialSumExchange implements AutoCloseable {
     acceptor.start();
   }
 
-  /**
-   * The most bytes an encoded partial sum of {@code numParams} parameters (plus two losses) can take
-   * ({@code OutcomeSum.toBytes}): per element a count byte, at most
-   * {@link ExactVectorSum#MAX_PARTIALS} partials and a possible non-finite entry; a few fixed fields.
-   */
+  /** The most bytes an encoded partial sum of {@code numParams} parameters can take, plus room for the fixed fields. */
   static int maxMessageBytes(int numParams) {
-    long bytes = 64 + (long) (numParams + 2) * (1 + ExactVectorSum.MAX_PARTIALS * Double.BYTES + Integer.BYTES
-        + Double.BYTES);
+    long bytes = 64 + OutcomeSum.maxEncodedBytes(numParams);
     return (int) Math.min(bytes, Integer.MAX_VALUE - 64);
   }
 

@@ -38,7 +38,7 @@ class BarrierTrafficTest {
     OutcomeSum whole = OutcomeSum.empty();
     single.forEach(whole::merge);
     int reply = whole.rounded().toBytes().length;
-    assertEquals(22 + 8 * (params.length + 2), reply, "one double per element and a small header");
+    assertEquals(21 + 8 * (params.length + 2), reply, "one double per element and a small header");
     StringBuilder table = new StringBuilder("partitions\treceived\tsent\tall-gather would send\n");
     for (int partitions : PARTITIONS) {
       List<OutcomeSum> partials = partials(partitions, single);

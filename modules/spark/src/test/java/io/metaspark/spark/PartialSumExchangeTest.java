@@ -160,7 +160,7 @@ class PartialSumExchangeTest {
         }
       }
       byte[] unknownLayout = partial(0, 0).toBytes();
-      unknownLayout[21] = 7; // after measured (8), present (1), length (4) and vectors (8): the layout
+      unknownLayout[8] = 7; // after the measured count: the kind of encoding
       byte[] wrongLength = OutcomeSum.empty().add(new TaskOutcome(new double[11], 0, 0)).toBytes();
       for (byte[] notASum : List.of(new byte[] {1, 2, 3}, unknownLayout, wrongLength)) {
         try (Socket bad = authenticated(address, attempt++, 0)) {

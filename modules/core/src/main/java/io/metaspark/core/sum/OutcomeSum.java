@@ -1,14 +1,10 @@
 package io.metaspark.core.sum;
 
 import io.metaspark.core.algo.TaskOutcome;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The sum of a meta-batch's task outcomes: meta-gradients, and query losses when measured, summed
@@ -16,8 +12,15 @@ import java.io.UncheckedIOException;
  * merged. Starts empty (no vector allocated), so an empty sum is cheap to ship as a zero value.
  */
 public final class OutcomeSum implements Serializable {
+  private static final byte EMPTY = 0;
+  private static final byte EXACT = 1;
+  /** A sum whose exact value is one vector of doubles (one outcome, or {@link #rounded}): 8 bytes an element. */
+  private static final byte TOTALS = 2;
+
   private ExactVectorSum sum;
   private long measured;
+  /** Whether the sum's exact value is the rounded total of more vectors than it says it holds. */
+  private boolean rounded;
 
   public static OutcomeSum empty() {
     return new OutcomeSum();
@@ -37,6 +40,7 @@ public final class OutcomeSum implements Serializable {
       sum = new ExactVectorSum(row.length);
     }
     sum.add(row);
+    rounded = false;
     return this;
   }
 
@@ -49,69 +53,98 @@ public final class OutcomeSum implements Serializable {
     }
     sum.merge(other.sum);
     measured += other.measured;
+    rounded = false;
     return this;
   }
 
   /**
-   * The exact state as bytes ({@link ExactVectorSum#writeTo}): merging the copy {@link #fromBytes}
-   * reads gives the same mean, bit for bit, as merging this sum.
-   */
-  public byte[] toBytes() {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeLong(measured);
-      out.writeBoolean(sum != null);
-      if (sum != null) {
-        sum.writeTo(out);
-      }
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The sum {@link #toBytes} wrote, if its vectors are {@code gradientLength} long (plus the two
-   * losses); bytes that are not one, or not exactly one, are refused before anything large is
-   * allocated.
-   *
-   * @throws IllegalArgumentException naming what is wrong with {@code bytes}
-   */
-  public static OutcomeSum fromBytes(byte[] bytes, int gradientLength) {
-    try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-      OutcomeSum s = new OutcomeSum();
-      s.measured = in.readLong();
-      if (in.readBoolean()) {
-        s.sum = ExactVectorSum.readFrom(in, gradientLength + 2);
-      }
-      if (s.measured < 0 || s.measured > s.tasks()) {
-        throw new IOException(s.measured + " measured tasks of " + s.tasks());
-      }
-      if (in.available() > 0) {
-        throw new IOException(in.available() + " bytes after the sum");
-      }
-      return s;
-    } catch (EOFException e) {
-      throw new IllegalArgumentException("not an encoded sum of task outcomes with " + gradientLength
-          + " gradient entries: its " + bytes.length + " bytes end too early", e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not an encoded sum of task outcomes with " + gradientLength
-          + " gradient entries: " + e.getMessage(), e);
-    }
-  }
-
-  /**
    * This sum with its totals rounded, for a meta-batch that is complete: {@link #mean} gives the
-   * same result bit for bit, from about half the bytes ({@link ExactVectorSum#rounded}).
+   * same result bit for bit, and {@link #toBytes} takes one double per element, less than half an
+   * exact sum's bytes. Merging it with more outcomes would round twice: the driver sends it to
+   * barrier tasks only to take the mean.
    */
   public OutcomeSum rounded() {
     OutcomeSum r = new OutcomeSum();
-    r.sum = sum == null ? null : sum.rounded();
     r.measured = measured;
+    if (sum != null) {
+      r.sum = ExactVectorSum.ofTotals(sum.round(), sum.vectors());
+      r.rounded = true;
+    }
     return r;
+  }
+
+  /**
+   * The exact state as bytes ({@link ExactVectorSum#writeTo}): merging the copy {@link #fromBytes}
+   * reads gives the same mean, bit for bit, as merging this sum. A sum whose exact value is one
+   * vector of doubles (a single outcome, or a {@link #rounded} sum) is written as those doubles.
+   */
+  public byte[] toBytes() {
+    boolean totals = sum != null && (rounded || sum.vectors() == 1);
+    double[] values = totals ? sum.round() : null;
+    int bytes = Long.BYTES + 1 + (sum == null ? 0 : totals
+        ? Integer.BYTES + Long.BYTES + values.length * Double.BYTES : sum.encodedBytes());
+    ByteBuffer out = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(measured);
+    out.put(sum == null ? EMPTY : totals ? TOTALS : EXACT);
+    if (totals) {
+      out.putInt(values.length);
+      out.putLong(sum.vectors());
+      out.asDoubleBuffer().put(values);
+    } else if (sum != null) {
+      sum.writeTo(out);
+    }
+    return out.array();
+  }
+
+  /** The most bytes {@link #toBytes} can take for meta-gradients of {@code numParams} entries. */
+  public static long maxEncodedBytes(int numParams) {
+    return Long.BYTES + 1 + ExactVectorSum.maxEncodedBytes(numParams + 2);
+  }
+
+  /**
+   * The sum {@link #toBytes} encoded, if its meta-gradients have {@code numParams} entries; bytes
+   * that are not such a sum are an {@link IllegalArgumentException}.
+   */
+  public static OutcomeSum fromBytes(byte[] bytes, int numParams) {
+    OutcomeSum s = fromBytes(bytes);
+    if (s.sum != null && s.sum.length() != numParams + 2) {
+      throw new IllegalArgumentException("a sum of " + (s.sum.length() - 2) + " meta-gradient entries where "
+          + numParams + " were expected");
+    }
+    return s;
+  }
+
+  /** The sum {@link #toBytes} encoded; bytes that are not one are an {@link IllegalArgumentException}. */
+  public static OutcomeSum fromBytes(byte[] bytes) {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      OutcomeSum s = new OutcomeSum();
+      s.measured = in.getLong();
+      byte kind = in.get();
+      if (kind == EXACT) {
+        s.sum = ExactVectorSum.readFrom(in);
+      } else if (kind == TOTALS) {
+        int length = in.getInt();
+        long vectors = in.getLong();
+        if (length < 0 || (long) length * Double.BYTES != in.remaining() || vectors < 1) {
+          throw new IllegalArgumentException(length + " totals of " + vectors + " vectors in " + in.remaining()
+              + " bytes");
+        }
+        double[] values = new double[length];
+        in.asDoubleBuffer().get(values);
+        in.position(in.position() + length * Double.BYTES);
+        s.sum = ExactVectorSum.ofTotals(values, vectors);
+        s.rounded = vectors > 1;
+      } else if (kind != EMPTY) {
+        throw new IllegalArgumentException("bad flag " + kind);
+      }
+      if (in.hasRemaining() || s.measured < 0 || (s.sum != null && s.measured > s.sum.vectors())) {
+        throw new IllegalArgumentException(in.remaining() + " bytes left over, " + s.measured + " measured tasks");
+      }
+      return s;
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an encoded OutcomeSum (" + bytes.length + " bytes): " + e.getMessage(), e);
+    }
   }
 
   public long tasks() {

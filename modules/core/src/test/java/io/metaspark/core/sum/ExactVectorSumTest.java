@@ -101,4 +101,152 @@ class ExactVectorSumTest {
     }
     assertEquals(exact.doubleValue(), s.round()[0]);
   }
+
+  /** The reference: every value through one list of Shewchuk partials, Python's msum, the previous implementation. */
+  private static double msum(List<double[]> vectors, int e) {
+    ShewchukPartials reference = new ShewchukPartials(1);
+    double nonFinite = 0;
+    boolean sawNonFinite = false;
+    boolean onlyNegativeZeros = true;
+    for (double[] x : vectors) {
+      double v = x[e];
+      onlyNegativeZeros &= Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(-0.0);
+      if (!Double.isFinite(v)) {
+        nonFinite += v;
+        sawNonFinite = true;
+      } else if (v != 0) {
+        double overflow = reference.add(0, v);
+        if (overflow != 0) {
+          nonFinite += overflow;
+          sawNonFinite = true;
+        }
+      }
+    }
+    if (sawNonFinite) {
+      return nonFinite;
+    }
+    double[] list = new double[reference.count(0) + 1];
+    for (int p = 0; p < reference.count(0); p++) {
+      list[p] = reference.partial(0, p);
+    }
+    double r = ShewchukPartials.round(list, reference.count(0));
+    return r == 0 && onlyNegativeZeros && !vectors.isEmpty() ? -0.0 : r;
+  }
+
+  /** Values that reach every path: window, below and above its scale, subnormals, near overflow, zeros. */
+  private static double awkward(Random random) {
+    double sign = random.nextBoolean() ? 1 : -1;
+    switch (random.nextInt(10)) {
+      case 0:
+        return sign * random.nextDouble() * Double.MIN_NORMAL;
+      case 1:
+        return sign * random.nextDouble() * 1e300;
+      case 2:
+        return random.nextBoolean() ? 0.0 : -0.0;
+      case 3:
+        return sign * Math.scalb(1.0, random.nextInt(-1074, 1000));
+      case 4:
+        return sign * random.nextDouble() * Math.scalb(1.0, random.nextInt(-1000, 1000));
+      default:
+        return sign * random.nextGaussian() * Math.pow(10, random.nextInt(-8, 3));
+    }
+  }
+
+  @Test
+  void everyElementRoundsBitForBitAsShewchuksMsumDoes() {
+    Random random = new Random(11);
+    int length = 400;
+    List<double[]> vectors = new ArrayList<>();
+    for (int v = 0; v < 60; v++) {
+      double[] x = new double[length];
+      for (int e = 0; e < length; e++) {
+        x[e] = awkward(random);
+      }
+      if (v % 7 == 3) {
+        // exact cancellation of an earlier vector, element by element
+        for (int e = 0; e < length; e++) {
+          x[e] = -vectors.get(v / 2)[e];
+        }
+      }
+      vectors.add(x);
+    }
+    for (int e = 0; e < length; e += 10) {
+      // elements of zeros only: -0.0 alone stays -0.0
+      for (double[] x : vectors) {
+        x[e] = e % 20 == 0 ? -0.0 : 0.0;
+      }
+    }
+    for (int trial = 0; trial < 5; trial++) {
+      Collections.shuffle(vectors, random);
+      int parts = 1 + random.nextInt(6);
+      List<ExactVectorSum> partials = new ArrayList<>();
+      for (int p = 0; p < parts; p++) {
+        partials.add(new ExactVectorSum(length));
+      }
+      for (int i = 0; i < vectors.size(); i++) {
+        partials.get(random.nextInt(parts)).add(vectors.get(i));
+      }
+      ExactVectorSum total = new ExactVectorSum(length);
+      for (ExactVectorSum p : partials) {
+        total.merge(trial % 2 == 0 ? p : roundTrip(p));
+      }
+      double[] r = total.round();
+      for (int e = 0; e < length; e++) {
+        assertEquals(Double.doubleToRawLongBits(msum(vectors, e)), Double.doubleToRawLongBits(r[e]),
+            "element " + e + " trial " + trial + ": " + msum(vectors, e) + " vs " + r[e]);
+      }
+    }
+  }
+
+  @Test
+  void windowsSpillBeforeTheyCanOverflow() {
+    // the first value, 1.0, sets the scale to 2^-96; values just below 2^14 then sit at the window's
+    // top (shift 57, each add near 2^110), and 5 * 2^15 of them would pass 2^127 without the spills
+    Random random = new Random(5);
+    List<double[]> vectors = new ArrayList<>();
+    for (int v = 0; v < 5 * (1 << 15); v++) {
+      vectors.add(new double[] {Math.scalb(1.0 - random.nextDouble() * 1e-9, 14) * 0.9999,
+          -Math.scalb(1.0, 14) * (0.5 + random.nextDouble() / 2.01)});
+    }
+    vectors.set(0, new double[] {1.0, 1.0});
+    ExactVectorSum whole = new ExactVectorSum(2);
+    ExactVectorSum half = new ExactVectorSum(2);
+    ExactVectorSum otherHalf = new ExactVectorSum(2);
+    for (int v = 0; v < vectors.size(); v++) {
+      whole.add(vectors.get(v));
+      (v % 2 == 0 ? half : otherHalf).add(vectors.get(v));
+    }
+    double[] merged = half.merge(otherHalf).round();
+    for (int e = 0; e < 2; e++) {
+      assertEquals(msum(vectors, e), whole.round()[e]);
+      assertEquals(msum(vectors, e), merged[e]);
+    }
+  }
+
+  @Test
+  void encodingsThatAreNotASumAreRefusedBeforeUse() {
+    ExactVectorSum s = new ExactVectorSum(3).add(new double[] {1, 2, 3});
+    java.nio.ByteBuffer good = java.nio.ByteBuffer.allocate(s.encodedBytes());
+    s.writeTo(good);
+    assertEquals(s.encodedBytes(), good.position());
+    byte[] bytes = good.array();
+    for (int cut : new int[] {0, 5, bytes.length - 1}) {
+      org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+          () -> ExactVectorSum.readFrom(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(bytes, cut))));
+    }
+    byte[] hugeWindow = bytes.clone();
+    // the first element's high word: header (16) + scales (12) + zero states (3)
+    java.nio.ByteBuffer.wrap(hugeWindow).putLong(16 + 12 + 3, Long.MAX_VALUE / 2);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ExactVectorSum.readFrom(java.nio.ByteBuffer.wrap(hugeWindow)));
+    assertTrue(e.getMessage().contains("element 0"), e.getMessage());
+  }
+
+  private static ExactVectorSum roundTrip(ExactVectorSum s) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(s.encodedBytes());
+    s.writeTo(buffer);
+    assertEquals(0, buffer.remaining());
+    buffer.flip();
+    return ExactVectorSum.readFrom(buffer);
+  }
 }
