@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * The driver's all-reduce for barrier tasks: each task sends its exact partial sum for an iteration;
  * once all have arrived the driver merges them, in partition order, with the exact sum
  * ({@link OutcomeSum}) and sends every task the one merged sum, rounded ({@link OutcomeSum#rounded}:
- * the same mean bit for bit, about half the bytes), with one flag: whether the driver asks the
+ * the same mean bit for bit, less than half the bytes), with one flag: whether the driver asks the
  * tasks to stop after this iteration (a graceful stop, e.g. on SIGTERM). The flag is decided once
  * per round, so every task stops after the same iteration.
  *
  * <p>Traffic per iteration is O(P): P partial sums in, P copies of one rounded sum out. An
  * all-gather (each task receiving all P partials and merging them itself) sent P^2 partials: 16 MB
- * per iteration for the sinusoid MLP at 32 partitions against 1 MB now (docs/PERFORMANCE.md).
+ * per iteration for the sinusoid MLP at 32 partitions against 0.9 MB now (docs/PERFORMANCE.md).
  *
  * <p>Why not Spark's own {@code BarrierTaskContext.allGather}: in Spark 3.5 a task waiting for it
  * polls with {@code Thread.sleep(1000)}, so every call costs at least a second (measured here:
