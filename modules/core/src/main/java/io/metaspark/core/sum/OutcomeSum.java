@@ -19,7 +19,7 @@ public final class OutcomeSum implements Serializable {
 
   private ExactVectorSum sum;
   private long measured;
-  /** Whether the sum's exact value is the rounded total of more vectors than it says it holds. */
+  /** Whether the sum holds its vectors' rounded totals ({@link #rounded}), not their exact sum. */
   private boolean rounded;
 
   public static OutcomeSum empty() {
