@@ -122,7 +122,7 @@ public final class TrainingPlan implements Serializable {
    * (Spark's treeAggregate of depth d merges about P^(1/d) at each level): 1 up to 32 partitions,
    * 2 up to 1,024.
    */
-  static int depthFor(int partitions) {
+  public static int depthFor(int partitions) {
     int depth = 1;
     for (long reach = AUTO_FAN_IN; reach < partitions; reach *= AUTO_FAN_IN) {
       depth++;
