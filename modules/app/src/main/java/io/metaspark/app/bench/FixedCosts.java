@@ -35,7 +35,7 @@ public final class FixedCosts {
       int warmup, File output) {}
 
   /** One run's per-iteration wall times, in milliseconds. */
-  public record Row(String master, int partitions, int params, String run, double medianMillis, double p10Millis,
+  private record Row(String master, int partitions, int params, String run, double medianMillis, double p10Millis,
       double p90Millis) {}
 
   private final Settings settings;
@@ -44,8 +44,8 @@ public final class FixedCosts {
     this.settings = settings;
   }
 
-  /** Measures every combination, master by master, and writes the rows; returns them too. */
-  public List<Row> run() throws IOException {
+  /** Measures every combination, master by master, and writes the rows. */
+  public void run() throws IOException {
     if (settings.iterations() < 1 || settings.warmup() < 0) {
       throw new ConfigError("--iterations must be >= 1 and --warmup >= 0");
     }
@@ -75,7 +75,6 @@ public final class FixedCosts {
       }
     }
     write(rows, loadAtStart);
-    return rows;
   }
 
   private Row measure(JavaSparkContext sc, String master, int partitions, int params, String run) {
