@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.AdamSteps;
 import io.metaspark.core.algo.HeadOnlySgd;
 import io.metaspark.core.algo.PerLayerPerStepRates;
 import io.metaspark.core.algo.PerParameterRates;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.algo.UpdateNetwork;
 import io.metaspark.core.algo.UpdateRule;
 import io.metaspark.core.model.ParameterLayout;
 import java.util.Arrays;
@@ -27,7 +29,8 @@ import java.util.Map;
  * @param innerRule the adaptation's update rule ({@code inner_rule}: "sgd", or "per-parameter" for
  *     Meta-SGD's learned rates, one per network parameter, or "head-sgd" for ANIL's SGD on the
  *     last layer, or "per-layer-per-step" for MAML++'s learned rates, layers x inner steps of them,
- *     or "prototypes" for Prototypical Networks, which take no steps)
+ *     or "update-network" for the learned optimizer's network, its weights the learned values, or
+ *     "prototypes" for Prototypical Networks, which take no steps)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -71,7 +74,24 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
       throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
           + " another step size applies to inner_rules sgd and head-sgd only");
     }
+    if (innerRule.equals("update-network")) {
+      throw new IllegalArgumentException("the model's inner_rule update-network takes the steps it learned to take;"
+          + " another step size applies to inner_rules sgd and head-sgd only");
+    }
     return new Adaptation(rule(network, lr), innerSteps);
+  }
+
+  /**
+   * The model's inner steps taken by a hand-set optimizer instead of the trained rule, {@code sgd} or
+   * {@code adam} at {@code lr}, from the network's parameters alone: what a learned optimizer is
+   * compared with (evaluate --rule).
+   */
+  public static Adaptation handSet(String rule, double lr, int steps) {
+    return switch (rule) {
+      case "sgd" -> new Adaptation(new ScalarSgd(lr), steps);
+      case "adam" -> new Adaptation(new AdamSteps(lr), steps);
+      default -> throw new IllegalArgumentException("unknown hand-set rule '" + rule + "'; expected sgd or adam");
+    };
   }
 
   /** Whether the model classifies by prototypes (Prototypical Networks), adapting nothing. */
@@ -87,8 +107,10 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
       case "per-layer-per-step" -> new PerLayerPerStepRates(network, innerSteps, lr);
       // ANIL's head is the last layer
       case "head-sgd" -> new HeadOnlySgd(network.start(network.layers() - 1), lr);
+      // the network's size is its weights' count; its seed only initializes weights, which the card has
+      case "update-network" -> new UpdateNetwork(UpdateNetwork.hiddenOf(learnedAdaptation.length), lr, 0);
       default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
-          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step, head-sgd and prototypes");
+          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step, head-sgd, update-network and prototypes");
     };
     if (learnedAdaptation.length != rule.learnedValues()) {
       throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()

@@ -1,5 +1,7 @@
 package io.metaspark.app.cli;
 
+import io.metaspark.app.adapt.ModelCard;
+import io.metaspark.app.adapt.ModelExport;
 import io.metaspark.app.adapt.SavedModel;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.config.Job;
@@ -29,21 +31,40 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "file name for the results, written in the model directory (default: ${DEFAULT-VALUE})")
   String output;
 
+  @Option(names = "--rule", paramLabel = "RULE",
+      description = "adapt the saved network's parameters by a hand-set optimizer instead, sgd or adam at --lr, for as"
+          + " many steps: what a learned optimizer is compared with")
+  String rule;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "the --rule's learning rate")
+  Double learningRate;
+
   @Override
   public Integer call() throws Exception {
     Job job = options.load();
+    if ((rule == null) != (learningRate == null)) {
+      throw new ConfigError("--rule and --lr go together: a hand-set optimizer needs its learning rate");
+    }
+    if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+      throw new ConfigError("--lr must be a positive number, got " + learningRate);
+    }
     SavedModel saved;
     Adaptation adaptation;
     double[] meta;
     try {
       saved = SavedModel.read(model.dir, new Configuration());
-      adaptation = saved.adaptation();
-      meta = saved.meta();
+      if (rule == null) {
+        adaptation = saved.adaptation();
+        meta = saved.meta();
+      } else {
+        adaptation = ModelCard.handSet(rule, learningRate, saved.card().innerSteps());
+        meta = ModelExport.params(saved.network());
+      }
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
     }
-    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting as trained: %s%n", saved.dir(),
-        saved.card().numParams(), adaptation.describe());
+    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting %s: %s%n", saved.dir(),
+        saved.card().numParams(), rule == null ? "as trained" : "by hand-set " + rule, adaptation.describe());
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       new ModelEvaluation(sc, job, System.out).evaluate(saved, adaptation, meta, output).requireConverged();
     }

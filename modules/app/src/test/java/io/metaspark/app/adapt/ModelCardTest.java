@@ -12,6 +12,7 @@ import io.metaspark.app.cli.MetasparkCli;
 import io.metaspark.app.testing.Console;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.algo.UpdateNetwork;
 import io.metaspark.core.model.ParameterLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,24 @@ class ModelCardTest {
             read.init(), read.config(), read.tasks(), read.evaluation()));
     assertNull(ModelCard.fromJson(new ModelCard(null, "fomaml", "sgd", 1, 0.1, new double[0], null, null, 1, 1, 1, 2,
         null, null, null, null).toJson()).hessianProduct());
+  }
+
+  /** The update network's size is not in the card: its weights' count says it, and a count no network has is named. */
+  @Test
+  void anUpdateNetworksCardRebuildsItsRuleFromTheWeightsCount() {
+    ParameterLayout layout = new ParameterLayout(new int[] {11});
+    ModelCard card = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[8 * 6 + 1], null,
+        null, 1, 1, 1, 11, null, null, null, null);
+    Adaptation adaptation = card.adaptation(layout);
+    assertEquals(new UpdateNetwork(8, 0.1, 0), adaptation.rule());
+    assertEquals(20, adaptation.steps());
+    IllegalArgumentException lr = assertThrows(IllegalArgumentException.class, () -> card.adaptation(layout, 0.5));
+    assertTrue(lr.getMessage().contains("inner_rule update-network takes the steps it learned to take"),
+        lr.getMessage());
+    ModelCard odd = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[50], null, null, 1,
+        1, 1, 11, null, null, null, null);
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> odd.adaptation(layout));
+    assertTrue(error.getMessage().contains("50 values are no update network's weights"), error.getMessage());
   }
 
   @Test

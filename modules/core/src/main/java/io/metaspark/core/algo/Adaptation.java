@@ -102,6 +102,7 @@ public final class Adaptation implements Serializable {
     double[] learned = learnedPart(meta);
     double[] current = Arrays.copyOf(meta, meta.length - learned.length);
     double[] gradient = new double[current.length];
+    double[] memory = new double[rule.memoryValues(current.length)];
     int done = 0;
     for (int i = 0; i < stepCounts.length; i++) {
       if (stepCounts[i] < done) {
@@ -109,7 +110,7 @@ public final class Adaptation implements Serializable {
       }
       for (; done < stepCounts[i]; done++) {
         learner.lossAndGradient(current, support, gradient);
-        rule.step(done, learned, current, gradient);
+        rule.step(done, learned, memory, current, gradient);
       }
       observer.adapted(i, current);
     }
@@ -124,7 +125,9 @@ public final class Adaptation implements Serializable {
     double[] learned = learnedPart(meta);
     double[][] thetas = new double[steps + 1][];
     double[][] gradients = new double[steps][];
+    double[][] memories = new double[steps][];
     thetas[0] = Arrays.copyOf(meta, meta.length - learned.length);
+    double[] memory = new double[rule.memoryValues(thetas[0].length)];
     for (int s = 0; s < steps; s++) {
       gradients[s] = new double[thetas[s].length];
       if (s == steps - 1) {
@@ -133,9 +136,10 @@ public final class Adaptation implements Serializable {
         learner.lossAndGradient(thetas[s], support, gradients[s]);
       }
       thetas[s + 1] = thetas[s].clone();
-      rule.step(s, learned, thetas[s + 1], gradients[s]);
+      rule.step(s, learned, memory, thetas[s + 1], gradients[s]);
+      memories[s] = memory.clone();
     }
-    return new Trajectory(thetas, gradients, learned);
+    return new Trajectory(thetas, gradients, memories, learned);
   }
 
   /**
@@ -161,7 +165,8 @@ public final class Adaptation implements Serializable {
     }
     double[] learnedGradient = new double[path.learned().length];
     for (int j = path.steps() - 1; j >= 0; j--) {
-      rule.backward(j, path.learned(), path.theta(j), path.gradient(j), v, curvatureAt.apply(j), learnedGradient);
+      rule.backward(j, path.learned(), path.memory(j), path.theta(j), path.gradient(j), v, curvatureAt.apply(j),
+          learnedGradient);
       double[] atTheta = j > 0 ? lossGradientAt.apply(j) : null;
       if (atTheta != null) {
         Vectors.axpy(1, atTheta, v);

@@ -19,6 +19,12 @@ import java.io.Serializable;
  * </ul>
  * The meta-gradient with respect to the learned values is the rule's to add up (backward's
  * {@code learnedGradient}), and second-order MAML gives it to the outer optimizer with the network's.
+ *
+ * <p>A rule may also carry a memory from one step of an adaptation to the next (a gradient's running
+ * averages: Adam's moments, the learned update network's inputs): {@link #memoryValues} of them,
+ * zero at the first step, owned by the adaptation, so one rule serves any number of adaptations at
+ * once. A rule with a memory is stepped and backpropagated through the overloads that take it; the
+ * others ignore it.
  */
 public interface UpdateRule extends Serializable {
   /** How many values it learns; 0 (the default) for a rule with fixed settings. */
@@ -28,6 +34,28 @@ public interface UpdateRule extends Serializable {
 
   /** Writes the learned values' starting point into {@code learned} (of {@link #learnedValues} entries). */
   default void initLearned(double[] learned) {}
+
+  /** How many values the rule carries from step to step of one adaptation, for a network of {@code networkParams}; 0 by default. */
+  default int memoryValues(int networkParams) {
+    return 0;
+  }
+
+  /**
+   * {@link #step(int, double[], double[], double[])} for rules with a memory: {@code memory} holds
+   * the memory before step {@code step} on entry and after it on return.
+   */
+  default void step(int step, double[] learned, double[] memory, double[] theta, double[] gradient) {
+    step(step, learned, theta, gradient);
+  }
+
+  /**
+   * {@link #backward(int, double[], double[], double[], double[], Curvature, double[])} for rules with
+   * a memory: {@code memory} is the memory after step {@code step} (which includes g_j).
+   */
+  default void backward(int step, double[] learned, double[] memory, double[] theta, double[] gradient, double[] v,
+      Curvature curvature, double[] learnedGradient) {
+    backward(step, learned, theta, gradient, v, curvature, learnedGradient);
+  }
 
   /** theta <- theta_{j+1}, in place, from theta_j and g_j = {@code gradient}, at step {@code step} (0-based). */
   void step(int step, double[] learned, double[] theta, double[] gradient);

