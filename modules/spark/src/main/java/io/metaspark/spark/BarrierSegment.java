@@ -14,10 +14,10 @@ import org.apache.spark.BarrierTaskContext;
  * Barrier mode's work for one segment of iterations, run by each of the stage's P tasks. Every task
  * holds the whole training state and runs each iteration's {@link IterationBody}, as jobs mode's
  * driver does; only the sum differs: a task computes the tasks whose index is its partition modulo
- * P and exchanges its exact partial sum with all the others through the driver
- * ({@link PartialSumExchange}). Each task merges all P partials, in partition order, into the same
- * exact sum the jobs mode builds, so every replica gets the same mean bit for bit and applies the
- * same {@link OuterStep}: the replicas never drift apart and the result equals jobs mode's.
+ * P and sends its exact partial sum to the driver ({@link PartialSumExchange}), which merges all
+ * P, in partition order, into the same exact sum the jobs mode builds and sends it back rounded, so
+ * every replica gets the same mean bit for bit and applies the same {@link OuterStep}: the replicas
+ * never drift apart and the result equals jobs mode's.
  *
  * @param until the iteration after the segment's last
  * @param skippedBefore skipped updates in a row before the segment, so the divergence guard counts across segments
@@ -34,7 +34,7 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
     int partitions = context.getTaskInfos().length;
     // stage id and attempt: a rerun of this segment is a new attempt of the same stage
     long attempt = ((long) context.stageId() << 20) | context.stageAttemptNumber();
-    try (PartialSumExchange.Connection peers = new PartialSumExchange.Connection(exchange, attempt, partition, partitions)) {
+    try (PartialSumExchange.Connection peers = new PartialSumExchange.Connection(exchange, attempt, partition)) {
       Result result = run(peers, partition, partitions);
       peers.finish();
       return partition == 0 ? List.of(result).iterator() : Collections.emptyIterator();
@@ -55,13 +55,9 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
         for (int i = partition; i < tasks.size(); i += partitions) {
           mine.add(plan.runner().outcome(tasks.get(i), params, measure));
         }
-        PartialSumExchange.Gathered gathered = peers.allGather(t, mine.toBytes());
-        stop[0] = gathered.stop();
-        OutcomeSum sum = OutcomeSum.empty();
-        for (byte[] p : gathered.messages()) {
-          sum.merge(OutcomeSum.fromBytes(p));
-        }
-        return sum;
+        PartialSumExchange.Merged merged = peers.allReduce(t, mine);
+        stop[0] = merged.stop();
+        return merged.sum();
       });
       state = done.state();
       reports.add(done.report());

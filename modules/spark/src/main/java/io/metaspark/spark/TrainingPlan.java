@@ -10,6 +10,14 @@ import java.io.Serializable;
  * name, the layout's with defaults (one partition, merged on the driver, jobs mode).
  */
 public final class TrainingPlan implements Serializable {
+  /** {@link Builder#treeDepth} that lets the partition count choose the depth ({@link #treeDepth()}). */
+  public static final int AUTO_TREE_DEPTH = 0;
+  /**
+   * The most partial sums one merge takes when the depth is chosen: the driver merges serially, on
+   * one core, while executors merge in parallel. Set from the old guidance (aggregate cheapest up to
+   * a few dozen partitions); the cost model has yet to calibrate it on a quiet cluster.
+   */
+  static final int AUTO_FAN_IN = 32;
   /** No trained network needs a parameter this large; far below where float arithmetic overflows in a layer. */
   public static final double DEFAULT_MAX_PARAMETER_MAGNITUDE = 1e6;
 
@@ -32,7 +40,7 @@ public final class TrainingPlan implements Serializable {
     requireAtLeast("iterations", b.iterations, 0);
     requireAtLeast("meta-batch", b.metaBatch, 1);
     requireAtLeast("partitions", b.partitions, 1);
-    requireAtLeast("tree depth", b.treeDepth, 1);
+    requireAtLeast("tree depth", b.treeDepth, AUTO_TREE_DEPTH);
     requireAtLeast("measure-every", b.measureEvery, 1);
     requireAtLeast("max skipped updates", b.maxSkippedUpdates, 1);
     if (b.mode == null) {
@@ -100,9 +108,26 @@ public final class TrainingPlan implements Serializable {
     return partitions;
   }
 
-  /** Depth of Spark's treeAggregate; 1 merges every partition on the driver. */
+  /**
+   * Depth of Spark's treeAggregate; 1 merges every partition on the driver. Unless set, chosen from
+   * the partitions used: the least depth at which no merge takes more than {@link #AUTO_FAN_IN}
+   * partial sums.
+   */
   public int treeDepth() {
-    return treeDepth;
+    return treeDepth != AUTO_TREE_DEPTH ? treeDepth : depthFor(partitionsUsed());
+  }
+
+  /**
+   * The least depth whose merges each take at most {@link #AUTO_FAN_IN} sums of {@code partitions}
+   * (Spark's treeAggregate of depth d merges about P^(1/d) at each level): 1 up to 32 partitions,
+   * 2 up to 1,024.
+   */
+  public static int depthFor(int partitions) {
+    int depth = 1;
+    for (long reach = AUTO_FAN_IN; reach < partitions; reach *= AUTO_FAN_IN) {
+      depth++;
+    }
+    return depth;
   }
 
   /** Query losses are measured on every this-many iterations (and on the last). */
@@ -147,7 +172,7 @@ public final class TrainingPlan implements Serializable {
     private long iterations;
     private int metaBatch;
     private int partitions = 1;
-    private int treeDepth = 1;
+    private int treeDepth = AUTO_TREE_DEPTH;
     private int measureEvery = 1;
     private int maxSkippedUpdates = 1;
     private ExecutionMode mode = ExecutionMode.JOBS;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaspark.core.algo.TaskOutcome;
+import io.metaspark.core.sum.OutcomeSum;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * The driver's relay trusts nothing it reads from the network: not a silent or crowding client,
- * and not a peer with the token that sends a wrong partition, a second copy of one, or a length
- * it cannot mean. Each is closed before anything is stored, and honest tasks still exchange.
+ * The driver's exchange trusts nothing it reads from the network: not a silent or crowding client,
+ * and not a peer with the token that sends a wrong partition, a second copy of one, a length it
+ * cannot mean or bytes that are not a partial sum of the model. Each is closed before anything is
+ * stored, and honest tasks still get their merged sum.
  */
 class PartialSumExchangeTest {
   private static final PartialSumExchange.Timeouts FAST =
@@ -61,16 +64,29 @@ class PartialSumExchangeTest {
     return socket;
   }
 
-  /** Two honest tasks, several rounds: every task gets every message, in partition order. */
+  /** Partition {@code p}'s partial sum in iteration {@code t}: two outcomes whose sum needs several partials. */
+  private static OutcomeSum partial(int p, long t) {
+    OutcomeSum sum = OutcomeSum.empty();
+    for (int k = 0; k < 2; k++) {
+      double[] g = new double[10];
+      for (int e = 0; e < g.length; e++) {
+        g[e] = Math.scalb(1.0 + 0.1 * (p + e + k), (int) (7 * (e + p + t + k)) % 60 - 30) * (k == 1 ? -1 : 1);
+      }
+      sum.add(new TaskOutcome(g, p + t, 0.5 * p + k));
+    }
+    return sum;
+  }
+
+  /** Two honest tasks, several rounds: each gets the mean of both partials, bit for bit. */
   private static void exchangeHonestly(PartialSumExchange.Address address, long attempt) throws Exception {
-    List<CompletableFuture<List<byte[][]>>> tasks = new ArrayList<>();
+    List<CompletableFuture<List<OutcomeSum>>> tasks = new ArrayList<>();
     for (int p = 0; p < 2; p++) {
       int partition = p;
       tasks.add(CompletableFuture.supplyAsync(() -> {
-        try (PartialSumExchange.Connection c = new PartialSumExchange.Connection(address, attempt, partition, 2)) {
-          List<byte[][]> got = new ArrayList<>();
+        try (PartialSumExchange.Connection c = new PartialSumExchange.Connection(address, attempt, partition)) {
+          List<OutcomeSum> got = new ArrayList<>();
           for (long t = 0; t < 3; t++) {
-            got.add(c.allGather(t, new byte[] {(byte) partition, (byte) t}).messages());
+            got.add(c.allReduce(t, partial(partition, t)).sum());
           }
           c.finish();
           return got;
@@ -79,11 +95,15 @@ class PartialSumExchangeTest {
         }
       }));
     }
-    for (CompletableFuture<List<byte[][]>> task : tasks) {
-      List<byte[][]> rounds = task.get(20, TimeUnit.SECONDS);
+    for (CompletableFuture<List<OutcomeSum>> task : tasks) {
+      List<OutcomeSum> rounds = task.get(20, TimeUnit.SECONDS);
       for (int t = 0; t < 3; t++) {
-        assertArrayEquals(new byte[] {0, (byte) t}, rounds.get(t)[0]);
-        assertArrayEquals(new byte[] {1, (byte) t}, rounds.get(t)[1]);
+        OutcomeSum.MeanOutcome want = OutcomeSum.empty().merge(partial(0, t)).merge(partial(1, t)).mean();
+        OutcomeSum.MeanOutcome got = rounds.get(t).mean();
+        assertArrayEquals(want.metaGradient(), got.metaGradient(), "iteration " + t);
+        assertEquals(want.queryLossBefore(), got.queryLossBefore());
+        assertEquals(want.queryLossAfter(), got.queryLossAfter());
+        assertEquals(4, got.tasks());
       }
     }
   }
@@ -139,6 +159,19 @@ class PartialSumExchangeTest {
           assertTrue(closedByRelay(bad), "length " + length);
         }
       }
+      byte[] unknownLayout = partial(0, 0).toBytes();
+      unknownLayout[8] = 7; // after the measured count: the kind of encoding
+      byte[] wrongLength = OutcomeSum.empty().add(new TaskOutcome(new double[11], 0, 0)).toBytes();
+      for (byte[] notASum : List.of(new byte[] {1, 2, 3}, unknownLayout, wrongLength)) {
+        try (Socket bad = authenticated(address, attempt++, 0)) {
+          DataOutputStream out = new DataOutputStream(bad.getOutputStream());
+          out.writeLong(0);
+          out.writeInt(notASum.length);
+          out.write(notASum);
+          out.flush();
+          assertTrue(closedByRelay(bad), "a message of " + notASum.length + " bytes that is not a sum of 10");
+        }
+      }
       try (Socket first = authenticated(address, 9, 1); Socket second = authenticated(address, 9, 1)) {
         // the relay handles handshakes concurrently: whichever of the two it registers second is refused
         int closed = (closedWithin(first, 2000) ? 1 : 0) + (closedWithin(second, 2000) ? 1 : 0);
@@ -146,12 +179,12 @@ class PartialSumExchangeTest {
       }
       // a broken attempt fails its honest tasks at once, rather than leave them waiting
       try (Socket breaker = authenticated(address, 10, 1);
-          PartialSumExchange.Connection honest = new PartialSumExchange.Connection(address, 10, 0, 2)) {
+          PartialSumExchange.Connection honest = new PartialSumExchange.Connection(address, 10, 0)) {
         DataOutputStream out = new DataOutputStream(breaker.getOutputStream());
         out.writeLong(0);
         out.writeInt(-1);
         out.flush();
-        assertThrows(IOException.class, () -> honest.allGather(0, new byte[] {1}));
+        assertThrows(IOException.class, () -> honest.allReduce(0, partial(0, 0)));
       }
       exchangeHonestly(address, 11);
     }
@@ -165,12 +198,12 @@ class PartialSumExchangeTest {
       for (int p = 0; p < 2; p++) {
         int partition = p;
         tasks.add(CompletableFuture.supplyAsync(() -> {
-          try (PartialSumExchange.Connection c = new PartialSumExchange.Connection(relay.address(), 1, partition, 2)) {
+          try (PartialSumExchange.Connection c = new PartialSumExchange.Connection(relay.address(), 1, partition)) {
             for (long t = 0; ; t++) {
               if (partition == 0 && t == 4) {
                 stop.set(true);
               }
-              if (c.allGather(t, new byte[] {1}).stop()) {
+              if (c.allReduce(t, partial(partition, t)).stop()) {
                 c.finish();
                 return t;
               }

@@ -129,6 +129,8 @@ class JobTest {
   private static final String[][] BAD_VALUES = {
       {"train.iterations = lots", "train.iterations"},
       {"train.meta-batch = 0", "train.meta-batch must be >= 1, got 0"},
+      {"spark.tree-depth = 0", "spark.tree-depth: must be auto or a depth of at least 1, got '0'"},
+      {"spark.tree-depth = deep", "spark.tree-depth: must be auto or a depth of at least 1, got 'deep'"},
       {"algorithm.name = mammal",
           "algorithm.name must be one of maml, fomaml, reptile, protonet, meta-sgd, maml-plus-plus, anil, learned-optimizer, got 'mammal'"},
       {"model.activation = relux", "relux"},
@@ -142,6 +144,20 @@ class JobTest {
       {"evaluate.baselines = [joint, joint]", "evaluate.baselines lists a baseline twice"},
       {"evaluate.joint.epochs = 0", "evaluate.joint.epochs must be >= 1, got 0"},
       {"evaluate.joint.lr = -1", "evaluate.joint.lr must be a positive number"}};
+
+  /** Unless set, jobs mode's merge tree deepens with the partitions actually used, 32 sums per merge at most. */
+  @Test
+  void theTreeDepthIsChosenFromThePartitionsUnlessSet() {
+    File sinusoid = new File("../../conf/sinusoid.conf");
+    assertEquals(1, load(sinusoid, List.of()).plan().treeDepth(), "2 partitions: merged on the driver");
+    assertEquals(1, load(sinusoid, List.of("spark.partitions=32", "train.meta-batch=32")).plan().treeDepth());
+    assertEquals(2, load(sinusoid, List.of("spark.partitions=33", "train.meta-batch=64")).plan().treeDepth());
+    assertEquals(2, load(sinusoid, List.of("spark.partitions=1024", "train.meta-batch=1024")).plan().treeDepth());
+    assertEquals(3, load(sinusoid, List.of("spark.partitions=1025", "train.meta-batch=2000")).plan().treeDepth());
+    assertEquals(1, load(sinusoid, List.of("spark.partitions=64")).plan().treeDepth(),
+        "partitions beyond the meta-batch of 25 hold no task and are not used");
+    assertEquals(3, load(sinusoid, List.of("spark.tree-depth=3")).plan().treeDepth(), "a depth that is set wins");
+  }
 
   @Test
   void badValuesAreNamedByKey() throws IOException {

@@ -69,6 +69,20 @@ public final class ExactVectorSum implements Serializable {
     return length;
   }
 
+  /**
+   * A sum of {@code vectors} vectors whose exact total is {@code totals}: a complete sum's
+   * {@link #round}, carried on with its count, rounds to {@code totals} bit for bit. (Merged with
+   * more vectors, it would round twice.)
+   */
+  public static ExactVectorSum ofTotals(double[] totals, long vectors) {
+    if (vectors < 0) {
+      throw new IllegalArgumentException("a sum of " + vectors + " vectors");
+    }
+    ExactVectorSum sum = new ExactVectorSum(totals.length).add(totals);
+    sum.vectors = vectors;
+    return sum;
+  }
+
   /** How many vectors went into the sum, merged ones included. */
   public long vectors() {
     return vectors;

@@ -12,8 +12,15 @@ import java.nio.ByteOrder;
  * merged. Starts empty (no vector allocated), so an empty sum is cheap to ship as a zero value.
  */
 public final class OutcomeSum implements Serializable {
+  private static final byte EMPTY = 0;
+  private static final byte EXACT = 1;
+  /** A sum whose exact value is one vector of doubles (one outcome, or {@link #rounded}): 8 bytes an element. */
+  private static final byte TOTALS = 2;
+
   private ExactVectorSum sum;
   private long measured;
+  /** Whether the sum holds its vectors' rounded totals ({@link #rounded}), not their exact sum. */
+  private boolean rounded;
 
   public static OutcomeSum empty() {
     return new OutcomeSum();
@@ -33,6 +40,7 @@ public final class OutcomeSum implements Serializable {
       sum = new ExactVectorSum(row.length);
     }
     sum.add(row);
+    rounded = false;
     return this;
   }
 
@@ -45,19 +53,44 @@ public final class OutcomeSum implements Serializable {
     }
     sum.merge(other.sum);
     measured += other.measured;
+    rounded = false;
     return this;
   }
 
   /**
+   * This sum with its totals rounded, for a meta-batch that is complete: {@link #mean} gives the
+   * same result bit for bit, and {@link #toBytes} takes one double per element, less than half an
+   * exact sum's bytes. Merging it with more outcomes would round twice: the driver sends it to
+   * barrier tasks only to take the mean.
+   */
+  public OutcomeSum rounded() {
+    OutcomeSum r = new OutcomeSum();
+    r.measured = measured;
+    if (sum != null) {
+      r.sum = ExactVectorSum.ofTotals(sum.round(), sum.vectors());
+      r.rounded = true;
+    }
+    return r;
+  }
+
+  /**
    * The exact state as bytes ({@link ExactVectorSum#writeTo}): merging the copy {@link #fromBytes}
-   * reads gives the same mean, bit for bit, as merging this sum.
+   * reads gives the same mean, bit for bit, as merging this sum. A sum whose exact value is one
+   * vector of doubles (a single outcome, or a {@link #rounded} sum) is written as those doubles.
    */
   public byte[] toBytes() {
-    int bytes = Long.BYTES + 1 + (sum == null ? 0 : sum.encodedBytes());
+    boolean totals = sum != null && (rounded || sum.vectors() == 1);
+    double[] values = totals ? sum.round() : null;
+    int bytes = Long.BYTES + 1 + (sum == null ? 0 : totals
+        ? Integer.BYTES + Long.BYTES + values.length * Double.BYTES : sum.encodedBytes());
     ByteBuffer out = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(measured);
-    out.put((byte) (sum == null ? 0 : 1));
-    if (sum != null) {
+    out.put(sum == null ? EMPTY : totals ? TOTALS : EXACT);
+    if (totals) {
+      out.putInt(values.length);
+      out.putLong(sum.vectors());
+      out.asDoubleBuffer().put(values);
+    } else if (sum != null) {
       sum.writeTo(out);
     }
     return out.array();
@@ -68,17 +101,42 @@ public final class OutcomeSum implements Serializable {
     return Long.BYTES + 1 + ExactVectorSum.maxEncodedBytes(numParams + 2);
   }
 
+  /**
+   * The sum {@link #toBytes} encoded, if its meta-gradients have {@code numParams} entries; bytes
+   * that are not such a sum are an {@link IllegalArgumentException}.
+   */
+  public static OutcomeSum fromBytes(byte[] bytes, int numParams) {
+    OutcomeSum s = fromBytes(bytes);
+    if (s.sum != null && s.sum.length() != numParams + 2) {
+      throw new IllegalArgumentException("a sum of " + (s.sum.length() - 2) + " meta-gradient entries where "
+          + numParams + " were expected");
+    }
+    return s;
+  }
+
   /** The sum {@link #toBytes} encoded; bytes that are not one are an {@link IllegalArgumentException}. */
   public static OutcomeSum fromBytes(byte[] bytes) {
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
       OutcomeSum s = new OutcomeSum();
       s.measured = in.getLong();
-      byte hasSum = in.get();
-      if (hasSum == 1) {
+      byte kind = in.get();
+      if (kind == EXACT) {
         s.sum = ExactVectorSum.readFrom(in);
-      } else if (hasSum != 0) {
-        throw new IllegalArgumentException("bad flag " + hasSum);
+      } else if (kind == TOTALS) {
+        int length = in.getInt();
+        long vectors = in.getLong();
+        if (length < 0 || (long) length * Double.BYTES != in.remaining() || vectors < 1) {
+          throw new IllegalArgumentException(length + " totals of " + vectors + " vectors in " + in.remaining()
+              + " bytes");
+        }
+        double[] values = new double[length];
+        in.asDoubleBuffer().get(values);
+        in.position(in.position() + length * Double.BYTES);
+        s.sum = ExactVectorSum.ofTotals(values, vectors);
+        s.rounded = vectors > 1;
+      } else if (kind != EMPTY) {
+        throw new IllegalArgumentException("bad flag " + kind);
       }
       if (in.hasRemaining() || s.measured < 0 || (s.sum != null && s.measured > s.sum.vectors())) {
         throw new IllegalArgumentException(in.remaining() + " bytes left over, " + s.measured + " measured tasks");
