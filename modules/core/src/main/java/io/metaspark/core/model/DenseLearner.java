@@ -215,6 +215,65 @@ public final class DenseLearner implements Learner {
     backpropagate(params, input, rows, gradientOut);
   }
 
+  /**
+   * A loss the caller defines on the outputs (a policy's surrogate): how it starts the backward pass
+   * ({@link #outputLossGradient}) and that pass's R-operator ({@link #outputLossCurvature}).
+   */
+  public interface OutputLoss {
+    /** From the outputs [rows, outputs] (row-major), writes dLoss/dOutputs into {@code delta}; returns the loss. */
+    double gradient(double[] outputs, int rows, double[] delta);
+
+    /** Also writes the derivative of dLoss/dOutputs along v, from the outputs' own derivative along v. */
+    void curvature(double[] outputs, double[] tangentOutputs, int rows, double[] delta, double[] tangentDelta);
+  }
+
+  /** The loss and the network's part of its gradient, in one forward and one backward pass. */
+  public double outputLossGradient(double[] params, double[] features, int rows, OutputLoss loss,
+      double[] gradientOut) {
+    checkParams(params);
+    checkRows(features, rows, gradientOut);
+    double[] outputs = activate(params, features, rows);
+    double value = loss.gradient(outputs, rows, delta);
+    backpropagate(params, features, rows, gradientOut);
+    return value;
+  }
+
+  /**
+   * The network's part of H v for an {@link OutputLoss}: the R-operator of
+   * {@link #outputLossGradient}, exact as {@link #hessianVectorProduct} is.
+   */
+  public void outputLossCurvature(double[] params, double[] features, int rows, double[] v, OutputLoss loss,
+      double[] out) {
+    checkParams(params);
+    checkRows(features, rows, out);
+    if (v.length != numParams) {
+      throw new IllegalArgumentException("expected a direction of " + numParams + " entries, got " + v.length);
+    }
+    activateWithTangent(params, v, features, rows);
+    int last = nonlinearities.length - 1;
+    loss.curvature(activations[last], tangentActivations[last], rows, delta, tangentDelta);
+    backwardWithTangentFromDelta(params, v, features, rows, out);
+  }
+
+  /**
+   * The outputs for {@code rows} row-major {@code features}, row-major, copied: the forward pass
+   * without an ND4J array on either side, for callers that run the network once per time step.
+   */
+  public double[] outputRows(double[] params, double[] features, int rows) {
+    checkParams(params);
+    return Arrays.copyOf(activate(params, features, rows), rows * widths[widths.length - 1]);
+  }
+
+  /** Inputs the network takes. */
+  public int inputs() {
+    return widths[0];
+  }
+
+  /** Outputs the network gives. */
+  public int outputs() {
+    return widths[widths.length - 1];
+  }
+
   @Override
   public INDArray outputs(double[] params, INDArray features) {
     checkParams(params);
@@ -313,7 +372,6 @@ public final class DenseLearner implements Learner {
   /** {@link #backward}'s derivative along v, from what {@link #activateWithTangent} left: H v into {@code out}. */
   private void backwardWithTangent(double[] params, double[] v, double[] input, double[] targets, int rows,
       double[] out) {
-    Arrays.fill(out, 0, numParams, 0);
     int last = nonlinearities.length - 1;
     int outputs = widths[last + 1];
     double[] output = activations[last];
@@ -323,7 +381,15 @@ public final class DenseLearner implements Learner {
       delta[k] = lossScale * (output[k] - targets[k]);
       tangentDelta[k] = lossScale * tangentOutput[k];
     }
-    nonlinearities[last].backwardWithTangent(preActivations[last], output, tangentPreActivations[last], delta,
+    backwardWithTangentFromDelta(params, v, input, rows, out);
+  }
+
+  /** {@link #backwardWithTangent} from {@code delta} and {@code tangentDelta} holding the output layer's. */
+  private void backwardWithTangentFromDelta(double[] params, double[] v, double[] input, int rows, double[] out) {
+    Arrays.fill(out, 0, numParams, 0);
+    int last = nonlinearities.length - 1;
+    int outputs = widths[last + 1];
+    nonlinearities[last].backwardWithTangent(preActivations[last], activations[last], tangentPreActivations[last], delta,
         tangentDelta, rows * outputs);
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];
@@ -449,6 +515,13 @@ public final class DenseLearner implements Learner {
     tangentDelta = new double[rows * widest];
     previousTangentDelta = new double[rows * widest];
     rowCapacity = rows;
+  }
+
+  private void checkRows(double[] features, int rows, double[] out) {
+    if (rows < 1 || features.length < rows * widths[0] || out.length != numParams) {
+      throw new IllegalArgumentException("expected " + rows + " x " + widths[0] + " features and room for "
+          + numParams + " entries, got " + features.length + " features and " + out.length + " entries");
+    }
   }
 
   private void checkParams(double[] params) {
