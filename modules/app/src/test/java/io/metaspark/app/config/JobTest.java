@@ -130,7 +130,8 @@ class JobTest {
       {"train.iterations = lots", "train.iterations"},
       {"train.meta-batch = 0", "train.meta-batch must be >= 1, got 0"},
       {"algorithm.name = mammal",
-          "algorithm.name must be one of maml, fomaml, reptile, protonet, meta-sgd, maml-plus-plus, anil, got 'mammal'"},
+          "algorithm.name must be one of maml, fomaml, reptile, protonet, meta-sgd, maml-plus-plus, anil, maml-rl,"
+              + " fomaml-rl, got 'mammal'"},
       {"model.activation = relux", "relux"},
       {"tasks.sinusoid.x = [5, -5]", "tasks.sinusoid.x"},
       {"model.json-file = nowhere.json", "model.json-file nowhere.json does not exist"},

@@ -80,6 +80,34 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
     return new TaskOutcome(metaGradient, before, -query.averageReturn());
   }
 
+  /**
+   * The average return after each of {@code stepCounts} (ascending) inner steps, as the MAML paper
+   * tests: step k's rollouts ({@code trajectories} of them, collection k) measure the policy after k
+   * steps and give the gradient of step k + 1.
+   */
+  public double[] returnsAfter(Learner learner, double[] meta, Task task, int[] stepCounts, int trajectories) {
+    EnvironmentTask environment = environmentOf(task);
+    Policy policy = Policy.over(learner, observationSize, actionSpace);
+    double[] returns = new double[stepCounts.length];
+    double[] theta = meta.clone();
+    double[] gradient = new double[meta.length];
+    int next = 0;
+    for (int s = 0; next < stepCounts.length; s++) {
+      if (stepCounts[next] < s) {
+        throw new IllegalArgumentException("step counts must ascend, got " + Arrays.toString(stepCounts));
+      }
+      Rollouts rollouts = environment.rollouts(policy, theta, trajectories, s);
+      while (next < stepCounts.length && stepCounts[next] == s) {
+        returns[next++] = rollouts.averageReturn();
+      }
+      if (next < stepCounts.length) {
+        policy.lossAndGradient(theta, rollouts.examples(), gradient);
+        adaptation.rule().step(s, new double[0], theta, gradient);
+      }
+    }
+    return returns;
+  }
+
   /** Rollouts, not examples: a count of gradient examples does not describe this algorithm's work. */
   @Override
   public long gradientExamples(int supportSize, int querySize) {

@@ -119,6 +119,25 @@ class PolicyGradientMamlTest {
   }
 
   @Test
+  void theReturnsAfterZeroOneAndTwoStepsAreThoseOfEachStepsOwnRollouts() {
+    ModelSpec spec = PolicyGradientTest.mlp("2-6-2");
+    Learner learner = spec.newLearner();
+    EnvironmentTask task = new EnvironmentTask(new TaskDescriptor(-1, 4, 12), NAVIGATION, SETTINGS);
+    PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.1), 1), 2,
+        NAVIGATION.actionSpace(), -0.5, false);
+    double[] meta = maml.init(spec.initialParams());
+    double[] returns = maml.returnsAfter(learner, meta, task, new int[] {0, 0, 2}, 5);
+
+    Policy policy = Policy.over(learner, 2, NAVIGATION.actionSpace());
+    Rollouts first = task.rollouts(policy, meta, 5, 0);
+    double[] once = innerStep(policy, meta, first.examples());
+    double[] twice = innerStep(policy, once, task.rollouts(policy, once, 5, 1).examples());
+    assertArrayEquals(new double[] {first.averageReturn(), first.averageReturn(),
+        task.rollouts(policy, twice, 5, 2).averageReturn()}, returns, 0);
+    assertThrows(IllegalArgumentException.class, () -> maml.returnsAfter(learner, meta, task, new int[] {1, 0}, 5));
+  }
+
+  @Test
   void supervisedTasksAndLearnedRatesAreRefusedSayingWhy() {
     PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.1), 1), 1, ActionSpace.discrete(2),
         0, false);
