@@ -17,6 +17,7 @@ import io.metaspark.core.rl.RolloutSettings;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.image.ClassSplit;
 import java.util.List;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -61,6 +62,14 @@ final class EnvironmentTasks implements TaskFamilyType {
           + " which " + AlgorithmSettings.NAME.path() + " = " + algorithm + " cannot roll out: use one of "
           + MamlRlAlgorithm.NAMES);
     }
+  }
+
+  /** Time steps, not trajectories: at most K and Q trajectories of a full horizon each, one observation an example. */
+  @Override
+  public TaskShape shape(Values values, ModelSpec model) {
+    EnvironmentFamily environments = environments(values).orElseThrow();
+    return new TaskShape(values.get(TaskSettings.SUPPORT) * environments.horizon(),
+        values.get(TaskSettings.QUERY) * environments.horizon(), InputType.feedForward(environments.observationSize()));
   }
 
   /** The environments {@code tasks.family} names, or empty when it names supervised tasks. */

@@ -39,6 +39,9 @@ class EnvironmentTasksTest {
     assertEquals(100, family.environments().horizon());
     assertEquals(20, family.rollouts().supportTrajectories());
     assertEquals(0.99, family.rollouts().discount());
+    // FLOP counts see time steps: 20 trajectories of at most 100 steps, 2 inputs each
+    assertEquals(2000, job.taskShape().supportExamples());
+    assertEquals(2, job.taskShape().input().arrayElementsPerExample());
   }
 
   @Test

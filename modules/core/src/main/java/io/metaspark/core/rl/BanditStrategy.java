@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  */
 public interface BanditStrategy {
   /** Total reward over {@code pulls} pulls of {@code bandit}, its random draws (and the bandit's) from {@code random}. */
-  double play(BernoulliBandit.Arms bandit, int arms, int pulls, SplittableRandom random);
+  double play(BernoulliBandit.Arms bandit, int pulls, SplittableRandom random);
 
   String name();
 
@@ -23,7 +23,8 @@ public interface BanditStrategy {
     }
     return new BanditStrategy() {
       @Override
-      public double play(BernoulliBandit.Arms bandit, int arms, int pulls, SplittableRandom random) {
+      public double play(BernoulliBandit.Arms bandit, int pulls, SplittableRandom random) {
+        int arms = bandit.count();
         double[] sums = new double[arms];
         int[] counts = new int[arms];
         double total = 0;
@@ -64,7 +65,8 @@ public interface BanditStrategy {
   static BanditStrategy thompson() {
     return new BanditStrategy() {
       @Override
-      public double play(BernoulliBandit.Arms bandit, int arms, int pulls, SplittableRandom random) {
+      public double play(BernoulliBandit.Arms bandit, int pulls, SplittableRandom random) {
+        int arms = bandit.count();
         int[] wins = new int[arms];
         int[] losses = new int[arms];
         double total = 0;

@@ -48,10 +48,6 @@ public final class BernoulliBandit implements EnvironmentFamily {
     return pulls;
   }
 
-  public int arms() {
-    return arms;
-  }
-
   @Override
   public String describe() {
     return "bandit(" + arms + " Bernoulli arms p ~ U[0, 1], " + pulls + " pulls)";
@@ -63,6 +59,10 @@ public final class BernoulliBandit implements EnvironmentFamily {
 
     Arms(double[] p) {
       this.p = p;
+    }
+
+    public int count() {
+      return p.length;
     }
 
     /** The arms' probabilities of paying 1. */

@@ -36,10 +36,6 @@ public final class EnvironmentTask implements Task {
     return descriptor;
   }
 
-  public EnvironmentFamily family() {
-    return family;
-  }
-
   public RolloutSettings settings() {
     return settings;
   }

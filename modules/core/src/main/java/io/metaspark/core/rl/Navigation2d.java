@@ -11,9 +11,9 @@ import java.util.SplittableRandom;
  * observation is the point's position.
  */
 public final class Navigation2d implements EnvironmentFamily {
-  public static final double GOAL_RANGE = 0.5;
-  public static final double MAX_MOVE = 0.1;
-  public static final double CLOSE_ENOUGH = 0.01;
+  private static final double GOAL_RANGE = 0.5;
+  private static final double MAX_MOVE = 0.1;
+  private static final double CLOSE_ENOUGH = 0.01;
 
   private final int horizon;
 

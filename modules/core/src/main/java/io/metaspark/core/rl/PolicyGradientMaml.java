@@ -108,7 +108,10 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
     return returns;
   }
 
-  /** Rollouts, not examples: a count of gradient examples does not describe this algorithm's work. */
+  /**
+   * As MAML's, in time steps: each inner step's gradient and (second order) two passes per Hessian
+   * product on its support steps, then the query gradient. The rollouts' forward passes come on top.
+   */
   @Override
   public long gradientExamples(int supportSize, int querySize) {
     return (long) (firstOrder ? 1 : 3) * adaptation.steps() * supportSize + querySize;

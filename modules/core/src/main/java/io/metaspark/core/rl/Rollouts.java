@@ -68,15 +68,6 @@ public final class Rollouts {
     return sum / episodes.size();
   }
 
-  public int trajectories() {
-    return episodes.size();
-  }
-
-  /** Environment steps taken. */
-  public int steps() {
-    return examples.size();
-  }
-
   /** x_t + factor x_{t+1} + factor^2 x_{t+2} + ... for each t. */
   static double[] discountedSums(double[] x, double factor) {
     double[] out = new double[x.length];

@@ -61,7 +61,7 @@ class BanditTest {
     SplittableRandom random = new SplittableRandom(11);
     double total = 0;
     for (int b = 0; b < bandits; b++) {
-      total += strategy.play(FIVE_ARMS.create(b), 5, 100, random);
+      total += strategy.play(FIVE_ARMS.create(b), 100, random);
     }
     return total / bandits;
   }
