@@ -49,8 +49,9 @@ final class EnvironmentTasks implements TaskFamilyType {
   /** Environments have no parts: every task is a fresh draw. */
   @Override
   public TaskFamily create(ClassSplit.Part part, Values values, Locations locations) {
-    return new EnvironmentTaskFamily(environments(values).orElseThrow(), new RolloutSettings(
-        values.get(TaskSettings.SUPPORT), values.get(TaskSettings.QUERY), values.get(DISCOUNT), values.get(GAE_LAMBDA)));
+    RolloutSettings rollouts = new RolloutSettings(values.get(TaskSettings.SUPPORT), values.get(TaskSettings.QUERY),
+        values.get(DISCOUNT), values.get(GAE_LAMBDA));
+    return new EnvironmentTaskFamily(environments(values).orElseThrow(), rollouts);
   }
 
   /** Environment tasks have no data, but only a reinforcement-learning algorithm can roll them out: say so now. */

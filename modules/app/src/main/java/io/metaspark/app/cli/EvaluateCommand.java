@@ -35,7 +35,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Job job = options.load();
     if (job.algorithm() instanceof PolicyGradientMaml) {
       throw new ConfigError("evaluate does not take policies yet: a saved model holds the network, not a Gaussian"
-          + " policy's log standard deviations; train evaluates its final policy (evaluation.json in the run directory)");
+          + " policy's log standard deviations; train evaluates its final policy (evaluation.json in the run"
+          + " directory)");
     }
     SavedModel saved;
     Adaptation adaptation;

@@ -40,7 +40,7 @@ public final class ReturnEvaluation {
     this.out = out;
   }
 
-  /** Evaluates meta-parameters {@code meta}, prints the table and writes it to {@code dir}/{@code file}; returns its document. */
+  /** Evaluates meta-parameters {@code meta}, prints the table, writes it to {@code dir}/{@code file} and returns it. */
   public Map<String, Object> evaluate(PolicyGradientMaml algorithm, double[] meta, int trajectories, RunDirectory dir,
       String file) throws IOException {
     EvaluateSettings settings = job.settings().evaluate();

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** MAML-RL from the command line, as a user runs it: train on short navigation tasks, the returns evaluation at the end. */
+/** MAML-RL from the command line, as a user runs it: train on short navigation tasks, then the returns table. */
 class MetaRlCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -389,8 +389,8 @@ public final class DenseLearner implements Learner {
     Arrays.fill(out, 0, numParams, 0);
     int last = nonlinearities.length - 1;
     int outputs = widths[last + 1];
-    nonlinearities[last].backwardWithTangent(preActivations[last], activations[last], tangentPreActivations[last], delta,
-        tangentDelta, rows * outputs);
+    nonlinearities[last].backwardWithTangent(preActivations[last], activations[last], tangentPreActivations[last],
+        delta, tangentDelta, rows * outputs);
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];
       int nOut = widths[l + 1];

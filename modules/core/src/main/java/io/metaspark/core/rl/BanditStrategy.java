@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * bandits: it plays {@code pulls} pulls and its total reward is what it earned.
  */
 public interface BanditStrategy {
-  /** Total reward over {@code pulls} pulls of {@code bandit}, its random draws (and the bandit's) from {@code random}. */
+  /** Total reward over {@code pulls} pulls of {@code bandit}, all random draws from {@code random}. */
   double play(BernoulliBandit.Arms bandit, int pulls, SplittableRandom random);
 
   String name();

@@ -82,8 +82,8 @@ class PolicyGradientTest {
   void aNetworkThatDoesNotFitTheActionSpaceOrTheObservationsIsRefusedNamingBoth() {
     IllegalArgumentException outputs = assertThrows(IllegalArgumentException.class,
         () -> Policy.over(mlp("2-8-3").newLearner(), 2, ActionSpace.continuous(2)));
-    assertTrue(outputs.getMessage().contains("gives 3 outputs but the environment has 2-dimensional continuous actions"),
-        outputs.getMessage());
+    assertTrue(outputs.getMessage().contains(
+        "gives 3 outputs but the environment has 2-dimensional continuous actions"), outputs.getMessage());
     IllegalArgumentException inputs = assertThrows(IllegalArgumentException.class,
         () -> Policy.over(mlp("3-8-5").newLearner(), 1, ActionSpace.discrete(5)));
     assertTrue(inputs.getMessage().contains("takes 3 inputs but the environment's observations have 1"),
@@ -97,8 +97,8 @@ class PolicyGradientTest {
     double step = 1e-5;
     double worst = 0;
     for (int i = 0; i < n; i++) {
-      double numeric = (policy.loss(shifted(params, i, step), examples) - policy.loss(shifted(params, i, -step), examples))
-          / (2 * step);
+      double numeric = (policy.loss(shifted(params, i, step), examples)
+          - policy.loss(shifted(params, i, -step), examples)) / (2 * step);
       worst = Math.max(worst, Math.abs(numeric - gradient[i]) / (1e-6 + Math.abs(numeric) + Math.abs(gradient[i])));
     }
     assertTrue(worst < 1e-6, "gradient relative error " + worst);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Rollouts: deterministic from (task seed, collection, parameters), advantages as rllab computes them, clear errors. */
+/** Rollouts: deterministic from (task seed, collection, parameters), rllab's advantages, clear errors. */
 class RolloutsTest {
   private static final RolloutSettings SETTINGS = new RolloutSettings(5, 5, 0.99, 1.0);
   private static final Navigation2d NAVIGATION = new Navigation2d(30);
@@ -77,7 +77,8 @@ class RolloutsTest {
     Policy policy = Policy.over(PolicyGradientTest.mlp("1-2").newLearner(), 1, ActionSpace.discrete(2));
     double[] params = PolicyGradientTest.mlp("1-2").initialParams();
     EnvironmentTask rewards = new EnvironmentTask(new TaskDescriptor(4, 2, 77), new Faulty(false), SETTINGS);
-    IllegalStateException reward = assertThrows(IllegalStateException.class, () -> rewards.rollouts(policy, params, 2, 0));
+    IllegalStateException reward = assertThrows(IllegalStateException.class,
+        () -> rewards.rollouts(policy, params, 2, 0));
     assertTrue(reward.getMessage().contains("task(iteration=4, index=2, seed=77), trajectory 0, step 3: the environment"
         + " gave the reward NaN"), reward.getMessage());
     EnvironmentTask observations = new EnvironmentTask(new TaskDescriptor(4, 2, 77), new Faulty(true), SETTINGS);
