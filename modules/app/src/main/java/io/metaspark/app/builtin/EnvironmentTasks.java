@@ -17,9 +17,9 @@ import io.metaspark.core.rl.RolloutSettings;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.image.ClassSplit;
 import java.util.List;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import java.util.Locale;
 import java.util.Optional;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 
 /**
  * {@code navigation-2d} and {@code bandit}: tasks that are environments, rolled out by a
