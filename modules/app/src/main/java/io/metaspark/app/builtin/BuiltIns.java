@@ -28,11 +28,15 @@ public final class BuiltIns {
         // the head is the network's last layer; a network without one is refused, saying why
         .register("anil", List.of(), (adaptation, model, values) -> new Anil(HeadSplit.of(model),
             adaptation.rule().learningRate(), adaptation.steps()))
-        .register("learned-optimizer", LearnedOptimizerAlgorithm.KEYS, new LearnedOptimizerAlgorithm());
+        .register("learned-optimizer", LearnedOptimizerAlgorithm.KEYS, new LearnedOptimizerAlgorithm())
+        .register("maml-rl", MamlRlAlgorithm.KEYS, MamlRlAlgorithm::secondOrder)
+        .register("fomaml-rl", MamlRlAlgorithm.KEYS, MamlRlAlgorithm::firstOrder);
     registries.taskFamilies().register("sinusoid", SinusoidTasks.KEYS, SinusoidTasks::create)
         .register(ImageTasks.NAME, ImageTasks.KEYS, new ImageTasks())
         .register("table", TableTasks.KEYS, new TableTasks())
-        .register("quadratic", QuadraticTasks.KEYS, new QuadraticTasks());
+        .register("quadratic", QuadraticTasks.KEYS, new QuadraticTasks())
+        .register(EnvironmentTasks.NAVIGATION, EnvironmentTasks.NAVIGATION_KEYS, new EnvironmentTasks())
+        .register(EnvironmentTasks.BANDIT, EnvironmentTasks.BANDIT_KEYS, new EnvironmentTasks());
     registries.optimizers().register("adam", AdamOptimizer.KEYS, AdamOptimizer::create)
         .register("sgd", List.of(), (lr, values) -> new Sgd(lr));
     // constant: nothing is chained after the optimizer

@@ -49,8 +49,11 @@ public record EvaluateSettings(int tasks, List<Integer> steps, long seed, boolea
   public static final Key<Integer> JOINT_AVERAGING_FREQUENCY = Key.integer("evaluate.joint.averaging-frequency", 10,
       "minibatches each worker fits between two averagings of the parameters").check(Check.atLeast(1))
       .changeableOnResume();
+  public static final Key<Integer> TRAJECTORIES = Key.integer("evaluate.trajectories", 40,
+      "environment tasks: trajectories rolled out for each adaptation step (the MAML paper tests with 40)")
+      .check(Check.atLeast(1)).changeableOnResume();
   static final List<Key<?>> KEYS = List.of(TASKS, STEPS, SEED, AFTER_TRAIN, BASELINES, JOINT_TASKS, JOINT_EPOCHS,
-      JOINT_BATCH_SIZE, JOINT_LR, JOINT_AVERAGING_FREQUENCY);
+      JOINT_BATCH_SIZE, JOINT_LR, JOINT_AVERAGING_FREQUENCY, TRAJECTORIES);
 
   /** {@code evaluate.joint}: the joint baseline's pooled tasks and its training. */
   public record Joint(int tasks, JointTrainer.Settings training) {}

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.app.adapt.ModelCard;
 import io.metaspark.app.adapt.ModelExport;
+import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.evaluate.ModelEvaluation;
+import io.metaspark.app.evaluate.ReturnEvaluation;
 import io.metaspark.app.run.CheckpointStore;
 import io.metaspark.app.run.Clock;
 import io.metaspark.app.run.Interruption;
@@ -13,6 +15,7 @@ import io.metaspark.app.run.RunDirectory;
 import io.metaspark.app.run.RunLock;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.rl.PolicyGradientMaml;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
@@ -143,7 +146,11 @@ public final class TrainingRun {
     MetaAlgorithm algorithm = job.algorithm();
     Adaptation adaptation = algorithm.adaptation();
     ModelEvaluation.Result evaluation = null;
-    if (job.settings().evaluate().afterTrain()) {
+    Map<String, Object> returns = null;
+    if (job.settings().evaluate().afterTrain() && algorithm instanceof PolicyGradientMaml policyGradient) {
+      returns = new ReturnEvaluation(sc, job, out).evaluate(policyGradient, end.params(),
+          job.values().get(EvaluateSettings.TRAJECTORIES), run, RunDirectory.EVALUATION);
+    } else if (job.settings().evaluate().afterTrain()) {
       evaluation = new ModelEvaluation(sc, job, out).evaluate(job.model(), adaptation, end.params(), run, run,
           RunDirectory.EVALUATION);
     }
@@ -152,7 +159,7 @@ public final class TrainingRun {
         adaptation.learnedPart(end.params()), hessianProduct.modelCardValue(), plan.runner().family().describe(),
         plan.iterations(), plan.metaBatch(), job.settings().run().seed(), network.length,
         job.settings().model().init().configName(), job.render(), tasksReport,
-        evaluation == null ? null : evaluation.document());
+        evaluation == null ? returns : evaluation.document());
     ModelExport.write(run.child(RunDirectory.FINAL), job.model(), network, card);
     out.printf("model: %s/%s%n", run, RunDirectory.FINAL);
     if (evaluation != null) {

@@ -262,18 +262,117 @@ public final class DenseLearner implements Learner {
     storeGradient(gradientOut);
   }
 
+  /**
+   * A loss the caller defines on the outputs (a policy's surrogate): how it starts the backward pass
+   * ({@link #outputLossGradient}) and that pass's R-operator ({@link #outputLossCurvature}).
+   */
+  public interface OutputLoss {
+    /** From the outputs [rows, outputs] (row-major), writes dLoss/dOutputs into {@code delta}; returns the loss. */
+    double gradient(double[] outputs, int rows, double[] delta);
+
+    /** Also writes the derivative of dLoss/dOutputs along v, from the outputs' own derivative along v. */
+    void curvature(double[] outputs, double[] tangentOutputs, int rows, double[] delta, double[] tangentDelta);
+  }
+
+  /** The loss and the network's part of its gradient, in one forward and one backward pass. */
+  public double outputLossGradient(double[] params, double[] features, int rows, OutputLoss loss,
+      double[] gradientOut) {
+    checkParams(params);
+    checkRows(features, rows, gradientOut);
+    loadInput(features, rows);
+    loadWeights(params, true);
+    int outputs = widths[widths.length - 1];
+    double[] outputDelta = new double[rows * outputs];
+    double value = loss.gradient(flatten(activate(rows), rows), rows, outputDelta);
+    unflatten(outputDelta, delta, rows);
+    backpropagate(rows);
+    storeGradient(gradientOut);
+    return value;
+  }
+
+  /**
+   * The network's part of H v for an {@link OutputLoss}: the R-operator of
+   * {@link #outputLossGradient}, exact as {@link #hessianVectorProduct} is.
+   */
+  public void outputLossCurvature(double[] params, double[] features, int rows, double[] v, OutputLoss loss,
+      double[] out) {
+    checkParams(params);
+    checkRows(features, rows, out);
+    if (v.length != numParams) {
+      throw new IllegalArgumentException("expected a direction of " + numParams + " entries, got " + v.length);
+    }
+    loadInput(features, rows);
+    loadWeights(params, true);
+    loadDirection(v);
+    activateWithTangent(rows);
+    int last = nonlinearities.length - 1;
+    int outputs = widths[last + 1];
+    double[] outputDelta = new double[rows * outputs];
+    double[] outputTangentDelta = new double[rows * outputs];
+    loss.curvature(flatten(activations[last], rows), flatten(tangentActivations[last], rows), rows, outputDelta,
+        outputTangentDelta);
+    unflatten(outputDelta, delta, rows);
+    unflatten(outputTangentDelta, tangentDelta, rows);
+    backwardWithTangentFromDelta(rows);
+    storeGradient(out);
+  }
+
+  /**
+   * The outputs for {@code rows} row-major {@code features}, row-major, copied: the forward pass
+   * without an ND4J array on either side, for callers that run the network once per time step.
+   */
+  public double[] outputRows(double[] params, double[] features, int rows) {
+    checkParams(params);
+    if (rows < 1 || features.length < rows * widths[0]) {
+      throw new IllegalArgumentException("expected " + rows + " x " + widths[0] + " features, got "
+          + features.length);
+    }
+    loadInput(features, rows);
+    loadWeights(params, false);
+    return flatten(activate(rows), rows);
+  }
+
+  /** Inputs the network takes. */
+  public int inputs() {
+    return widths[0];
+  }
+
+  /** Outputs the network gives. */
+  public int outputs() {
+    return widths[widths.length - 1];
+  }
+
+  /** The output layer's [row][output] buffer as a fresh row-major array. */
+  private double[] flatten(double[][] perRow, int rows) {
+    int outputs = widths[widths.length - 1];
+    double[] flat = new double[rows * outputs];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(perRow[r], 0, flat, r * outputs, outputs);
+    }
+    return flat;
+  }
+
+  private void unflatten(double[] flat, double[][] perRow, int rows) {
+    int outputs = widths[widths.length - 1];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(flat, r * outputs, perRow[r], 0, outputs);
+    }
+  }
+
+  private void checkRows(double[] features, int rows, double[] out) {
+    if (rows < 1 || features.length < rows * widths[0] || out.length != numParams) {
+      throw new IllegalArgumentException("expected " + rows + " x " + widths[0] + " features and room for "
+          + numParams + " entries, got " + features.length + " features and " + out.length + " entries");
+    }
+  }
+
   @Override
   public INDArray outputs(double[] params, INDArray features) {
     checkParams(params);
     int rows = loadInput(features);
     int outputs = widths[widths.length - 1];
     loadWeights(params, false);
-    double[][] out = activate(rows);
-    double[] flat = new double[rows * outputs];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(out[r], 0, flat, r * outputs, outputs);
-    }
-    return Nd4j.create(flat, new long[] {rows, outputs}, DataType.DOUBLE);
+    return Nd4j.create(flatten(activate(rows), rows), new long[] {rows, outputs}, DataType.DOUBLE);
   }
 
   /** Copies the examples' features into the input rows, without ND4J when they were made from Java arrays. */
@@ -448,7 +547,6 @@ public final class DenseLearner implements Learner {
 
   /** {@link #backward}'s derivative along v, from what {@link #activateWithTangent} left: H v, accumulated by unit. */
   private void backwardWithTangent(double[] targets, int rows) {
-    clearGradient();
     int last = nonlinearities.length - 1;
     int outputs = widths[last + 1];
     double lossScale = 2.0 / outputs / rows;
@@ -459,8 +557,18 @@ public final class DenseLearner implements Learner {
         delta[r][o] = lossScale * (output[o] - targets[r * outputs + o]);
         tangentDelta[r][o] = lossScale * tangentOutput[o];
       }
-      nonlinearities[last].backwardWithTangent(preActivations[last][r], output, tangentPreActivations[last][r],
-          delta[r], tangentDelta[r], outputs);
+    }
+    backwardWithTangentFromDelta(rows);
+  }
+
+  /** {@link #backwardWithTangent} from {@code delta} and {@code tangentDelta} holding the loss's, at the output layer's activations. */
+  private void backwardWithTangentFromDelta(int rows) {
+    clearGradient();
+    int last = nonlinearities.length - 1;
+    int outputs = widths[last + 1];
+    for (int r = 0; r < rows; r++) {
+      nonlinearities[last].backwardWithTangent(preActivations[last][r], activations[last][r],
+          tangentPreActivations[last][r], delta[r], tangentDelta[r], outputs);
     }
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];

@@ -1,0 +1,64 @@
+package io.metaspark.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metaspark.app.testing.Console;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MAML-RL from the command line, as a user runs it: train on short navigation tasks, then the returns table. */
+class MetaRlCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  private Path config() throws IOException {
+    Path conf = dir.resolve("navigation.conf");
+    Files.writeString(conf, String.join("\n",
+        "run { dir = \"" + dir + "\", name = nav }",
+        "spark { partitions = 2, conf { \"spark.ui.enabled\" = false } }",
+        "tasks { family = navigation-2d, support = 3, query = 3, navigation-2d.horizon = 10 }",
+        "model { mlp = \"2-8-2\", data-type = double }",
+        "algorithm { name = maml-rl, inner-lr = 0.1 }",
+        "outer { lr = 0.01 }",
+        "train { iterations = 3, meta-batch = 2, log-every = 1 }",
+        "evaluate { tasks = 5, steps = [0, 1, 2, 3], trajectories = 4 }"));
+    return conf;
+  }
+
+  @Test
+  void trainEndsWithTheAverageReturnAfterZeroToThreeStepsAndEvaluateSaysItDoesNotTakePolicies() throws IOException {
+    Path conf = config();
+    String out = Console.out(() ->
+        assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master", "local[2]")));
+    assertTrue(out.contains("metaspark train: maml-rl, 1 inner step(s) at lr 0.1; navigation-2d"), out);
+    assertTrue(out.contains("evaluation: 5 fresh tasks (seed 7), 4 trajectories per step"), out);
+    assertFalse(out.contains("evaluate it again with"), out);
+
+    Path run = dir.resolve("nav");
+    JsonNode rows = JSON.readTree(run.resolve("evaluation.json").toFile()).get("returns");
+    assertEquals(4, rows.size(), rows.toString());
+    for (int i = 0; i < 4; i++) {
+      JsonNode row = rows.get(i);
+      assertEquals(i, row.get("steps").asInt());
+      // 10 steps of minus a distance no larger than the goal's plus 10 moves of 0.1 per axis
+      double average = row.get("average_return").asDouble();
+      assertTrue(average < 0 && average > -10 * 2.2, row.toString());
+      assertTrue(row.get("ci95").asDouble() > 0, row.toString());
+    }
+    JsonNode card = JSON.readTree(run.resolve("final/model.json").toFile());
+    assertEquals("maml-rl", card.get("algorithm").asText());
+
+    String err = Console.err(() -> assertEquals(2, MetasparkCli.run("evaluate", "--model",
+        run.resolve("final").toString(), "--config", conf.toString(), "--master", "local[2]")));
+    assertTrue(err.contains("evaluate does not take policies yet"), err);
+  }
+}

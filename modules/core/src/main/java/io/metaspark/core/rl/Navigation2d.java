@@ -1,0 +1,97 @@
+package io.metaspark.core.rl;
+
+import java.util.SplittableRandom;
+
+/**
+ * The 2D navigation tasks of Finn, Abbeel and Levine (2017), as their code
+ * ({@code maml_rl/envs/point_env_randgoal.py}) defines them: a point starts at the origin, a
+ * task's goal is uniform in [-0.5, 0.5]^2, an action moves the point by itself clipped to
+ * [-0.1, 0.1] per axis, the reward is minus the Euclidean distance to the goal after the move, and
+ * the episode ends within 0.01 of the goal on both axes, or after {@code horizon} steps. The
+ * observation is the point's position.
+ */
+public final class Navigation2d implements EnvironmentFamily {
+  private static final double GOAL_RANGE = 0.5;
+  private static final double MAX_MOVE = 0.1;
+  private static final double CLOSE_ENOUGH = 0.01;
+
+  private final int horizon;
+
+  public Navigation2d(int horizon) {
+    if (horizon < 1) {
+      throw new IllegalArgumentException("the navigation horizon must be >= 1 step, got " + horizon);
+    }
+    this.horizon = horizon;
+  }
+
+  /** The paper's tasks: horizon 100. */
+  public static Navigation2d paper() {
+    return new Navigation2d(100);
+  }
+
+  @Override
+  public Environment create(long taskSeed) {
+    SplittableRandom random = new SplittableRandom(taskSeed);
+    double goalX = -GOAL_RANGE + 2 * GOAL_RANGE * random.nextDouble();
+    double goalY = -GOAL_RANGE + 2 * GOAL_RANGE * random.nextDouble();
+    return new Point(goalX, goalY);
+  }
+
+  @Override
+  public int observationSize() {
+    return 2;
+  }
+
+  @Override
+  public ActionSpace actionSpace() {
+    return ActionSpace.continuous(2);
+  }
+
+  @Override
+  public int horizon() {
+    return horizon;
+  }
+
+  @Override
+  public String describe() {
+    return "navigation-2d(goal U[-0.5, 0.5]^2, horizon " + horizon + ")";
+  }
+
+  /** One task's point and goal. */
+  public static final class Point implements Environment {
+    private final double goalX;
+    private final double goalY;
+    private double x;
+    private double y;
+
+    Point(double goalX, double goalY) {
+      this.goalX = goalX;
+      this.goalY = goalY;
+    }
+
+    public double[] goal() {
+      return new double[] {goalX, goalY};
+    }
+
+    @Override
+    public double[] reset() {
+      x = 0;
+      y = 0;
+      return new double[] {x, y};
+    }
+
+    @Override
+    public Step step(double[] action, SplittableRandom random) {
+      x += clip(action[0]);
+      y += clip(action[1]);
+      double dx = x - goalX;
+      double dy = y - goalY;
+      boolean done = Math.abs(dx) < CLOSE_ENOUGH && Math.abs(dy) < CLOSE_ENOUGH;
+      return new Step(new double[] {x, y}, -Math.sqrt(dx * dx + dy * dy), done);
+    }
+
+    private static double clip(double move) {
+      return Math.max(-MAX_MOVE, Math.min(MAX_MOVE, move));
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.metaspark.core.rl;
+
+import io.metaspark.core.model.DenseLearner;
+import io.metaspark.core.model.Learner;
+import io.metaspark.core.task.Examples;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A stochastic policy over a plain MLP (the network's flat parameters first, then the policy's own,
+ * if any), seen as a {@link Learner} whose loss is the policy-gradient surrogate
+ * L = -(1/N) sum_t w_t log pi(a_t | s_t): so the inner step of MAML-RL is the adaptation's own SGD
+ * step on it, and the meta-gradient goes back through that step with the surrogate's exact
+ * Hessian-vector product, as for supervised MAML.
+ *
+ * <p>Its examples are rollouts ({@link Rollouts#examples}): features the observations s_t [N,
+ * observations], labels the action taken then its weight w_t (the advantage), [N, action entries + 1].
+ *
+ * <p>Not thread-safe (the network's work buffers): one per thread, as learners are.
+ */
+public abstract sealed class Policy implements Learner permits GaussianPolicy, SoftmaxPolicy {
+  final DenseLearner network;
+  final ActionSpace space;
+
+  Policy(DenseLearner network, ActionSpace space) {
+    this.network = network;
+    this.space = space;
+  }
+
+  /**
+   * The policy for {@code space} over {@code learner}'s network: Gaussian for continuous actions,
+   * softmax for discrete ones. Refuses a network that is not a plain MLP on the fast path, or whose
+   * inputs or outputs do not match the environment's observations and actions.
+   */
+  public static Policy over(Learner learner, int observationSize, ActionSpace space) {
+    if (!(learner instanceof DenseLearner dense)) {
+      throw new IllegalArgumentException("a policy needs a plain MLP (dense layers, identity output, model.learner ="
+          + " auto); got " + learner.getClass().getSimpleName());
+    }
+    if (dense.inputs() != observationSize) {
+      throw new IllegalArgumentException("the policy network takes " + dense.inputs()
+          + " inputs but the environment's observations have " + observationSize);
+    }
+    if (dense.outputs() != space.size()) {
+      throw new IllegalArgumentException("the policy network gives " + dense.outputs() + " outputs but the environment"
+          + " has " + space + ": a " + (space.discrete() ? "softmax" : "Gaussian") + " policy needs " + space.size());
+    }
+    return space.discrete() ? new SoftmaxPolicy(dense, space) : new GaussianPolicy(dense, space);
+  }
+
+  public ActionSpace actionSpace() {
+    return space;
+  }
+
+  /** Parameters of the policy's own after the network's (a Gaussian's log standard deviations). */
+  public abstract int ownParams();
+
+  /** Draws an action for each of {@code rows} observations (row-major) into {@code actions} [rows, entries]. */
+  public abstract void act(double[] params, double[] observations, int rows, SplittableRandom random, double[] actions);
+
+  /** The surrogate on {@code labels} (rows of action entries then weight), for parameters {@code params}. */
+  abstract Surrogate surrogate(double[] params, double[] labels);
+
+  /** The surrogate's loss on the network's outputs, and the policy's own parameters' derivatives. */
+  abstract static class Surrogate implements DenseLearner.OutputLoss {
+    /** dL/d(own parameters), filled by {@link #gradient}. */
+    final double[] ownGradient;
+    /** The own parameters' part of H v, filled by {@link #curvature} once {@link #along} has set v's part. */
+    final double[] ownCurvature;
+    double[] ownDirection;
+
+    Surrogate(int own) {
+      ownGradient = new double[own];
+      ownCurvature = new double[own];
+      ownDirection = new double[own];
+    }
+
+    Surrogate along(double[] direction) {
+      ownDirection = direction;
+      return this;
+    }
+  }
+
+  @Override
+  public int numParams() {
+    return network.numParams() + ownParams();
+  }
+
+  @Override
+  public DataType dataType() {
+    return DataType.DOUBLE;
+  }
+
+  @Override
+  public double unitRoundoff() {
+    return network.unitRoundoff();
+  }
+
+  @Override
+  public double loss(double[] params, Examples examples) {
+    return lossAndGradient(params, examples, new double[numParams()]);
+  }
+
+  @Override
+  public double lossAndGradient(double[] params, Examples examples, double[] gradientOut) {
+    checkLength(params, "parameters");
+    checkLength(gradientOut, "gradient entries");
+    int rows = examples.size();
+    Surrogate surrogate = surrogate(params, rowMajor(examples.labels()));
+    double[] networkGradient = new double[network.numParams()];
+    double loss = network.outputLossGradient(networkPart(params), rowMajor(examples.features()), rows, surrogate,
+        networkGradient);
+    System.arraycopy(networkGradient, 0, gradientOut, 0, networkGradient.length);
+    System.arraycopy(surrogate.ownGradient, 0, gradientOut, networkGradient.length, ownParams());
+    return loss;
+  }
+
+  /** The surrogate's exact Hessian times {@code v}: the network's R-operator and the own parameters' terms. */
+  @Override
+  public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+    checkLength(params, "parameters");
+    checkLength(v, "direction entries");
+    checkLength(out, "product entries");
+    int n = network.numParams();
+    Surrogate surrogate = surrogate(params, rowMajor(examples.labels())).along(Arrays.copyOfRange(v, n, v.length));
+    double[] networkPart = new double[n];
+    network.outputLossCurvature(networkPart(params), rowMajor(examples.features()), examples.size(),
+        Arrays.copyOf(v, n), surrogate, networkPart);
+    System.arraycopy(networkPart, 0, out, 0, n);
+    System.arraycopy(surrogate.ownCurvature, 0, out, n, ownParams());
+  }
+
+  @Override
+  public boolean exactHessian() {
+    return true;
+  }
+
+  /** The network's outputs (a Gaussian's means, a softmax's logits). */
+  @Override
+  public INDArray outputs(double[] params, INDArray features) {
+    return network.outputs(networkPart(params), features);
+  }
+
+  /** The network's vector-Jacobian product; the policy's own parameters do not enter the outputs. */
+  @Override
+  public void vectorJacobianProduct(double[] params, INDArray features, INDArray outputGradient, double[] gradientOut) {
+    checkLength(gradientOut, "gradient entries");
+    double[] networkGradient = new double[network.numParams()];
+    network.vectorJacobianProduct(networkPart(params), features, outputGradient, networkGradient);
+    Arrays.fill(gradientOut, 0);
+    System.arraycopy(networkGradient, 0, gradientOut, 0, networkGradient.length);
+  }
+
+  /** The network's outputs for {@code rows} row-major observations. */
+  double[] networkOutputs(double[] params, double[] observations, int rows) {
+    return network.outputRows(networkPart(params), observations, rows);
+  }
+
+  double[] networkPart(double[] params) {
+    return Arrays.copyOf(params, network.numParams());
+  }
+
+  private void checkLength(double[] vector, String what) {
+    if (vector.length != numParams()) {
+      throw new IllegalArgumentException("the policy has " + numParams() + " parameters (" + network.numParams()
+          + " in the network, " + ownParams() + " of its own), got " + vector.length + " " + what);
+    }
+  }
+
+  private static double[] rowMajor(INDArray array) {
+    return array.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+  }
+}
