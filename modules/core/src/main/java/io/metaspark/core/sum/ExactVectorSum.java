@@ -109,6 +109,14 @@ public final class ExactVectorSum implements Serializable {
     int shift = biased - 1075 - scales[e];
     // one unsigned comparison each: a normal finite x, whose bits fall inside an existing window
     if (biased - 1 >= 0x7FE || Integer.compareUnsigned(shift, MAX_SHIFT) > 0) {
+      if ((bits & Long.MAX_VALUE) == 0) {
+        // a zero, frequent in ReLU networks' gradients: it adds nothing but to whether all were -0.0
+        byte state = bits == 0 ? OTHER_VALUES : ONLY_NEGATIVE_ZEROS;
+        if (zeroStates[e] < state) {
+          zeroStates[e] = state;
+        }
+        return;
+      }
       addOutsideWindow(e, x);
       return;
     }
@@ -254,6 +262,52 @@ public final class ExactVectorSum implements Serializable {
     return n;
   }
 
+  /**
+   * A non-zero window's value (high:low) * 2^scale rounded half-even to a double straight from its
+   * bits: the top 53, rounded up when what lies below is more than half an ulp, or exactly half and
+   * the 53 bits are odd. NaN when the result would be subnormal, where a second rounding by scalb
+   * could differ, so the caller takes the exact pieces instead.
+   */
+  private static double roundWindow(long high, long low, int scale) {
+    boolean negative = high < 0;
+    if (negative) {
+      low = -low;
+      high = ~high + (low == 0 ? 1 : 0);
+    }
+    int bits = high != 0 ? 128 - Long.numberOfLeadingZeros(high) : 64 - Long.numberOfLeadingZeros(low);
+    if (scale + bits - 1 < -1022) {
+      return Double.NaN;
+    }
+    double magnitude;
+    if (bits <= 53) {
+      magnitude = Math.scalb((double) low, scale);
+    } else {
+      int k = bits - 53;
+      // q = the top 53 bits; below = the k bits under them, compared with half = 2^(k-1)
+      long q;
+      long belowHigh;
+      long belowLow;
+      if (k >= 64) {
+        q = high >>> (k - 64);
+        belowHigh = high & ((1L << (k - 64)) - 1);
+        belowLow = low;
+      } else {
+        q = (low >>> k) | (high << (64 - k));
+        belowHigh = 0;
+        belowLow = low & ((1L << k) - 1);
+      }
+      long halfHigh = k - 1 >= 64 ? 1L << (k - 1 - 64) : 0;
+      long halfLow = k - 1 >= 64 ? 0 : 1L << (k - 1);
+      int versusHalf = belowHigh != halfHigh ? Long.compareUnsigned(belowHigh, halfHigh)
+          : Long.compareUnsigned(belowLow, halfLow);
+      if (versusHalf > 0 || (versusHalf == 0 && (q & 1) == 1)) {
+        q++;
+      }
+      magnitude = Math.scalb((double) q, scale + k);
+    }
+    return negative ? -magnitude : magnitude;
+  }
+
   /** Adds another sum's exact contents to this one; {@code other} is not changed. */
   public ExactVectorSum merge(ExactVectorSum other) {
     if (other.length != length) {
@@ -322,6 +376,12 @@ public final class ExactVectorSum implements Serializable {
     int n = partials == null ? 0 : partials.count(e);
     if (n == 0 && windowHigh[e] == 0 && windowLow[e] == 0) {
       return zeroStates[e] == ONLY_NEGATIVE_ZEROS ? -0.0 : 0.0;
+    }
+    if (n == 0) {
+      double direct = roundWindow(windowHigh[e], windowLow[e], scales[e]);
+      if (!Double.isNaN(direct)) {
+        return direct;
+      }
     }
     for (int p = 0; p < n; p++) {
       list[p] = partials.partial(e, p);

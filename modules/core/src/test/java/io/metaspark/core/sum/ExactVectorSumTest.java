@@ -198,6 +198,37 @@ class ExactVectorSumTest {
     }
   }
 
+  /**
+   * Gradient-like values, each element at its own scale: every sum stays in its window, with no
+   * partials, and is rounded straight from the window's bits (half the elements round up).
+   */
+  @Test
+  void windowsRoundStraightFromTheirBitsAsMsumDoes() {
+    Random random = new Random(13);
+    int length = 500;
+    double[] scale = new double[length];
+    for (int e = 0; e < length; e++) {
+      scale[e] = Math.pow(10, random.nextInt(-6, 3));
+    }
+    List<double[]> vectors = new ArrayList<>();
+    for (int v = 0; v < 25; v++) {
+      double[] x = new double[length];
+      for (int e = 0; e < length; e++) {
+        x[e] = random.nextGaussian() * scale[e];
+      }
+      vectors.add(x);
+    }
+    ExactVectorSum half = new ExactVectorSum(length);
+    ExactVectorSum otherHalf = new ExactVectorSum(length);
+    for (int v = 0; v < vectors.size(); v++) {
+      (v % 2 == 0 ? half : otherHalf).add(vectors.get(v));
+    }
+    double[] r = half.merge(roundTrip(otherHalf)).round();
+    for (int e = 0; e < length; e++) {
+      assertEquals(Double.doubleToRawLongBits(msum(vectors, e)), Double.doubleToRawLongBits(r[e]), "element " + e);
+    }
+  }
+
   @Test
   void windowsSpillBeforeTheyCanOverflow() {
     // the first value, 1.0, sets the scale to 2^-96; values just below 2^14 then sit at the window's
