@@ -138,17 +138,13 @@ public final class ExactVectorSum implements Serializable {
     windowHigh[e] += high + carry;
   }
 
-  /** Zeros, subnormals, non-finite values, and values outside the element's window or before it has one. */
+  /** Non-zero subnormals, non-finite values, and values outside the element's window or before it has one. */
   private void addOutsideWindow(int e, double x) {
     long bits = Double.doubleToRawLongBits(x);
     int biased = (int) (bits >>> 52) & 0x7FF;
     long mantissa = bits & 0xFFFFFFFFFFFFFL;
     if (biased == 0x7FF) {
       addNonFinite(e, x);
-      return;
-    }
-    if (mantissa == 0 && biased == 0) {
-      zeroStates[e] = (byte) Math.max(zeroStates[e], bits < 0 ? ONLY_NEGATIVE_ZEROS : OTHER_VALUES);
       return;
     }
     zeroStates[e] = OTHER_VALUES;

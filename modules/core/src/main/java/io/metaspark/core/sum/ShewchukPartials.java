@@ -2,6 +2,7 @@ package io.metaspark.core.sum;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Exact sums kept as lists of non-overlapping partials (Shewchuk 1997, the algorithm behind
@@ -52,7 +53,7 @@ final class ShewchukPartials implements Serializable {
     }
     int n = counts[e];
     if (n == list.length) {
-      list = java.util.Arrays.copyOf(list, n * 2);
+      list = Arrays.copyOf(list, n * 2);
       lists[e] = list;
     }
     int kept = addTo(list, n, x);

@@ -2,11 +2,14 @@ package io.metaspark.core.sum;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -61,7 +64,7 @@ class ExactVectorSumTest {
       assertEquals(vectors.size(), total.vectors());
       if (firstPlain == null) {
         firstPlain = plain;
-      } else if (!java.util.Arrays.equals(firstPlain, plain)) {
+      } else if (!Arrays.equals(firstPlain, plain)) {
         plainSumsDiffered = true;
       }
     }
@@ -257,24 +260,24 @@ class ExactVectorSumTest {
   @Test
   void encodingsThatAreNotASumAreRefusedBeforeUse() {
     ExactVectorSum s = new ExactVectorSum(3).add(new double[] {1, 2, 3});
-    java.nio.ByteBuffer good = java.nio.ByteBuffer.allocate(s.encodedBytes());
+    ByteBuffer good = ByteBuffer.allocate(s.encodedBytes());
     s.writeTo(good);
     assertEquals(s.encodedBytes(), good.position());
     byte[] bytes = good.array();
     for (int cut : new int[] {0, 5, bytes.length - 1}) {
-      org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-          () -> ExactVectorSum.readFrom(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(bytes, cut))));
+      assertThrows(RuntimeException.class,
+          () -> ExactVectorSum.readFrom(ByteBuffer.wrap(Arrays.copyOf(bytes, cut))));
     }
     byte[] hugeWindow = bytes.clone();
     // the first element's high word: header (16) + scales (12) + zero states (3)
-    java.nio.ByteBuffer.wrap(hugeWindow).putLong(16 + 12 + 3, Long.MAX_VALUE / 2);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> ExactVectorSum.readFrom(java.nio.ByteBuffer.wrap(hugeWindow)));
+    ByteBuffer.wrap(hugeWindow).putLong(16 + 12 + 3, Long.MAX_VALUE / 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ExactVectorSum.readFrom(ByteBuffer.wrap(hugeWindow)));
     assertTrue(e.getMessage().contains("element 0"), e.getMessage());
   }
 
   private static ExactVectorSum roundTrip(ExactVectorSum s) {
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(s.encodedBytes());
+    ByteBuffer buffer = ByteBuffer.allocate(s.encodedBytes());
     s.writeTo(buffer);
     assertEquals(0, buffer.remaining());
     buffer.flip();
