@@ -136,7 +136,8 @@ public final class Bench {
 
   private Sample measure(JavaSparkContext sc, IterationTimeline timeline, Job job) throws Exception {
     TrainingPlan plan = job.plan();
-    double[] initial = job.initialParams();
+    // the algorithm's meta-parameters, as train starts from: learned rates or a policy's log-std follow the network's
+    double[] initial = job.algorithm().init(job.initialParams());
     int iterations = settings.iterations();
     int warmup = settings.warmup();
     double[] wall = new double[iterations];

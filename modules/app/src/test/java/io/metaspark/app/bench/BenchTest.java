@@ -66,6 +66,21 @@ class BenchTest {
   }
 
   /** Barrier mode runs no Spark job per iteration: its split is the barrier task's own timing. */
+  /**
+   * An algorithm whose meta-parameters are more than the network's (Meta-SGD's learned rates) is
+   * measured from the same starting point train uses, not from the network's parameters alone.
+   */
+  @Test
+  void algorithmsWithLearnedRatesStartFromTheirOwnMetaParameters(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("results.json");
+    Console.out(() -> assertEquals(0, MetasparkCli.run("bench", "--config", CONFIG, "--masters", "local[1]",
+        "--algorithms", "meta-sgd", "--warmup", "1", "--iterations", "2", "--repeats", "1",
+        "--output", output.toString())));
+    JsonNode row = new ObjectMapper().readTree(output.toFile()).get("results").get(0);
+    assertEquals("meta-sgd", row.get("configuration").asText());
+    assertTrue(row.get("ms_per_iteration_median").asDouble() > 0);
+  }
+
   @Test
   void barrierModeIsMeasuredBesideJobsMode(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("results.json");
