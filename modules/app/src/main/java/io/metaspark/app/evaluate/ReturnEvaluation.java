@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.run.RunDirectory;
+import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.rl.PolicyGradientMaml;
 import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.TaskSampler;
@@ -59,16 +60,11 @@ public final class ReturnEvaluation {
         settings.seed(), trajectories);
     out.printf(Locale.ROOT, "%6s  %15s  %10s%n", "steps", "average return", "95% CI");
     for (int i = 0; i < steps.length; i++) {
-      double mean = 0;
-      for (double[] r : returns) {
-        mean += r[i] / returns.size();
-      }
-      double squares = 0;
-      for (double[] r : returns) {
-        squares += (r[i] - mean) * (r[i] - mean);
-      }
-      double halfWidth = returns.size() < 2 ? Double.NaN
-          : 1.96 * Math.sqrt(squares / (returns.size() - 1) / returns.size());
+      int step = i;
+      MeanEstimate estimate = MeanEstimate.of(returns.stream().mapToDouble(r -> r[step]).toArray());
+      double mean = estimate.mean();
+      // one task has no spread to estimate: no interval, rather than a zero-width one
+      double halfWidth = returns.size() < 2 ? Double.NaN : estimate.halfWidth95();
       out.printf(Locale.ROOT, "%6d  %15.2f  %10s%n", steps[i], mean, String.format(Locale.ROOT, "± %.2f", halfWidth));
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("steps", steps[i]);

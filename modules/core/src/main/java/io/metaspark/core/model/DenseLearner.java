@@ -65,6 +65,10 @@ public final class DenseLearner implements Learner {
   /** The same weights by unit, [layer][unit j][input i] (DL4J's own order): the backward pass adds d_j W[:, j]. */
   private final double[][][] weightsByUnit;
   private final double[][] biases;
+  /** The parameters the layouts above hold (a copy: callers may change theirs), whether any are, and whether both layouts are. */
+  private final double[] loadedParams;
+  private boolean loaded;
+  private boolean loadedByUnit;
   /** The R-operator's direction v, laid out as the weights and biases above. */
   private final double[][][] directionByInput;
   private final double[][][] directionByUnit;
@@ -115,6 +119,7 @@ public final class DenseLearner implements Learner {
       gradientBiases[l] = new double[widths[l + 1]];
     }
     this.numParams = offset;
+    this.loadedParams = new double[offset];
     this.preActivations = new double[layers][][];
     this.activations = new double[layers][][];
     this.tangentPreActivations = new double[layers][][];
@@ -403,9 +408,16 @@ public final class DenseLearner implements Learner {
 
   /** Lays out the call's parameters by input (for the forward pass) and, when asked, by unit (for the backward). */
   private void loadWeights(double[] params, boolean byUnitToo) {
+    // a rollout runs the same parameters once per time step: lay them out once, not on every step
+    if (loaded && (loadedByUnit || !byUnitToo) && Arrays.equals(params, loadedParams)) {
+      return;
+    }
     for (int l = 0; l < nonlinearities.length; l++) {
       spread(params, l, weightsByInput[l], byUnitToo ? weightsByUnit[l] : null, biases[l]);
     }
+    System.arraycopy(params, 0, loadedParams, 0, numParams);
+    loaded = true;
+    loadedByUnit = byUnitToo;
   }
 
   private void loadDirection(double[] v) {

@@ -187,6 +187,31 @@ class DenseLearnerTest {
     assertArrayEquals(expectedGradient, gradient, 1e-4 * maxAbs(expectedGradient));
   }
 
+  /**
+   * The learner keeps the last parameters' layouts for the next call with the same values: a caller
+   * that changes its array in place between calls must still get the new parameters' results, and
+   * a gradient after a forward-only call at the same parameters must not miss a layout.
+   */
+  @Test
+  void parametersChangedInPlaceAreNotMistakenForTheLastOnes() {
+    ModelSpec spec = doubleMlp("1-40-40-1", "relu", "identity");
+    Learner reused = spec.newLearner();
+    Examples ex = SinusoidTaskFamily.mamlProtocol(10, 10).sample(new TaskDescriptor(0, 2, 31), DataType.DOUBLE).support();
+    double[] params = spec.initialParams();
+    reused.outputs(params, ex.features());
+    double[] gradient = new double[params.length];
+    double[] expected = new double[params.length];
+    double loss = reused.lossAndGradient(params, ex, gradient);
+    assertEquals(spec.newLearner().lossAndGradient(params, ex, expected), loss, 0.0);
+    assertArrayEquals(expected, gradient, 0.0);
+    for (int i = 0; i < params.length; i += 7) {
+      params[i] += 0.01;
+    }
+    loss = reused.lossAndGradient(params, ex, gradient);
+    assertEquals(spec.newLearner().lossAndGradient(params, ex, expected), loss, 0.0);
+    assertArrayEquals(expected, gradient, 0.0);
+  }
+
   @Test
   void refusesWhatItCannotReproduceExactly() {
     assertTrue(DenseLearner.of(conf(new NeuralNetConfiguration.Builder(), dense(), output())).isPresent(),
