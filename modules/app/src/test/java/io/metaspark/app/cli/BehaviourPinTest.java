@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's runs, shortened, pinned to the parameters they gave when the pins were recorded
- * (commit "BehaviourPinTest", right after the exact Hessian-vector products): a refactoring must
- * give the same parameters, bit for bit. The SHA-256 is over the final checkpoint's parameters
+ * (commit "BehaviourPinTest", right after the exact Hessian-vector products; Omniglot's again when
+ * its first convolution moved to Java, the earlier pin kept for the native route): a refactoring
+ * must give the same parameters, bit for bit. The SHA-256 is over the final checkpoint's parameters
  * as IEEE-754 doubles.
  *
  * <p>The sinusoid and table networks run in Java doubles, the same on every CPU. Omniglot's conv4
@@ -49,14 +50,30 @@ class BehaviourPinTest {
 
   @Test
   void theOmniglotSmallRunGivesThePinnedParametersOnThePinnedCpu() throws IOException {
+    assertOmniglotSmallPinned("ab9774e51d62453038f47ce6086fd55714b337d3eaa30e023ddce1f6cc72afe9");
+  }
+
+  /**
+   * The pin recorded before the first convolution ran in Java ({@code FirstConvolutionStage}):
+   * {@code model.learner = native-convolutions} reproduces those runs bit for bit.
+   */
+  @Test
+  void withNativeConvolutionsTheOmniglotSmallRunGivesTheEarlierPin() throws IOException {
+    assertOmniglotSmallPinned("8362fb704884ce9a7e7f01d525f28d07233de2c4404c844b694c84712d99baa1",
+        "--set", "model.learner=native-convolutions");
+  }
+
+  private void assertOmniglotSmallPinned(String pin, String... extra) throws IOException {
     assumeTrue(Files.isDirectory(OMNIGLOT), "no Omniglot data at " + OMNIGLOT + " (see the README): skipped");
-    String[] images = {"--set", "tasks.images.locations=[\"" + OMNIGLOT.resolve("images_background.zip") + "\",\""
-        + OMNIGLOT.resolve("images_evaluation.zip") + "\"]"};
-    String first = hash(train("omniglot", "../../conf/omniglot-small.conf", 20, images));
+    List<String> args = new ArrayList<>(List.of("--set", "tasks.images.locations=[\"" + OMNIGLOT.resolve("images_background.zip")
+        + "\",\"" + OMNIGLOT.resolve("images_evaluation.zip") + "\"]"));
+    args.addAll(Arrays.asList(extra));
+    String[] settings = args.toArray(String[]::new);
+    String first = hash(train("omniglot", "../../conf/omniglot-small.conf", 20, settings));
     if (cpu().equals(PINNED_CPU)) {
-      assertEquals("8362fb704884ce9a7e7f01d525f28d07233de2c4404c844b694c84712d99baa1", first);
+      assertEquals(pin, first);
     } else {
-      assertEquals(first, hash(train("omniglot-again", "../../conf/omniglot-small.conf", 20, images)),
+      assertEquals(first, hash(train("omniglot-again", "../../conf/omniglot-small.conf", 20, settings)),
           "repeatable on " + cpu() + " (the pin was recorded on " + PINNED_CPU + ")");
     }
   }

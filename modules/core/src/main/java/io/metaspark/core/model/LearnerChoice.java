@@ -6,18 +6,27 @@ import java.util.Locale;
 public enum LearnerChoice {
   /** {@link DenseLearner} or {@link io.metaspark.core.model.conv.ConvLearner} when one reproduces the configuration, DL4J otherwise. */
   AUTO,
+  /**
+   * As {@link #AUTO}, but every convolution through libnd4j's native op, the first one included:
+   * the arithmetic of runs made before the first convolution ran in Java, to reproduce them bit for bit.
+   */
+  NATIVE_CONVOLUTIONS,
   /** Always DL4J: the reference, and a way to rule the fast path out. */
   DL4J;
 
   public Learner create(ModelSpec spec) {
-    return this == DL4J ? spec.newDl4jLearner() : spec.newLearner();
+    return switch (this) {
+      case AUTO -> spec.newLearner();
+      case NATIVE_CONVOLUTIONS -> spec.newLearner(false);
+      case DL4J -> spec.newDl4jLearner();
+    };
   }
 
   public static LearnerChoice named(String name) {
     try {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown learner '" + name + "'; expected auto or dl4j");
+      throw new IllegalArgumentException("unknown learner '" + name + "'; expected auto, native-convolutions or dl4j");
     }
   }
 }

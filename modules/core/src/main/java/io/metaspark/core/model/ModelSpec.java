@@ -78,11 +78,19 @@ public final class ModelSpec implements Serializable {
    * everything else.
    */
   public Learner newLearner() {
+    return newLearner(true);
+  }
+
+  /**
+   * @param firstConvolutionInJava whether {@link ConvLearner} may run a grey image's first
+   *     convolution in Java (faster, other float rounding) rather than through libnd4j
+   */
+  public Learner newLearner(boolean firstConvolutionInJava) {
     Optional<DenseLearner> dense = DenseLearner.of(configuration());
     if (dense.isPresent()) {
       return dense.get();
     }
-    Optional<ConvLearner> conv = ConvLearner.of(configuration());
+    Optional<ConvLearner> conv = ConvLearner.of(configuration(), firstConvolutionInJava);
     return conv.isPresent() ? conv.get() : newDl4jLearner();
   }
 

@@ -21,7 +21,8 @@ class LearnerChoiceTest {
   @Test
   void namesAreTheConfigNames() {
     assertEquals(LearnerChoice.DL4J, LearnerChoice.named(" dl4j "));
-    assertEquals("unknown learner 'fast'; expected auto or dl4j",
+    assertEquals(LearnerChoice.NATIVE_CONVOLUTIONS, LearnerChoice.named("native-convolutions"));
+    assertEquals("unknown learner 'fast'; expected auto, native-convolutions or dl4j",
         assertThrows(IllegalArgumentException.class, () -> LearnerChoice.named("fast")).getMessage());
   }
 }

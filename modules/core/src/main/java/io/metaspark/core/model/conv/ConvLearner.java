@@ -69,6 +69,12 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>Not thread-safe: keep one per thread; buffers are reused per batch size.
  */
 public final class ConvLearner implements FeatureLearner {
+  /**
+   * Up to how many input channels a first convolution runs in Java: oneDNN is slow on a grey
+   * image's single channel (measured on conv4); colour images' three were not measured to differ.
+   */
+  private static final int FEW_CHANNELS = 1;
+
   /** Never run: it owns the parameter buffer whose views the convolutions read. */
   private final MultiLayerNetwork network;
   private final DataType dataType;
@@ -141,6 +147,15 @@ public final class ConvLearner implements FeatureLearner {
 
   /** The fast learner for {@code conf}, or empty when it could not compute what DL4J does. */
   public static Optional<ConvLearner> of(MultiLayerConfiguration conf) {
+    return of(conf, true);
+  }
+
+  /**
+   * @param firstConvolutionInJava a first convolution over at most {@value #FEW_CHANNELS} input
+   *     channels by {@link FirstConvolutionStage} (faster); false: every convolution by libnd4j's op,
+   *     the arithmetic of runs made before it existed
+   */
+  public static Optional<ConvLearner> of(MultiLayerConfiguration conf, boolean firstConvolutionInJava) {
     if (!accepts(conf)) {
       return Optional.empty();
     }
@@ -161,7 +176,17 @@ public final class ConvLearner implements FeatureLearner {
       Layer layerConf = layer.conf().getLayer();
       long count = layer.numParams();
       Map<String, INDArray> params = layer.paramTable();
-      if (layerConf instanceof ConvolutionLayer convolution) {
+      if (layerConf instanceof ConvolutionLayer convolution && l == 0 && firstConvolutionInJava
+          && convolution.getNIn() <= FEW_CHANNELS) {
+        int weightAt = position(params.get("W"), network);
+        int biasAt = position(params.get("b"), network);
+        int outChannels = (int) convolution.getNOut();
+        Window window = window(convolution);
+        stages.add(() -> new FirstConvolutionStage(weightAt, biasAt, outChannels, window, roundToFloat));
+        if (convolution.getActivationFn() instanceof ActivationReLU) {
+          stages.add(ReluStage::new);
+        }
+      } else if (layerConf instanceof ConvolutionLayer convolution) {
         Map<String, INDArray> gradients = layerViews(layer, gradientFlat, offset, count);
         Map<String, INDArray> tangents = layerViews(layer, tangentFlat, offset, count);
         INDArray weights = params.get("W");
@@ -170,8 +195,7 @@ public final class ConvLearner implements FeatureLearner {
         INDArray biasGradient = gradients.get("b").reshape(bias.length());
         INDArray tangentWeights = tangents.get("W");
         INDArray tangentBias = tangents.get("b").reshape(bias.length());
-        Window window = new Window(convolution.getKernelSize(), convolution.getStride(), convolution.getPadding(),
-            convolution.getConvolutionMode() == ConvolutionMode.Same);
+        Window window = window(convolution);
         stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, tangentWeights, tangentBias,
             window));
         if (convolution.getActivationFn() instanceof ActivationReLU) {
@@ -200,6 +224,11 @@ public final class ConvLearner implements FeatureLearner {
       offset += count;
     }
     return Optional.of(new ConvLearner(network, stages, output, gradientFlat, tangentFlat));
+  }
+
+  private static Window window(ConvolutionLayer convolution) {
+    return new Window(convolution.getKernelSize(), convolution.getStride(), convolution.getPadding(),
+        convolution.getConvolutionMode() == ConvolutionMode.Same);
   }
 
   /** A layer's parameters as views, laid out as DL4J lays them out, into another flat vector of the network's size. */
@@ -476,7 +505,7 @@ public final class ConvLearner implements FeatureLearner {
     double[] activation = null;
     for (int s = 0; s < stages.size(); s++) {
       Stage stage = stages.get(s);
-      if (s == 0 && !(stage instanceof ConvolutionStage)) {
+      if (s == 0 && !stage.takesNativeInput()) {
         activation = nativeFeatures.castTo(DataType.DOUBLE).data().asDouble();
       }
       activation = stage.forward(activation, s == 0 ? nativeFeatures : null, params);

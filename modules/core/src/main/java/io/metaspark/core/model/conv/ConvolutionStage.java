@@ -64,6 +64,11 @@ final class ConvolutionStage implements Stage {
   }
 
   @Override
+  public boolean takesNativeInput() {
+    return true;
+  }
+
+  @Override
   public int[] prepare(int n, int[] in) {
     int[] out = window.outputShape((int) weights.size(0), in);
     buffers = new NativeBuffers(dataType, n, in, out);

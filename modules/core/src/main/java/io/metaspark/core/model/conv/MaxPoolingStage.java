@@ -39,6 +39,11 @@ final class MaxPoolingStage implements Stage {
   }
 
   @Override
+  public boolean takesNativeInput() {
+    return true;
+  }
+
+  @Override
   public int[] prepare(int n, int[] in) {
     int[] out = window.outputShape(in[0], in);
     buffers = new NativeBuffers(dataType, n, in, out);

@@ -13,6 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 interface Stage {
   /** Prepares for a batch of {@code n} inputs of shape {@code in} (c, h, w); returns the output shape. */
+  /** Whether the first stage reads the images as they are (native), rather than as a Java array. */
+  default boolean takesNativeInput() {
+    return false;
+  }
+
   int[] prepare(int n, int[] in);
 
   /**

@@ -135,6 +135,59 @@ class ConvLearnerTest {
     assertSameFunction(ModelSpec.of(conf), 16, DataType.DOUBLE, 1e-9, 4);
   }
 
+  /**
+   * A grey image's first convolution runs in Java by default; the native route it replaced stays
+   * selectable (to reproduce older runs bit for bit), and the two compute the same loss, gradient and
+   * Hessian-vector product to float rounding. (In double, the default agrees with DL4J to 1e-9 above.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"stride", "pool"})
+  void theFirstConvolutionInJavaAgreesWithTheNativeOpToFloatRounding(String downsample) {
+    ModelSpec spec = Conv4.of(16, 3).filters(4).downsample(downsample).dataType(DataType.FLOAT).toSpec();
+    ConvLearner inJava = ConvLearner.of(spec.configuration(), true).orElseThrow();
+    ConvLearner nativeOnly = ConvLearner.of(spec.configuration(), false).orElseThrow();
+    double[] params = perturbed(spec, spec.newDl4jLearner(), 21);
+    double[] v = new SplittableRandom(22).doubles(params.length, -1, 1).toArray();
+    Examples examples = batch(6, 16, 3, DataType.FLOAT, 23);
+    double[] expected = new double[params.length];
+    double[] actual = new double[params.length];
+    double expectedLoss = nativeOnly.lossAndGradient(params, examples, expected);
+    assertEquals(expectedLoss, inJava.lossAndGradient(params, examples, actual), 1e-5 * expectedLoss);
+    assertClose(expected, actual, 2e-5, "gradient");
+    nativeOnly.hessianVectorProduct(params, examples, v, expected);
+    inJava.hessianVectorProduct(params, examples, v, actual);
+    assertClose(expected, actual, 2e-5, "Hessian-vector product");
+  }
+
+  /** Colour images' first convolution stays native (not measured faster in Java): both routes give the same bits. */
+  @Test
+  void aFirstConvolutionOverThreeChannelsStaysNative() {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+        .convolutionMode(ConvolutionMode.Same).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(4).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(8, 8, 3))
+        .build();
+    double[] params = ModelSpec.of(conf).initialParams();
+    INDArray images = Nd4j.rand(DataType.FLOAT, 4, 3, 8, 8);
+    Examples examples = new Examples(images, Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}}));
+    double[] byDefault = new double[params.length];
+    double[] nativeOnly = new double[params.length];
+    ConvLearner.of(conf).orElseThrow().lossAndGradient(params, examples, byDefault);
+    ConvLearner.of(conf, false).orElseThrow().lossAndGradient(params, examples, nativeOnly);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(nativeOnly, byDefault);
+  }
+
+  private static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
+    double scale = 0;
+    for (double e : expected) {
+      scale = Math.max(scale, Math.abs(e));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], tolerance * scale, what + " entry " + i);
+    }
+  }
+
   @Test
   void whatItCannotReproduceStaysWithDl4j() {
     assertTrue(ConvLearner.of(MlpShorthand.parse("1-40-40-1").toSpec().configuration()).isEmpty(), "an MLP");
