@@ -34,8 +34,11 @@ public class Conv4StepBenchmark {
   @Param({"float"})
   public String dataType;
 
-  /** dl4j: DL4J's layers; auto: what training uses ({@link io.metaspark.core.model.conv.ConvLearner} here). */
-  @Param({"dl4j", "auto"})
+  /**
+   * dl4j: DL4J's layers; auto: what training uses ({@link io.metaspark.core.model.conv.ConvLearner}
+   * here, the first convolution in Java); native-convolutions: ConvLearner with every convolution native.
+   */
+  @Param({"dl4j", "auto", "native-convolutions"})
   public String learner;
 
   private Learner model;
