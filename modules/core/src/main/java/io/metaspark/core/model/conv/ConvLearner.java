@@ -39,8 +39,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 /**
  * The function {@link io.metaspark.core.model.Dl4jLearner} computes for a plain convolutional
  * classifier (conv4 and its like), faster: the convolutions are DL4J's own native ops on the
- * network's own parameter views, and everything between them (batch norm, ReLU, the softmax output)
- * is plain Java on the activations. DL4J's layers cost more than their arithmetic here: batch norm
+ * network's own parameter views (a grey image's first convolution excepted, {@link
+ * FirstConvolutionStage}), and everything between them (batch norm, ReLU, max pooling of non-overlapping windows, the softmax
+ * output) is plain Java on the activations. DL4J's layers cost more than their arithmetic here: batch norm
  * is about 45% of a conv4 gradient on 75 images, and the convolution layer recomputes its forward
  * pass during backprop.
  *

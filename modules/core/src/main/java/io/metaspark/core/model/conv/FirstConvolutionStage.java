@@ -35,8 +35,6 @@ final class FirstConvolutionStage implements Stage {
   private int taps;
   /** Per example and tap, the input value each output position sees through that tap (0 in the padding). */
   private double[][][] columns;
-  /** The input the columns were built from: passes over the same images reuse them. */
-  private INDArray columnsOf;
   private double[] output;
   private double[] tangentOutput;
   private double[] weights;
@@ -68,7 +66,6 @@ final class FirstConvolutionStage implements Stage {
     this.positions = outShape[1] * outShape[2];
     this.taps = inChannels * window.kernel()[0] * window.kernel()[1];
     columns = new double[n][taps][positions];
-    columnsOf = null;
     output = new double[n * outChannels * positions];
     tangentOutput = null;
     weights = new double[outChannels * taps];
@@ -80,9 +77,8 @@ final class FirstConvolutionStage implements Stage {
 
   @Override
   public double[] forward(double[] in, INDArray nativeIn, double[] params) {
-    if (nativeIn != columnsOf) {
-      unroll(nativeIn);
-    }
+    // every pass: the caller may have refilled the same array with other images
+    unroll(nativeIn);
     convolve(params, output);
     return output;
   }
@@ -145,7 +141,6 @@ final class FirstConvolutionStage implements Stage {
         }
       }
     }
-    columnsOf = images;
   }
 
   /** out = conv(x, W) + b with W and b from {@code params} (or a direction through the same layout). */
