@@ -40,10 +40,10 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * The function {@link io.metaspark.core.model.Dl4jLearner} computes for a plain convolutional
  * classifier (conv4 and its like), faster: the convolutions are DL4J's own native ops on the
  * network's own parameter views (a grey image's first convolution excepted, {@link
- * FirstConvolutionStage}), and everything between them (batch norm, ReLU, max pooling of non-overlapping windows, the softmax
- * output) is plain Java on the activations. DL4J's layers cost more than their arithmetic here: batch norm
- * is about 45% of a conv4 gradient on 75 images, and the convolution layer recomputes its forward
- * pass during backprop.
+ * FirstConvolutionStage}), and everything between them (batch norm, ReLU, max pooling over
+ * non-overlapping windows, the softmax output) is plain Java on the activations. DL4J's layers cost
+ * more than their arithmetic here: batch norm is about 45% of a conv4 gradient on 75 images, and the
+ * convolution layer recomputes its forward pass during backprop.
  *
  * <p>Only what it reproduces is accepted ({@link #of}): NCHW ConvolutionLayers (with bias, no
  * dilation, "same" or explicit padding, identity or ReLU), BatchNormalization (batch statistics,
