@@ -39,8 +39,13 @@ public final class ExactVectorSum implements Serializable {
   private static final byte OTHER_VALUES = 2;
   /** The fixed part of an encoding: length, vector count, window adds, non-finite and partials counts. */
   private static final int HEADER_BYTES = Integer.BYTES + Long.BYTES + Integer.BYTES;
-  /** Per element: scale, zero state, the window's two words. */
-  private static final int ELEMENT_BYTES = Integer.BYTES + 1 + 2 * Long.BYTES;
+  /** Per element at least: its scale and zero state in one byte, its window's length in another. */
+  private static final int MIN_ELEMENT_BYTES = 2;
+  /** Per element at most: those two, the window's trailing zero count, and all 16 bytes of the window. */
+  private static final int MAX_ELEMENT_BYTES = MIN_ELEMENT_BYTES + 1 + 2 * Long.BYTES;
+  /** Scale codes: 0 for none, 1 for {@link #MIN_SCALE}, then the 32-binade grid from 2^-1056 up. */
+  private static final int LOWEST_GRID_SCALE = -1056;
+  private static final int HIGHEST_SCALE_CODE = 2 + (1024 - LOWEST_GRID_SCALE) / 32;
 
   private final int length;
   private final int[] scales;
@@ -394,7 +399,7 @@ public final class ExactVectorSum implements Serializable {
 
   /** The size of {@link #writeTo}'s encoding of this sum. */
   public int encodedBytes() {
-    int bytes = HEADER_BYTES + length * ELEMENT_BYTES + Integer.BYTES + Integer.BYTES;
+    int bytes = HEADER_BYTES + length * MIN_ELEMENT_BYTES + windowBytes() + Integer.BYTES + Integer.BYTES;
     if (nonFinite != null) {
       for (double v : nonFinite) {
         if (hasNonFinite(v)) {
@@ -407,26 +412,42 @@ public final class ExactVectorSum implements Serializable {
 
   /** The most bytes {@link #writeTo} can take for a sum of this length, whatever its contents. */
   public static long maxEncodedBytes(int length) {
-    return HEADER_BYTES + (long) length * ELEMENT_BYTES + Integer.BYTES + (long) length * (Integer.BYTES + Double.BYTES)
-        + ShewchukPartials.maxEncodedBytes(length);
+    return HEADER_BYTES + (long) length * MAX_ELEMENT_BYTES + Integer.BYTES
+        + (long) length * (Integer.BYTES + Double.BYTES) + ShewchukPartials.maxEncodedBytes(length);
+  }
+
+  /** The windows' variable part: for each non-empty one, its trailing zero count and its significant bytes. */
+  private int windowBytes() {
+    int bytes = 0;
+    for (int e = 0; e < length; e++) {
+      int significant = WindowWire.significantBytes(windowHigh[e], windowLow[e]);
+      bytes += significant == 0 ? 0 : 1 + significant;
+    }
+    return bytes;
   }
 
   /**
-   * Writes the exact state: the windows as arrays, then the non-finite parts and the partials where
-   * there are any. Reading it back gives a sum that merges and rounds exactly like this one, which
-   * is what lets copies of a partial sum travel as bytes and still give bit-identical totals.
+   * Writes the exact state: per element a byte of scale and zero state and a byte of window length,
+   * then the windows short (a window of 69 to 100 significant bits, the usual, takes 10 to 14 bytes
+   * where its two words took 16, and the scale a byte where it took 4), then the non-finite parts and
+   * the partials where there are any. Reading it back gives a sum that merges and rounds exactly like
+   * this one, which is what lets copies of a partial sum travel as bytes and still give bit-identical
+   * totals.
    */
   public void writeTo(ByteBuffer out) {
     out.putInt(length);
     out.putLong(vectors);
     out.putInt(windowAdds);
-    out.asIntBuffer().put(scales);
-    out.position(out.position() + length * Integer.BYTES);
-    out.put(zeroStates);
-    out.asLongBuffer().put(windowHigh);
-    out.position(out.position() + length * Long.BYTES);
-    out.asLongBuffer().put(windowLow);
-    out.position(out.position() + length * Long.BYTES);
+    byte[] heads = new byte[length * MIN_ELEMENT_BYTES];
+    // 16 bytes of slack: each window is written as two whole words, the next one overwriting the unused part
+    byte[] windows = new byte[windowBytes() + 2 * Long.BYTES];
+    int at = 0;
+    for (int e = 0; e < length; e++) {
+      heads[e] = (byte) (scaleCode(scales[e]) * 3 + zeroStates[e]);
+      at = WindowWire.write(windowHigh[e], windowLow[e], heads, length + e, windows, at);
+    }
+    out.put(heads);
+    out.put(windows, 0, at);
     int nonFiniteElements = 0;
     if (nonFinite != null) {
       for (double v : nonFinite) {
@@ -449,13 +470,26 @@ public final class ExactVectorSum implements Serializable {
     }
   }
 
+  private static int scaleCode(int scale) {
+    if (scale == NO_SCALE) {
+      return 0;
+    }
+    if (scale == MIN_SCALE) {
+      return 1;
+    }
+    if (scale % 32 != 0 || scale < LOWEST_GRID_SCALE || scale > 1024) {
+      throw new IllegalStateException("a window scale off the grid: " + scale);
+    }
+    return 2 + (scale - LOWEST_GRID_SCALE) / 32;
+  }
+
   /**
    * The sum {@link #writeTo} wrote. The bytes may come from the network: every field is checked
    * before it is used, so a bad encoding is an {@link IllegalArgumentException}, never a wrong sum.
    */
   public static ExactVectorSum readFrom(ByteBuffer in) {
     int length = in.getInt();
-    if (length < 0 || (long) length * ELEMENT_BYTES > in.remaining()) {
+    if (length < 0 || (long) length * MIN_ELEMENT_BYTES > in.remaining()) {
       throw new IllegalArgumentException("an encoded sum of " + length + " elements in " + in.remaining() + " bytes");
     }
     ExactVectorSum sum = new ExactVectorSum(length);
@@ -464,22 +498,32 @@ public final class ExactVectorSum implements Serializable {
     if (sum.vectors < 0 || sum.windowAdds < 0 || sum.windowAdds > MAX_WINDOW_ADDS) {
       throw new IllegalArgumentException("bad counts: " + sum.vectors + " vectors, " + sum.windowAdds + " window adds");
     }
-    in.asIntBuffer().get(sum.scales);
-    in.position(in.position() + length * Integer.BYTES);
-    in.get(sum.zeroStates);
-    in.asLongBuffer().get(sum.windowHigh);
-    in.position(in.position() + length * Long.BYTES);
-    in.asLongBuffer().get(sum.windowLow);
-    in.position(in.position() + length * Long.BYTES);
+    byte[] heads = new byte[length * MIN_ELEMENT_BYTES];
+    in.get(heads);
+    long windowBytes = 0;
+    for (int e = 0; e < length; e++) {
+      int head = Byte.toUnsignedInt(heads[e]);
+      int code = head / 3;
+      int significant = Byte.toUnsignedInt(heads[length + e]);
+      if (code > HIGHEST_SCALE_CODE || (code == 0 && significant != 0) || significant > 2 * Long.BYTES) {
+        throw new IllegalArgumentException("bad window for element " + e);
+      }
+      sum.scales[e] = code == 0 ? NO_SCALE : code == 1 ? MIN_SCALE : LOWEST_GRID_SCALE + 32 * (code - 2);
+      sum.zeroStates[e] = (byte) (head % 3);
+      windowBytes += significant == 0 ? 0 : 1 + significant;
+    }
+    if (windowBytes > in.remaining()) {
+      throw new IllegalArgumentException("windows of " + windowBytes + " bytes in " + in.remaining());
+    }
+    byte[] windows = new byte[(int) windowBytes + 2 * Long.BYTES];
+    in.get(windows, 0, (int) windowBytes);
     // each window add is below 2^111 = 2^47 * 2^64: a larger window would overflow in later adds
     long highBound = (long) sum.windowAdds << 47;
+    int at = 0;
     for (int e = 0; e < length; e++) {
-      int scale = sum.scales[e];
+      at = WindowWire.read(heads[length + e], windows, at, sum.windowHigh, sum.windowLow, e);
       long high = sum.windowHigh[e];
-      boolean empty = high == 0 && sum.windowLow[e] == 0;
-      if ((scale == NO_SCALE ? !empty : scale < MIN_SCALE || scale > 1024)
-          || sum.zeroStates[e] < NO_ZERO || sum.zeroStates[e] > OTHER_VALUES
-          || (high < 0 ? ~high : high) > highBound) {
+      if ((high < 0 ? ~high : high) > highBound) {
         throw new IllegalArgumentException("bad window for element " + e);
       }
     }
