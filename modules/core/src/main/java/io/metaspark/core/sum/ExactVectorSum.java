@@ -397,57 +397,30 @@ public final class ExactVectorSum implements Serializable {
     return ShewchukPartials.round(list, n);
   }
 
-  /** The size of {@link #writeTo}'s encoding of this sum. */
-  public int encodedBytes() {
-    int bytes = HEADER_BYTES + length * MIN_ELEMENT_BYTES + windowBytes() + Integer.BYTES + Integer.BYTES;
-    if (nonFinite != null) {
-      for (double v : nonFinite) {
-        if (hasNonFinite(v)) {
-          bytes += Integer.BYTES + Double.BYTES;
-        }
-      }
-    }
-    return bytes + (partials == null ? Integer.BYTES : partials.encodedBytes()) - Integer.BYTES;
-  }
-
-  /** The most bytes {@link #writeTo} can take for a sum of this length, whatever its contents. */
+  /** The most bytes an {@link #encode encoding} can take for a sum of this length, whatever its contents. */
   public static long maxEncodedBytes(int length) {
     return HEADER_BYTES + (long) length * MAX_ELEMENT_BYTES + Integer.BYTES
         + (long) length * (Integer.BYTES + Double.BYTES) + ShewchukPartials.maxEncodedBytes(length);
   }
 
-  /** The windows' variable part: for each non-empty one, its trailing zero count and its significant bytes. */
-  private int windowBytes() {
-    int bytes = 0;
-    for (int e = 0; e < length; e++) {
-      int significant = WindowWire.significantBytes(windowHigh[e], windowLow[e]);
-      bytes += significant == 0 ? 0 : 1 + significant;
-    }
-    return bytes;
-  }
-
   /**
-   * Writes the exact state: per element a byte of scale and zero state and a byte of window length,
-   * then the windows short (a window of 69 to 100 significant bits, the usual, takes 10 to 14 bytes
-   * where its two words took 16, and the scale a byte where it took 4), then the non-finite parts and
-   * the partials where there are any. Reading it back gives a sum that merges and rounds exactly like
-   * this one, which is what lets copies of a partial sum travel as bytes and still give bit-identical
-   * totals.
+   * The exact state, encoded: per element a byte of scale and zero state and a byte of window
+   * length, then the windows short (a window of 69 to 100 significant bits, the usual, takes 10 to
+   * 14 bytes where its two words took 16, and the scale a byte where it took 4), then the
+   * non-finite parts and the partials where there are any. {@link #readFrom} gives back a sum that
+   * merges and rounds exactly like this one, which is what lets copies of a partial sum travel as
+   * bytes and still give bit-identical totals.
    */
-  public void writeTo(ByteBuffer out) {
-    out.putInt(length);
-    out.putLong(vectors);
-    out.putInt(windowAdds);
+  public Encoded encode() {
     byte[] heads = new byte[length * MIN_ELEMENT_BYTES];
-    // 16 bytes of slack: each window is written as two whole words, the next one overwriting the unused part
-    byte[] windows = new byte[windowBytes() + 2 * Long.BYTES];
-    int at = 0;
+    // room for the longest windows, and 16 bytes of slack: each window is written as two whole
+    // words, the next one overwriting what it does not use
+    byte[] windows = new byte[length * (MAX_ELEMENT_BYTES - MIN_ELEMENT_BYTES) + 2 * Long.BYTES];
+    int windowBytes = 0;
     for (int e = 0; e < length; e++) {
       heads[e] = (byte) (scaleCode(scales[e]) * 3 + zeroStates[e]);
-      at = WindowWire.write(windowHigh[e], windowLow[e], heads, length + e, windows, at);
+      windowBytes = WindowWire.write(windowHigh[e], windowLow[e], heads, length + e, windows, windowBytes);
     }
-    out.put(heads);
-    out.put(windows, 0, at);
     int nonFiniteElements = 0;
     if (nonFinite != null) {
       for (double v : nonFinite) {
@@ -456,17 +429,47 @@ public final class ExactVectorSum implements Serializable {
         }
       }
     }
-    out.putInt(nonFiniteElements);
-    for (int e = 0; nonFiniteElements > 0 && e < length; e++) {
-      if (hasNonFinite(nonFinite[e])) {
-        out.putInt(e);
-        out.putDouble(nonFinite[e]);
-      }
+    return new Encoded(heads, windows, windowBytes, nonFiniteElements);
+  }
+
+  /** A sum's encoding, sized before it is written ({@link #bytes}, then {@link #writeTo}), while the sum does not change. */
+  public final class Encoded {
+    private final byte[] heads;
+    private final byte[] windows;
+    private final int windowBytes;
+    private final int nonFiniteElements;
+
+    private Encoded(byte[] heads, byte[] windows, int windowBytes, int nonFiniteElements) {
+      this.heads = heads;
+      this.windows = windows;
+      this.windowBytes = windowBytes;
+      this.nonFiniteElements = nonFiniteElements;
     }
-    if (partials == null) {
-      out.putInt(0);
-    } else {
-      partials.writeTo(out);
+
+    public int bytes() {
+      return HEADER_BYTES + heads.length + windowBytes + Integer.BYTES
+          + nonFiniteElements * (Integer.BYTES + Double.BYTES)
+          + (partials == null ? Integer.BYTES : partials.encodedBytes());
+    }
+
+    public void writeTo(ByteBuffer out) {
+      out.putInt(length);
+      out.putLong(vectors);
+      out.putInt(windowAdds);
+      out.put(heads);
+      out.put(windows, 0, windowBytes);
+      out.putInt(nonFiniteElements);
+      for (int e = 0; nonFiniteElements > 0 && e < length; e++) {
+        if (hasNonFinite(nonFinite[e])) {
+          out.putInt(e);
+          out.putDouble(nonFinite[e]);
+        }
+      }
+      if (partials == null) {
+        out.putInt(0);
+      } else {
+        partials.writeTo(out);
+      }
     }
   }
 
@@ -484,7 +487,7 @@ public final class ExactVectorSum implements Serializable {
   }
 
   /**
-   * The sum {@link #writeTo} wrote. The bytes may come from the network: every field is checked
+   * The sum an {@link #encode encoding} wrote. The bytes may come from the network: every field is checked
    * before it is used, so a bad encoding is an {@link IllegalArgumentException}, never a wrong sum.
    */
   public static ExactVectorSum readFrom(ByteBuffer in) {

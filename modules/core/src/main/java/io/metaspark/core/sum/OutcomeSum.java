@@ -74,14 +74,15 @@ public final class OutcomeSum implements Serializable {
   }
 
   /**
-   * The exact state as bytes ({@link ExactVectorSum#writeTo}): merging the copy {@link #fromBytes}
+   * The exact state as bytes ({@link ExactVectorSum#encode}): merging the copy {@link #fromBytes}
    * reads gives the same mean, bit for bit, as merging this sum. A sum whose exact value is one
    * vector of doubles (a single outcome, or a {@link #rounded} sum) is written as those doubles
    * when they are shorter: the exact form of float-valued or sparse vectors takes fewer than 8 bytes
    * an element.
    */
   public byte[] toBytes() {
-    int exactBytes = sum == null ? 0 : sum.encodedBytes();
+    ExactVectorSum.Encoded exact = sum == null ? null : sum.encode();
+    int exactBytes = sum == null ? 0 : exact.bytes();
     int totalsBytes = sum == null ? 0 : Integer.BYTES + Long.BYTES + sum.length() * Double.BYTES;
     boolean totals = sum != null && (rounded || sum.vectors() == 1) && totalsBytes < exactBytes;
     double[] values = totals ? sum.round() : null;
@@ -94,7 +95,7 @@ public final class OutcomeSum implements Serializable {
       out.putLong(sum.vectors());
       out.asDoubleBuffer().put(values);
     } else if (sum != null) {
-      sum.writeTo(out);
+      exact.writeTo(out);
     }
     return out.array();
   }

@@ -18,15 +18,6 @@ final class WindowWire {
 
   private WindowWire() {}
 
-  /** Bytes of the significant part: 0 for an empty window, else 1 to 16. */
-  static int significantBytes(long high, long low) {
-    if ((high | low) == 0) {
-      return 0;
-    }
-    int zeros = trailingZeros(high, low);
-    return bytesWithSign(shiftedHigh(high, zeros), shiftedLow(high, low, zeros));
-  }
-
   /**
    * Writes the window's significant byte count to {@code lengths[lengthAt]} and, when it is not
    * empty, its trailing zero count and significant bytes to {@code out} from {@code at}, which must
@@ -37,7 +28,7 @@ final class WindowWire {
       lengths[lengthAt] = 0;
       return at;
     }
-    int zeros = trailingZeros(high, low);
+    int zeros = low != 0 ? Long.numberOfTrailingZeros(low) : 64 + Long.numberOfTrailingZeros(high);
     long shiftedHigh = shiftedHigh(high, zeros);
     long shiftedLow = shiftedLow(high, low, zeros);
     int bytes = bytesWithSign(shiftedHigh, shiftedLow);
@@ -84,10 +75,6 @@ final class WindowWire {
     high[e] = unshiftedHigh;
     low[e] = unshiftedLow;
     return at + 1 + bytes;
-  }
-
-  private static int trailingZeros(long high, long low) {
-    return low != 0 ? Long.numberOfTrailingZeros(low) : 64 + Long.numberOfTrailingZeros(high);
   }
 
   /** (high:low) >> zeros, arithmetic: its high word. */

@@ -260,9 +260,10 @@ class ExactVectorSumTest {
   @Test
   void encodingsThatAreNotASumAreRefusedBeforeUse() {
     ExactVectorSum s = new ExactVectorSum(3).add(new double[] {1, 2, 3});
-    ByteBuffer good = ByteBuffer.allocate(s.encodedBytes());
-    s.writeTo(good);
-    assertEquals(s.encodedBytes(), good.position());
+    ExactVectorSum.Encoded encoded = s.encode();
+    ByteBuffer good = ByteBuffer.allocate(encoded.bytes());
+    encoded.writeTo(good);
+    assertEquals(encoded.bytes(), good.position());
     byte[] bytes = good.array();
     for (int cut : new int[] {0, 5, 20, bytes.length - 1}) {
       assertThrows(RuntimeException.class,
@@ -299,7 +300,7 @@ class ExactVectorSumTest {
     ExactVectorSum s = new ExactVectorSum(3).add(new double[] {1, 3, -2.5}).add(new double[] {1, 3, -2.5});
     int header = 16;
     int perElement = 2 + 1 + 1;
-    assertEquals(header + 3 * perElement + 4 + 4, s.encodedBytes());
+    assertEquals(header + 3 * perElement + 4 + 4, s.encode().bytes());
     assertArrayEquals(new double[] {2, 6, -5}, roundTrip(s).round());
     // a gradient-like sum: 16 values of similar size make windows of about 75 significant bits, 10
     // bytes with the trailing zero count, plus the 2 bytes every element has: 12, where 21 were
@@ -312,13 +313,14 @@ class ExactVectorSumTest {
       }
       gradients.add(g);
     }
-    double perParameter = (gradients.encodedBytes() - header - 8) / 1000.0;
+    double perParameter = (gradients.encode().bytes() - header - 8) / 1000.0;
     assertTrue(perParameter < 13.5, perParameter + " bytes per element");
   }
 
   private static ExactVectorSum roundTrip(ExactVectorSum s) {
-    ByteBuffer buffer = ByteBuffer.allocate(s.encodedBytes());
-    s.writeTo(buffer);
+    ExactVectorSum.Encoded encoded = s.encode();
+    ByteBuffer buffer = ByteBuffer.allocate(encoded.bytes());
+    encoded.writeTo(buffer);
     assertEquals(0, buffer.remaining());
     buffer.flip();
     return ExactVectorSum.readFrom(buffer);
