@@ -11,14 +11,16 @@ import io.metaspark.spark.data.TaskStoreBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
@@ -31,14 +33,14 @@ import org.apache.spark.sql.functions;
  * What the data an executor keeps once per JVM costs in heap as it grows: Omniglot's decoded images
  * (the first 1 to 50 alphabets, decoded as {@code tasks.images} decodes them) and a table task
  * store's rows (a generated table of 10^4 to 10^6 rows, through a real store build and the same
- * per-JVM reads training does). Each figure is the live heap after a full collection with the data
- * held, minus the live heap before it was loaded, set against the bytes the values themselves need.
- * One JVM, local[1]: what one executor holds.
+ * per-JVM reads training does). Each figure is the live heap after full collections with the data
+ * held, minus the live heap before it was loaded (the median over --repeats loads), set against the
+ * bytes the values themselves need. One JVM, local[1]: what one executor holds.
  */
 public final class DataMemory {
   /** What to load: the options of {@code bench data-memory}. */
   public record Settings(List<String> imageZips, List<Integer> alphabets, List<Integer> tableRows, int features,
-      int groupRows, int buckets, long tableCacheMb, File work, File output) {}
+      int groupRows, int buckets, long tableCacheMb, int repeats, File work, File output) {}
 
   private final Settings settings;
 
@@ -48,8 +50,8 @@ public final class DataMemory {
 
   /** Measures the images, then the tables, and writes one row per size. */
   public void run() throws IOException {
-    if (settings.features() < 1 || settings.groupRows() < 1 || settings.buckets() < 1) {
-      throw new ConfigError("--features, --group-rows and --buckets must be >= 1");
+    if (settings.features() < 1 || settings.groupRows() < 1 || settings.buckets() < 1 || settings.repeats() < 1) {
+      throw new ConfigError("--features, --group-rows, --buckets and --repeats must be >= 1");
     }
     StringBuilder tsv = new StringBuilder("data\tsize\titems\tretained_bytes\tbytes_per_item\tvalue_bytes_per_item"
         + "\tnote\n");
@@ -73,30 +75,46 @@ public final class DataMemory {
       if (count < 1 || count > alphabets.size()) {
         throw new ConfigError("--alphabets: " + count + " is not between 1 and the " + alphabets.size() + " found");
       }
-      long before = liveHeap();
-      ImageClassSet set = decode(alphabets, count);
-      imageRow(tsv, count + " alphabets", set, liveHeap() - before);
-      set = null; // so that the next size's baseline does not hold it
+      Kept<ImageClassSet> kept = retained(() -> decode(alphabets, count));
+      imageRow(tsv, count + " alphabets", kept);
     }
     if (settings.alphabets().contains(alphabets.size())) {
       // the same images as training decodes them, to check the probe's decoding holds what training's does
       ImageFolderSource source = new ImageFolderSource(settings.imageZips(), ImagePreprocessing.omniglot(), true);
-      source.decode();
-      long before = liveHeap();
-      ImageClassSet set = source.decode();
-      imageRow(tsv, "all, as tasks.images (rotations)", set, liveHeap() - before);
+      imageRow(tsv, "all, as tasks.images (rotations)", retained(source::decode));
     }
   }
 
-  private static void imageRow(StringBuilder tsv, String size, ImageClassSet set, long retained) {
+  /** Loaded data and what it keeps in the heap. */
+  private record Kept<T>(T data, long bytes) {}
+
+  /**
+   * The heap a load keeps: --repeats times the live heap after it, minus before it, each load's
+   * data dropped before the next; the median, as other threads' garbage and lazily freed buffers
+   * move a single reading by a few MB.
+   */
+  private <T> Kept<T> retained(Supplier<T> load) {
+    long[] bytes = new long[settings.repeats()];
+    T data = null;
+    for (int i = 0; i < bytes.length; i++) {
+      data = null; // so that this baseline does not hold the previous load
+      long before = liveHeap();
+      data = load.get();
+      bytes[i] = liveHeap() - before;
+    }
+    Arrays.sort(bytes);
+    return new Kept<>(data, bytes[bytes.length / 2]);
+  }
+
+  private static void imageRow(StringBuilder tsv, String size, Kept<ImageClassSet> kept) {
+    ImageClassSet set = kept.data();
     int images = 0;
     for (int c = 0; c < set.numCharacters(); c++) {
       images += set.imageCount(c * set.numClasses() / set.numCharacters());
     }
-    row(tsv, "omniglot images", size, images, retained, set.imageSize(),
+    row(tsv, "omniglot images", size, images, kept.bytes(), set.imageSize(),
         String.format(Locale.ROOT, "%d characters, %d classes; pixel arrays %d B; %.1f%% of pixels neither 0 nor 1",
             set.numCharacters(), set.numClasses(), set.pixelBytes(), 100 * grayShare(set)));
-    Reference.reachabilityFence(set);
   }
 
   /** Each alphabet's zip entries (images only), alphabets in name order, the zips' in turn. */
@@ -116,7 +134,7 @@ public final class DataMemory {
   }
 
   /** The first {@code count} alphabets, each image preprocessed as Omniglot's tasks are (28x28, area-averaged). */
-  private static ImageClassSet decode(Map<String, List<String>> alphabets, int count) throws IOException {
+  private static ImageClassSet decode(Map<String, List<String>> alphabets, int count) {
     ImagePreprocessing preprocessing = ImagePreprocessing.omniglot();
     ImageClassSet.Builder builder = new ImageClassSet.Builder(1, preprocessing.height(), preprocessing.width());
     int taken = 0;
@@ -133,6 +151,8 @@ public final class DataMemory {
             builder.add(name.substring(0, slash), name.substring(slash + 1), preprocessing.apply(ImageIO.read(in)));
           }
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + zip + ": " + e.getMessage(), e);
       }
     }
     return builder.build();
@@ -183,17 +203,25 @@ public final class DataMemory {
     }
   }
 
-  /** Reads every group as tasks would, then what stays. */
+  /**
+   * Reads every group as tasks would, then what stays. Each load reads through a handle
+   * of its own (the directory spelled with another trailing slash, the same files), as the per-JVM
+   * caches are keyed by the handle.
+   */
   private void tableRow(StringBuilder tsv, int rows, StoredTable store, String cache) {
-    int groups = store.index().groupCount();
-    long before = liveHeap();
-    long checksum = 0;
-    for (int g = 0; g < groups; g++) {
-      checksum += Double.doubleToRawLongBits(store.rows(g)[0]);
-    }
-    long retained = liveHeap() - before;
-    row(tsv, "table store rows", rows + " rows", rows, retained, (settings.features() + 1) * Double.BYTES,
-        groups + " groups in " + settings.buckets() + " buckets, " + cache + " (checksum " + checksum + ")");
+    int[] load = {0};
+    Kept<Long> kept = retained(() -> {
+      StoredTable handle = new StoredTable(store.directory() + "/".repeat(++load[0]), store.fingerprint(),
+          store.cacheBytes());
+      long checksum = 0;
+      for (int g = 0; g < handle.index().groupCount(); g++) {
+        checksum += Double.doubleToRawLongBits(handle.rows(g)[0]);
+      }
+      return checksum;
+    });
+    row(tsv, "table store rows", rows + " rows", rows, kept.bytes(), (settings.features() + 1) * Double.BYTES,
+        store.index().groupCount() + " groups in " + settings.buckets() + " buckets, " + cache + " (checksum "
+            + kept.data() + ")");
   }
 
   /** A generated table of {@code rows} rows in groups of --group-rows, and its task store, both under --work. */
@@ -223,12 +251,22 @@ public final class DataMemory {
         .append('\t').append(note).append('\n');
   }
 
-  /** Heap in use after full collections (the parallel collector's System.gc() is one): what is really kept. */
+  /**
+   * Heap in use after full collections (the parallel collector's System.gc() is one): what is
+   * really kept. Zip streams and image readers are freed by cleaner threads after a collection
+   * finds them, so each collection is given a moment for those to run before the next.
+   */
   private static long liveHeap() {
     long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       System.gc();
       used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while measuring the heap", e);
+      }
     }
     return used;
   }

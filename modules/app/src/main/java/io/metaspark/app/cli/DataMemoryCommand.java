@@ -37,6 +37,10 @@ final class DataMemoryCommand implements Callable<Integer> {
       description = "tasks.table.cache-mb for the reads; 0 keeps every group (default: ${DEFAULT-VALUE})")
   long tableCacheMb;
 
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "loads per size; the median is reported (default: ${DEFAULT-VALUE})")
+  int repeats;
+
   @Option(names = "--work", defaultValue = "bench/data-memory", paramLabel = "DIR",
       description = "where the generated tables and their stores go (kept, and reused on the next run)")
   File work;
@@ -46,8 +50,8 @@ final class DataMemoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new DataMemory(new DataMemory.Settings(images, alphabets, rows, features, groupRows, buckets, tableCacheMb, work,
-        output)).run();
+    new DataMemory(new DataMemory.Settings(images, alphabets, rows, features, groupRows, buckets, tableCacheMb, repeats,
+        work, output)).run();
     System.out.println("bench data-memory: wrote " + output);
     return 0;
   }
