@@ -122,8 +122,8 @@ public final class TableTasks implements TaskFamilyType {
   public TaskFamily create(ClassSplit.Part part, Values values, Locations locations) {
     StoredTable store = new StoredTable(storeDirectory(values, locations), source(values).fingerprint(),
         (long) values.get(CACHE_MB) << 20);
-    return new TableTaskFamily(store,
-        split(values), part, values.get(TaskSettings.SUPPORT), values.get(TaskSettings.QUERY));
+    return new TableTaskFamily(store, split(values), part, values.get(TaskSettings.SUPPORT),
+        values.get(TaskSettings.QUERY));
   }
 
   /**

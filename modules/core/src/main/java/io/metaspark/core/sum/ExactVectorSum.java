@@ -34,7 +34,6 @@ public final class ExactVectorSum implements Serializable {
   /** The smallest double's exponent: a window's scale stays at or above it, so its pieces convert exactly. */
   private static final int MIN_SCALE = -1074;
   private static final long PIECE_MASK = (1L << 43) - 1;
-  private static final byte NO_ZERO = 0;
   private static final byte ONLY_NEGATIVE_ZEROS = 1;
   private static final byte OTHER_VALUES = 2;
   /** The fixed part of an encoding: length, vector count, window adds, non-finite and partials counts. */
@@ -51,6 +50,7 @@ public final class ExactVectorSum implements Serializable {
   private final int[] scales;
   private final long[] windowHigh;
   private final long[] windowLow;
+  /** 0 until an element sees a value, then {@link #ONLY_NEGATIVE_ZEROS} or {@link #OTHER_VALUES}: three states. */
   private final byte[] zeroStates;
   /** Window adds since the windows last spilled: bounds every window's magnitude by windowAdds * 2^111. */
   private int windowAdds;
@@ -405,8 +405,8 @@ public final class ExactVectorSum implements Serializable {
 
   /**
    * The exact state, encoded: per element a byte of scale and zero state and a byte of window
-   * length, then the windows short (a window of 69 to 100 significant bits, the usual, takes 10 to
-   * 14 bytes where its two words took 16, and the scale a byte where it took 4), then the
+   * length, then the windows short (without their trailing zeros, a window of gradients takes 4 to
+   * 8 bytes where its two words took 16, and the scale a byte where it took 4), then the
    * non-finite parts and the partials where there are any. {@link #readFrom} gives back a sum that
    * merges and rounds exactly like this one, which is what lets copies of a partial sum travel as
    * bytes and still give bit-identical totals.
@@ -432,7 +432,10 @@ public final class ExactVectorSum implements Serializable {
     return new Encoded(heads, windows, windowBytes, nonFiniteElements);
   }
 
-  /** A sum's encoding, sized before it is written ({@link #bytes}, then {@link #writeTo}), while the sum does not change. */
+  /**
+   * A sum's encoding, sized before it is written ({@link #bytes}, then {@link #writeTo}); it reads
+   * the sum's non-finite parts and partials when written, so write it before the sum changes.
+   */
   public final class Encoded {
     private final byte[] heads;
     private final byte[] windows;

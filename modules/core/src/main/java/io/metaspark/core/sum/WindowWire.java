@@ -8,10 +8,11 @@ import java.nio.ByteOrder;
  * A 128-bit window (two's complement, high:low) on the wire in as few bytes as its bits need: its
  * trailing zeros counted, then the significant part shifted down and written in the fewest whole
  * bytes that hold it with its sign. A window's value is a sum of doubles shifted 16 to 47 binades
- * up from its scale, so it usually has a dozen or more trailing zeros and far fewer than 128
- * significant bits. Each window is written as two whole little-endian words (the buffer has 16
- * bytes of slack, the next window overwriting what this one does not use), and read the same way,
- * so neither side loops over bytes.
+ * up from its scale, so it has at least as many trailing zeros as its smallest value's shift, and
+ * no more significant bits than its values' mantissas and their spread need (a sum of floats'
+ * 24-bit mantissas: 4 or 5 bytes). Each window is written as two whole little-endian words (the
+ * buffer has 16 bytes of slack, the next window overwriting what this one does not use), and read
+ * the same way, so neither side loops over bytes.
  */
 final class WindowWire {
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -40,7 +41,7 @@ final class WindowWire {
   }
 
   /**
-   * Reads a window of {@code length} significant bytes (checked by the caller to be at most 16)
+   * Reads a window of {@code lengthByte} significant bytes (checked by the caller to be at most 16)
    * from {@code in} at {@code at}, which must have 16 bytes of room past it, into
    * {@code high[e]}, {@code low[e]}. Returns where the next window starts.
    *
