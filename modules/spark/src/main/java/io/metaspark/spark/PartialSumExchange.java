@@ -196,11 +196,12 @@ final class PartialSumExchange implements AutoCloseable {
         OutcomeSum mine = decode(bytes, address.numParams());
         Round round = roundOf(new RoundKey(attempt, iteration));
         byte[] merged = round.deposit(partition, mine);
+        // counted before the task can read it: once it has, the traffic must include it
+        bytesSent.add(1 + Integer.BYTES + merged.length);
         out.writeBoolean(round.stop);
         out.writeInt(merged.length);
         out.write(merged);
         out.flush();
-        bytesSent.add(1 + Integer.BYTES + merged.length);
       }
     } catch (ProtocolException e) {
       LOG.warn("partial-sum exchange: a connection from {} broke the protocol and was closed: {}",

@@ -2,6 +2,7 @@ package io.metaspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
@@ -38,7 +39,7 @@ class BarrierTrafficTest {
     OutcomeSum whole = OutcomeSum.empty();
     single.forEach(whole::merge);
     int reply = whole.rounded().toBytes().length;
-    assertEquals(21 + 8 * (params.length + 2), reply, "one double per element and a small header");
+    assertTrue(reply <= 21 + 8 * (params.length + 2), "at most one double per element and a small header");
     StringBuilder table = new StringBuilder("partitions\treceived\tsent\tall-gather would send\n");
     for (int partitions : PARTITIONS) {
       List<OutcomeSum> partials = partials(partitions, single);

@@ -26,19 +26,21 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Table tasks keep a run a pure function of its plan: one thread or two, one partition or three. */
+/**
+ * Table tasks keep a run a pure function of its plan: one thread or two, one partition or three, the
+ * whole store kept or only what a small cache budget holds.
+ */
 class TableDeterminismTest {
   @TempDir
   Path dir;
 
   @Test
-  void oneOrTwoThreadsGiveBitIdenticalParameters() throws IOException {
+  void oneOrTwoThreadsAndAnyCacheBudgetGiveBitIdenticalParameters() throws IOException {
     TableSource source = new TableSource("../../src-test-data/tables/regression.parquet", "parquet", "site",
         List.of("x1", "x2", "x3"), "y", false);
     ModelSpec model = MlpShorthand.parse("3-16-1").dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toSpec();
     StoredTable store = new StoredTable(dir + "/task-store", source.fingerprint());
-    TaskRunner runner = new TaskRunner(model, new TableTaskFamily(store, new GroupSplit(0, 0.2, 0.1), Part.TRAIN, 5, 10),
-        new Maml(new Adaptation(new ScalarSgd(0.05), 1), HessianVectorProduct.exactWhereAvailable(0)));
+    TaskRunner runner = runner(model, store);
     double[] twoThreads;
     try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
       TaskStoreBuilder.ensure(sc, source, dir + "/task-store", 4);
@@ -50,6 +52,17 @@ class TableDeterminismTest {
     }
     assertFalse(Arrays.equals(oneThread, ParameterInit.FAN_IN_UNIFORM.initialParams(model, 1)), "training moved them");
     assertArrayEquals(oneThread, twoThreads);
+    double[] smallCache;
+    try (JavaSparkContext sc = LocalSpark.start("local[2]")) {
+      // about two groups' rows: tasks keep reading groups their JVM dropped
+      smallCache = run(sc, runner(model, store.withCacheBytes(2048)), 3);
+    }
+    assertArrayEquals(oneThread, smallCache);
+  }
+
+  private static TaskRunner runner(ModelSpec model, StoredTable store) {
+    return new TaskRunner(model, new TableTaskFamily(store, new GroupSplit(0, 0.2, 0.1), Part.TRAIN, 5, 10),
+        new Maml(new Adaptation(new ScalarSgd(0.05), 1), HessianVectorProduct.exactWhereAvailable(0)));
   }
 
   private static double[] run(JavaSparkContext sc, TaskRunner runner, int partitions) {

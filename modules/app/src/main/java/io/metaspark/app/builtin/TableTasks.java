@@ -60,9 +60,13 @@ public final class TableTasks implements TaskFamilyType {
   static final Key<Integer> STORE_BUCKETS = Key.integer("tasks.table.store-buckets", 16,
       "the store's bucket files: one Spark task writes each, holding its groups' rows in memory")
       .check(Check.atLeast(1));
+  static final Key<Integer> CACHE_MB = Key.integer("tasks.table.cache-mb", 0,
+      "the most MB of rows an executor JVM keeps; 0 keeps every group it reads (the whole table, in practice)")
+      .check(Check.atLeast(0));
 
   static final List<Key<?>> KEYS = List.of(LOCATION, FORMAT, KEY_COLUMN, FEATURE_COLUMNS, TARGET_COLUMN,
-      LABEL_COLUMN, SPLIT_SEED, TEST_FRACTION, VALIDATION_FRACTION, STORE, STORE_BUCKETS);
+      LABEL_COLUMN, SPLIT_SEED, TEST_FRACTION, VALIDATION_FRACTION, STORE, STORE_BUCKETS,
+      CACHE_MB);
 
   @Override
   public void check(Values values) {
@@ -116,8 +120,10 @@ public final class TableTasks implements TaskFamilyType {
 
   @Override
   public TaskFamily create(ClassSplit.Part part, Values values, Locations locations) {
-    return new TableTaskFamily(new StoredTable(storeDirectory(values, locations), source(values).fingerprint()),
-        split(values), part, values.get(TaskSettings.SUPPORT), values.get(TaskSettings.QUERY));
+    StoredTable store = new StoredTable(storeDirectory(values, locations), source(values).fingerprint(),
+        (long) values.get(CACHE_MB) << 20);
+    return new TableTaskFamily(store, split(values), part, values.get(TaskSettings.SUPPORT),
+        values.get(TaskSettings.QUERY));
   }
 
   /**

@@ -34,18 +34,23 @@ public final class ExactVectorSum implements Serializable {
   /** The smallest double's exponent: a window's scale stays at or above it, so its pieces convert exactly. */
   private static final int MIN_SCALE = -1074;
   private static final long PIECE_MASK = (1L << 43) - 1;
-  private static final byte NO_ZERO = 0;
   private static final byte ONLY_NEGATIVE_ZEROS = 1;
   private static final byte OTHER_VALUES = 2;
   /** The fixed part of an encoding: length, vector count, window adds, non-finite and partials counts. */
   private static final int HEADER_BYTES = Integer.BYTES + Long.BYTES + Integer.BYTES;
-  /** Per element: scale, zero state, the window's two words. */
-  private static final int ELEMENT_BYTES = Integer.BYTES + 1 + 2 * Long.BYTES;
+  /** Per element at least: its scale and zero state in one byte, its window's length in another. */
+  private static final int MIN_ELEMENT_BYTES = 2;
+  /** Per element at most: those two, the window's trailing zero count, and all 16 bytes of the window. */
+  private static final int MAX_ELEMENT_BYTES = MIN_ELEMENT_BYTES + 1 + 2 * Long.BYTES;
+  /** Scale codes: 0 for none, 1 for {@link #MIN_SCALE}, then the 32-binade grid from 2^-1056 up. */
+  private static final int LOWEST_GRID_SCALE = -1056;
+  private static final int HIGHEST_SCALE_CODE = 2 + (1024 - LOWEST_GRID_SCALE) / 32;
 
   private final int length;
   private final int[] scales;
   private final long[] windowHigh;
   private final long[] windowLow;
+  /** 0 until an element sees a value, then {@link #ONLY_NEGATIVE_ZEROS} or {@link #OTHER_VALUES}: three states. */
   private final byte[] zeroStates;
   /** Window adds since the windows last spilled: bounds every window's magnitude by windowAdds * 2^111. */
   private int windowAdds;
@@ -392,41 +397,30 @@ public final class ExactVectorSum implements Serializable {
     return ShewchukPartials.round(list, n);
   }
 
-  /** The size of {@link #writeTo}'s encoding of this sum. */
-  public int encodedBytes() {
-    int bytes = HEADER_BYTES + length * ELEMENT_BYTES + Integer.BYTES + Integer.BYTES;
-    if (nonFinite != null) {
-      for (double v : nonFinite) {
-        if (hasNonFinite(v)) {
-          bytes += Integer.BYTES + Double.BYTES;
-        }
-      }
-    }
-    return bytes + (partials == null ? Integer.BYTES : partials.encodedBytes()) - Integer.BYTES;
-  }
-
-  /** The most bytes {@link #writeTo} can take for a sum of this length, whatever its contents. */
+  /** The most bytes an {@link #encode encoding} can take for a sum of this length, whatever its contents. */
   public static long maxEncodedBytes(int length) {
-    return HEADER_BYTES + (long) length * ELEMENT_BYTES + Integer.BYTES + (long) length * (Integer.BYTES + Double.BYTES)
-        + ShewchukPartials.maxEncodedBytes(length);
+    return HEADER_BYTES + (long) length * MAX_ELEMENT_BYTES + Integer.BYTES
+        + (long) length * (Integer.BYTES + Double.BYTES) + ShewchukPartials.maxEncodedBytes(length);
   }
 
   /**
-   * Writes the exact state: the windows as arrays, then the non-finite parts and the partials where
-   * there are any. Reading it back gives a sum that merges and rounds exactly like this one, which
-   * is what lets copies of a partial sum travel as bytes and still give bit-identical totals.
+   * The exact state, encoded: per element a byte of scale and zero state and a byte of window
+   * length, then the windows short (without their trailing zeros, a window of gradients takes 4 to
+   * 8 bytes where its two words took 16, and the scale a byte where it took 4), then the
+   * non-finite parts and the partials where there are any. {@link #readFrom} gives back a sum that
+   * merges and rounds exactly like this one, which is what lets copies of a partial sum travel as
+   * bytes and still give bit-identical totals.
    */
-  public void writeTo(ByteBuffer out) {
-    out.putInt(length);
-    out.putLong(vectors);
-    out.putInt(windowAdds);
-    out.asIntBuffer().put(scales);
-    out.position(out.position() + length * Integer.BYTES);
-    out.put(zeroStates);
-    out.asLongBuffer().put(windowHigh);
-    out.position(out.position() + length * Long.BYTES);
-    out.asLongBuffer().put(windowLow);
-    out.position(out.position() + length * Long.BYTES);
+  public Encoded encode() {
+    byte[] heads = new byte[length * MIN_ELEMENT_BYTES];
+    // room for the longest windows, and 16 bytes of slack: each window is written as two whole
+    // words, the next one overwriting what it does not use
+    byte[] windows = new byte[length * (MAX_ELEMENT_BYTES - MIN_ELEMENT_BYTES) + 2 * Long.BYTES];
+    int windowBytes = 0;
+    for (int e = 0; e < length; e++) {
+      heads[e] = (byte) (scaleCode(scales[e]) * 3 + zeroStates[e]);
+      windowBytes = WindowWire.write(windowHigh[e], windowLow[e], heads, length + e, windows, windowBytes);
+    }
     int nonFiniteElements = 0;
     if (nonFinite != null) {
       for (double v : nonFinite) {
@@ -435,27 +429,73 @@ public final class ExactVectorSum implements Serializable {
         }
       }
     }
-    out.putInt(nonFiniteElements);
-    for (int e = 0; nonFiniteElements > 0 && e < length; e++) {
-      if (hasNonFinite(nonFinite[e])) {
-        out.putInt(e);
-        out.putDouble(nonFinite[e]);
-      }
-    }
-    if (partials == null) {
-      out.putInt(0);
-    } else {
-      partials.writeTo(out);
-    }
+    return new Encoded(heads, windows, windowBytes, nonFiniteElements);
   }
 
   /**
-   * The sum {@link #writeTo} wrote. The bytes may come from the network: every field is checked
+   * A sum's encoding, sized before it is written ({@link #bytes}, then {@link #writeTo}); it reads
+   * the sum's non-finite parts and partials when written, so write it before the sum changes.
+   */
+  public final class Encoded {
+    private final byte[] heads;
+    private final byte[] windows;
+    private final int windowBytes;
+    private final int nonFiniteElements;
+
+    private Encoded(byte[] heads, byte[] windows, int windowBytes, int nonFiniteElements) {
+      this.heads = heads;
+      this.windows = windows;
+      this.windowBytes = windowBytes;
+      this.nonFiniteElements = nonFiniteElements;
+    }
+
+    public int bytes() {
+      return HEADER_BYTES + heads.length + windowBytes + Integer.BYTES
+          + nonFiniteElements * (Integer.BYTES + Double.BYTES)
+          + (partials == null ? Integer.BYTES : partials.encodedBytes());
+    }
+
+    public void writeTo(ByteBuffer out) {
+      out.putInt(length);
+      out.putLong(vectors);
+      out.putInt(windowAdds);
+      out.put(heads);
+      out.put(windows, 0, windowBytes);
+      out.putInt(nonFiniteElements);
+      for (int e = 0; nonFiniteElements > 0 && e < length; e++) {
+        if (hasNonFinite(nonFinite[e])) {
+          out.putInt(e);
+          out.putDouble(nonFinite[e]);
+        }
+      }
+      if (partials == null) {
+        out.putInt(0);
+      } else {
+        partials.writeTo(out);
+      }
+    }
+  }
+
+  private static int scaleCode(int scale) {
+    if (scale == NO_SCALE) {
+      return 0;
+    }
+    if (scale == MIN_SCALE) {
+      return 1;
+    }
+    if (scale % 32 != 0 || scale < LOWEST_GRID_SCALE || scale > 1024) {
+      throw new IllegalStateException("a window scale off the grid: " + scale);
+    }
+    return 2 + (scale - LOWEST_GRID_SCALE) / 32;
+  }
+
+  /**
+   * The sum an {@link #encode encoding} wrote. The bytes may come from the network: every field is checked
    * before it is used, so a bad encoding is an {@link IllegalArgumentException}, never a wrong sum.
    */
   public static ExactVectorSum readFrom(ByteBuffer in) {
     int length = in.getInt();
-    if (length < 0 || (long) length * ELEMENT_BYTES > in.remaining()) {
+    if (length < 0 || (long) length * MIN_ELEMENT_BYTES > in.remaining()) {
       throw new IllegalArgumentException("an encoded sum of " + length + " elements in " + in.remaining() + " bytes");
     }
     ExactVectorSum sum = new ExactVectorSum(length);
@@ -464,22 +504,32 @@ public final class ExactVectorSum implements Serializable {
     if (sum.vectors < 0 || sum.windowAdds < 0 || sum.windowAdds > MAX_WINDOW_ADDS) {
       throw new IllegalArgumentException("bad counts: " + sum.vectors + " vectors, " + sum.windowAdds + " window adds");
     }
-    in.asIntBuffer().get(sum.scales);
-    in.position(in.position() + length * Integer.BYTES);
-    in.get(sum.zeroStates);
-    in.asLongBuffer().get(sum.windowHigh);
-    in.position(in.position() + length * Long.BYTES);
-    in.asLongBuffer().get(sum.windowLow);
-    in.position(in.position() + length * Long.BYTES);
+    byte[] heads = new byte[length * MIN_ELEMENT_BYTES];
+    in.get(heads);
+    long windowBytes = 0;
+    for (int e = 0; e < length; e++) {
+      int head = Byte.toUnsignedInt(heads[e]);
+      int code = head / 3;
+      int significant = Byte.toUnsignedInt(heads[length + e]);
+      if (code > HIGHEST_SCALE_CODE || (code == 0 && significant != 0) || significant > 2 * Long.BYTES) {
+        throw new IllegalArgumentException("bad window for element " + e);
+      }
+      sum.scales[e] = code == 0 ? NO_SCALE : code == 1 ? MIN_SCALE : LOWEST_GRID_SCALE + 32 * (code - 2);
+      sum.zeroStates[e] = (byte) (head % 3);
+      windowBytes += significant == 0 ? 0 : 1 + significant;
+    }
+    if (windowBytes > in.remaining()) {
+      throw new IllegalArgumentException("windows of " + windowBytes + " bytes in " + in.remaining());
+    }
+    byte[] windows = new byte[(int) windowBytes + 2 * Long.BYTES];
+    in.get(windows, 0, (int) windowBytes);
     // each window add is below 2^111 = 2^47 * 2^64: a larger window would overflow in later adds
     long highBound = (long) sum.windowAdds << 47;
+    int at = 0;
     for (int e = 0; e < length; e++) {
-      int scale = sum.scales[e];
+      at = WindowWire.read(heads[length + e], windows, at, sum.windowHigh, sum.windowLow, e);
       long high = sum.windowHigh[e];
-      boolean empty = high == 0 && sum.windowLow[e] == 0;
-      if ((scale == NO_SCALE ? !empty : scale < MIN_SCALE || scale > 1024)
-          || sum.zeroStates[e] < NO_ZERO || sum.zeroStates[e] > OTHER_VALUES
-          || (high < 0 ? ~high : high) > highBound) {
+      if ((high < 0 ? ~high : high) > highBound) {
         throw new IllegalArgumentException("bad window for element " + e);
       }
     }

@@ -59,8 +59,8 @@ public final class OutcomeSum implements Serializable {
 
   /**
    * This sum with its totals rounded, for a meta-batch that is complete: {@link #mean} gives the
-   * same result bit for bit, and {@link #toBytes} takes one double per element, less than half an
-   * exact sum's bytes. Merging it with more outcomes would round twice: the driver sends it to
+   * same result bit for bit, and {@link #toBytes} takes at most one double per element, whatever
+   * went into it. Merging it with more outcomes would round twice: the driver sends it to
    * barrier tasks only to take the mean.
    */
   public OutcomeSum rounded() {
@@ -74,15 +74,19 @@ public final class OutcomeSum implements Serializable {
   }
 
   /**
-   * The exact state as bytes ({@link ExactVectorSum#writeTo}): merging the copy {@link #fromBytes}
+   * The exact state as bytes ({@link ExactVectorSum#encode}): merging the copy {@link #fromBytes}
    * reads gives the same mean, bit for bit, as merging this sum. A sum whose exact value is one
-   * vector of doubles (a single outcome, or a {@link #rounded} sum) is written as those doubles.
+   * vector of doubles (a single outcome, or a {@link #rounded} sum) is written as those doubles
+   * when they are shorter: the exact form of float-valued or sparse vectors takes fewer than 8 bytes
+   * an element.
    */
   public byte[] toBytes() {
-    boolean totals = sum != null && (rounded || sum.vectors() == 1);
+    ExactVectorSum.Encoded exact = sum == null ? null : sum.encode();
+    int exactBytes = sum == null ? 0 : exact.bytes();
+    int totalsBytes = sum == null ? 0 : Integer.BYTES + Long.BYTES + sum.length() * Double.BYTES;
+    boolean totals = sum != null && (rounded || sum.vectors() == 1) && totalsBytes < exactBytes;
     double[] values = totals ? sum.round() : null;
-    int bytes = Long.BYTES + 1 + (sum == null ? 0 : totals
-        ? Integer.BYTES + Long.BYTES + values.length * Double.BYTES : sum.encodedBytes());
+    int bytes = Long.BYTES + 1 + (totals ? totalsBytes : exactBytes);
     ByteBuffer out = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(measured);
     out.put(sum == null ? EMPTY : totals ? TOTALS : EXACT);
@@ -91,7 +95,7 @@ public final class OutcomeSum implements Serializable {
       out.putLong(sum.vectors());
       out.asDoubleBuffer().put(values);
     } else if (sum != null) {
-      sum.writeTo(out);
+      exact.writeTo(out);
     }
     return out.array();
   }

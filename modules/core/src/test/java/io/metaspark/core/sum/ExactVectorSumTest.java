@@ -260,25 +260,67 @@ class ExactVectorSumTest {
   @Test
   void encodingsThatAreNotASumAreRefusedBeforeUse() {
     ExactVectorSum s = new ExactVectorSum(3).add(new double[] {1, 2, 3});
-    ByteBuffer good = ByteBuffer.allocate(s.encodedBytes());
-    s.writeTo(good);
-    assertEquals(s.encodedBytes(), good.position());
+    ExactVectorSum.Encoded encoded = s.encode();
+    ByteBuffer good = ByteBuffer.allocate(encoded.bytes());
+    encoded.writeTo(good);
+    assertEquals(encoded.bytes(), good.position());
     byte[] bytes = good.array();
-    for (int cut : new int[] {0, 5, bytes.length - 1}) {
+    for (int cut : new int[] {0, 5, 20, bytes.length - 1}) {
       assertThrows(RuntimeException.class,
           () -> ExactVectorSum.readFrom(ByteBuffer.wrap(Arrays.copyOf(bytes, cut))));
     }
-    byte[] hugeWindow = bytes.clone();
-    // the first element's high word: header (16) + scales (12) + zero states (3)
-    ByteBuffer.wrap(hugeWindow).putLong(16 + 12 + 3, Long.MAX_VALUE / 2);
+    // header (16), scale-and-zero bytes (3), window lengths (3), then element 0's window: its
+    // trailing zeros (1.0 at scale 2^-96 is 1 shifted by 96) and its one significant byte
+    int heads = 16;
+    int lengths = heads + 3;
+    int firstWindow = lengths + 3;
+    assertEquals(96, bytes[firstWindow]);
+    assertEquals(1, bytes[firstWindow + 1]);
+    assertRefused(bytes, firstWindow, (byte) 126, "element 0"); // 2^126: beyond what 1 add can make
+    assertRefused(bytes, firstWindow, (byte) 127, "element 0"); // the 1 shifted onto the sign bit
+    assertRefused(bytes, firstWindow, (byte) 200, "element 0"); // more zeros than 128 bits
+    assertRefused(bytes, heads, (byte) 255, "element 0"); // a scale code past the grid
+    assertRefused(bytes, heads + 1, (byte) 1, "element 1"); // no scale (code 0), but a window
+    assertRefused(bytes, lengths + 2, (byte) 17, "element 2"); // longer than two words
+    assertRefused(bytes, lengths + 2, (byte) 16, "windows of"); // more window bytes than the message has
+  }
+
+  private static void assertRefused(byte[] good, int at, byte value, String named) {
+    byte[] bad = good.clone();
+    bad[at] = value;
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ExactVectorSum.readFrom(ByteBuffer.wrap(hugeWindow)));
-    assertTrue(e.getMessage().contains("element 0"), e.getMessage());
+        () -> ExactVectorSum.readFrom(ByteBuffer.wrap(bad)));
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+  }
+
+  @Test
+  void aWindowTravelsInTheBytesItsBitsNeed() {
+    // at scale 2^-96, 1 + 1 is 2^97: 97 trailing zeros and one byte; 3 + 3 is 3 * 2^97 and
+    // -2.5 - 2.5 is -5 * 2^96, each a byte with its sign
+    ExactVectorSum s = new ExactVectorSum(3).add(new double[] {1, 3, -2.5}).add(new double[] {1, 3, -2.5});
+    int header = 16;
+    int perElement = 2 + 1 + 1;
+    assertEquals(header + 3 * perElement + 4 + 4, s.encode().bytes());
+    assertArrayEquals(new double[] {2, 6, -5}, roundTrip(s).round());
+    // a gradient-like sum: 16 values of similar size make windows of about 75 significant bits, 10
+    // bytes with the trailing zero count, plus the 2 bytes every element has: 12, where 21 were
+    Random random = new Random(17);
+    ExactVectorSum gradients = new ExactVectorSum(1000);
+    for (int v = 0; v < 16; v++) {
+      double[] g = new double[1000];
+      for (int e = 0; e < g.length; e++) {
+        g[e] = random.nextGaussian() * 1e-3;
+      }
+      gradients.add(g);
+    }
+    double perParameter = (gradients.encode().bytes() - header - 8) / 1000.0;
+    assertTrue(perParameter < 13.5, perParameter + " bytes per element");
   }
 
   private static ExactVectorSum roundTrip(ExactVectorSum s) {
-    ByteBuffer buffer = ByteBuffer.allocate(s.encodedBytes());
-    s.writeTo(buffer);
+    ExactVectorSum.Encoded encoded = s.encode();
+    ByteBuffer buffer = ByteBuffer.allocate(encoded.bytes());
+    encoded.writeTo(buffer);
     assertEquals(0, buffer.remaining());
     buffer.flip();
     return ExactVectorSum.readFrom(buffer);

@@ -6,21 +6,43 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * A task store written by {@link TaskStoreBuilder}, read where the tasks run: the index once per JVM,
  * and each bucket file once per JVM when a task first needs one of its groups (then kept, as one
- * double[] per group). Only the directory and the fingerprint travel; the fingerprint is part of
- * the cache key, so a store rebuilt from other table settings is never answered from an old copy.
+ * double[] per group). With a cache budget, only groups are read (each with one positioned read
+ * of its rows) and kept up to the budget per JVM, least recently used dropped first: for stores
+ * larger than an executor's memory. Only the directory, the fingerprint and the budget travel; the
+ * fingerprint is part of the cache key, so a store rebuilt from other table settings is never
+ * answered from an old copy.
  *
  * @param directory the store's directory, any Hadoop URI or path
  * @param fingerprint of the table settings the store must have been built from
+ * @param cacheBytes the most bytes of rows an executor JVM keeps for this store; 0 keeps every group it reads
  */
-public record StoredTable(String directory, String fingerprint) implements TableStore {
+public record StoredTable(String directory, String fingerprint, long cacheBytes) implements TableStore {
   private static final PerJvmCache<StoreIndex> INDEXES = new PerJvmCache<>();
   private static final PerJvmCache<BucketRows> BUCKETS = new PerJvmCache<>();
+  private static final PerJvmCache<BoundedRowCache> ROW_CACHES = new PerJvmCache<>();
+
+  public StoredTable {
+    if (cacheBytes < 0) {
+      throw new IllegalArgumentException("a task store's cache budget must be >= 0 bytes, got " + cacheBytes);
+    }
+  }
+
+  /** The store with every group kept once read. */
+  public StoredTable(String directory, String fingerprint) {
+    this(directory, fingerprint, 0);
+  }
+
+  /** The same store, its rows kept up to {@code bytes} per JVM (0: all of them). */
+  public StoredTable withCacheBytes(long bytes) {
+    return new StoredTable(directory, fingerprint, bytes);
+  }
 
   private record BucketKey(StoredTable store, int bucket) {}
 
@@ -50,8 +72,26 @@ public record StoredTable(String directory, String fingerprint) implements Table
   @Override
   public double[] rows(int group) {
     StoreIndex index = storeIndex();
+    if (cacheBytes > 0) {
+      return rowCache().get(group, g -> readGroup(index, g));
+    }
     int bucket = index.buckets()[group];
     return BUCKETS.get(new BucketKey(this, bucket), () -> readBucket(index, bucket)).of(group);
+  }
+
+  BoundedRowCache rowCache() {
+    return ROW_CACHES.get(this, () -> new BoundedRowCache(cacheBytes));
+  }
+
+  /** One group's rows, read at their place in the bucket file (the index has each group's first row). */
+  private double[] readGroup(StoreIndex index, int group) {
+    Path file = TaskStoreFormat.bucketFile(new Path(directory), index.buckets()[group]);
+    try (FSDataInputStream in = file.getFileSystem(SparkHadoopConf.current()).open(file)) {
+      return TaskStoreFormat.readGroup(in, index.table().rowWidth(), index.firstRows()[group],
+          index.table().rowCounts()[group], file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read task store bucket " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private BucketRows readBucket(StoreIndex index, int bucket) {

@@ -4,8 +4,10 @@ import io.metaspark.core.task.table.TableIndex;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PositionedReadable;
 
 /**
  * The task store's files. {@code bucket-NNNNN.bin}: a header (magic, row width, row count), then
@@ -18,6 +20,8 @@ final class TaskStoreFormat {
   static final String INDEX = "index.bin";
   private static final int BUCKET_MAGIC = 0x4D534231; // "MSB1"
   private static final int INDEX_MAGIC = 0x4D534931; // "MSI1"
+  /** A bucket file's header: magic, row width, row count. */
+  private static final int HEADER_BYTES = 3 * Integer.BYTES;
 
   private TaskStoreFormat() {}
 
@@ -46,6 +50,33 @@ final class TaskStoreFormat {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = in.readDouble();
     }
+    return rows;
+  }
+
+  /**
+   * Rows {@code [firstRow, firstRow + count)} of a bucket file, with positioned reads: the header,
+   * then those rows alone, checked against the header's row count.
+   */
+  static double[] readGroup(PositionedReadable in, int width, int firstRow, int count, String file)
+      throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    in.readFully(0, header.array());
+    if (header.getInt() != BUCKET_MAGIC) {
+      throw new IOException(file + " is not a metaspark task store bucket");
+    }
+    int storedWidth = header.getInt();
+    if (storedWidth != width) {
+      throw new IOException(file + " has rows of " + storedWidth + " values, the index says " + width);
+    }
+    int storedRows = header.getInt();
+    if (firstRow < 0 || count < 0 || (long) firstRow + count > storedRows) {
+      throw new IOException(file + " has " + storedRows + " rows, the index wants rows " + firstRow + " to "
+          + ((long) firstRow + count));
+    }
+    ByteBuffer values = ByteBuffer.allocate(Math.multiplyExact(Math.multiplyExact(count, width), Double.BYTES));
+    in.readFully(HEADER_BYTES + (long) firstRow * width * Double.BYTES, values.array());
+    double[] rows = new double[count * width];
+    values.asDoubleBuffer().get(rows);
     return rows;
   }
 

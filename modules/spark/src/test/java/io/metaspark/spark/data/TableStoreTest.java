@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,6 +158,39 @@ class TableStoreTest {
         new TableSource(TABLES + "regression.parquet", "parquet", "site", List.of("x1", "x2"), "y", false),
         dir + "/store", 4));
     assertTrue(other.getMessage().contains("other table settings"), other.getMessage());
+  }
+
+  @Test
+  void aStoreWithACacheBudgetReadsTheSameRowsAndKeepsNoMoreThanItsBudget() throws IOException {
+    StoredTable whole =
+        TaskStoreBuilder.ensure(sc, regression(TABLES + "regression.parquet", "parquet"), dir + "/store", 4).store();
+    // about two of the fixture's groups (29 rows of 4 doubles on average): most reads miss and evict
+    long budget = 2048;
+    StoredTable bounded = whole.withCacheBytes(budget);
+    int groups = whole.index().groupCount();
+    for (int pass = 0; pass < 2; pass++) {
+      for (int g = 0; g < groups; g++) {
+        int group = pass == 0 ? g : groups - 1 - g;
+        assertArrayEquals(whole.rows(group), bounded.rows(group), "group " + group);
+        assertTrue(bounded.rowCache().heldBytes() <= budget, bounded.rowCache().heldBytes() + " bytes held");
+      }
+    }
+    assertTrue(bounded.rowCache().heldBytes() > 0, "groups that fit are kept");
+    assertSame(bounded.rows(0), bounded.rows(0), "the group read last is answered from the cache");
+    assertThrows(IllegalArgumentException.class, () -> whole.withCacheBytes(-1));
+  }
+
+  @Test
+  void aBucketCutShortIsRefusedByNameWhenAGroupIsReadFromIt() throws IOException {
+    StoredTable whole =
+        TaskStoreBuilder.ensure(sc, regression(TABLES + "regression.parquet", "parquet"), dir + "/store", 1).store();
+    Path bucket = dir.resolve("store/bucket-00000.bin");
+    byte[] bytes = Files.readAllBytes(bucket);
+    Files.write(bucket, Arrays.copyOf(bytes, bytes.length - 100));
+    StoredTable bounded = whole.withCacheBytes(1 << 20);
+    int last = whole.index().groupCount() - 1;
+    Exception e = assertThrows(RuntimeException.class, () -> bounded.rows(last));
+    assertTrue(e.getMessage().contains("bucket-00000.bin"), e.getMessage());
   }
 
   @Test
