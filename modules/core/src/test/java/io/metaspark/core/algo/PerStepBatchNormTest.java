@@ -16,8 +16,17 @@ import io.metaspark.core.model.conv.ConvLearner;
 import io.metaspark.core.task.TaskData;
 import io.metaspark.core.task.TaskDescriptor;
 import java.util.Arrays;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * MAML++'s per-step batch-norm weights and biases (BNWB) on conv4 with batch norm: the exact
@@ -80,6 +89,65 @@ class PerStepBatchNormTest {
         assertNotEquals(0.0, analytic[position], "set 0, the network's own gamma and beta, learns");
       }
     }
+  }
+
+  /**
+   * Two strided convolutions without ReLU, each with batch norm, and a softmax: a smooth network
+   * ConvLearner takes, on which every coordinate can be checked by central differences, here for
+   * the multi-step loss, whose intermediate queries run with the intermediate sets.
+   */
+  @Test
+  void multiStepLossGradientWithPerStepSetsMatchesItsObjectiveInEveryCoordinate() {
+    ModelSpec smooth = ModelSpec.of(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+        .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Same).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(3).activation(Activation.IDENTITY).build())
+        .layer(new BatchNormalization.Builder().build())
+        .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(3).activation(Activation.IDENTITY).build())
+        .layer(new BatchNormalization.Builder().build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+            .build())
+        .setInputType(InputType.convolutional(16, 16, 1)).build());
+    Learner learner = smooth.newLearner();
+    assertInstanceOf(ConvLearner.class, learner);
+    int steps = 3;
+    int[] affine = BatchNormParameters.affine(smooth.newNetwork());
+    Adaptation adaptation = new Adaptation(new PerStepBatchNorm(new PerLayerPerStepRates(smooth.layout(), steps,
+        0.4), affine, steps), steps);
+    double[] meta = adaptation.initialMeta(smooth.initialParams());
+    int n = learner.numParams();
+    for (int i = n; i < meta.length; i++) {
+      meta[i] += 0.05 * (((i * 7) % 11) - 5);
+    }
+    // at iteration 40 of 100 the multi-step loss weighs every step's query
+    TaskData task = NoiseImages.episodes(16, 3, 2).sample(new TaskDescriptor(40, 0, 17), DataType.DOUBLE);
+    double[] weights = MultiStepLossWeights.at(40, 100, steps);
+    double[] analytic = new MamlPlusPlus(adaptation, HessianVectorProduct.exactWhereAvailable(0), 100, 0)
+        .compute(learner, meta, task, false).metaGradient();
+    double[] numeric = new double[meta.length];
+    double h = 1e-5;
+    for (int i = 0; i < meta.length; i++) {
+      double[] plus = meta.clone();
+      double[] minus = meta.clone();
+      plus[i] += h;
+      minus[i] -= h;
+      numeric[i] = (multiStepLoss(learner, adaptation, plus, task, weights)
+          - multiStepLoss(learner, adaptation, minus, task, weights)) / (2 * h);
+    }
+    double error = MetaObjective.relativeError(analytic, numeric);
+    assertTrue(error < 1e-6, "relative error " + error);
+    double sets = MetaObjective.relativeError(Arrays.copyOfRange(analytic, n + steps * smooth.layout().layers(),
+        meta.length), Arrays.copyOfRange(numeric, n + steps * smooth.layout().layers(), meta.length));
+    assertTrue(sets < 1e-6, "the sets of steps 1 and 2: relative error " + sets);
+  }
+
+  /** Sum_j w_j L_query(theta_j) over the iterates the adaptation reaches. */
+  private static double multiStepLoss(Learner learner, Adaptation adaptation, double[] meta, TaskData task,
+      double[] weights) {
+    double sum = 0;
+    for (int j = 1; j <= weights.length; j++) {
+      sum += weights[j - 1] * learner.loss(adaptation.adapt(learner, meta, task.support(), j), task.query());
+    }
+    return sum;
   }
 
   @Test
