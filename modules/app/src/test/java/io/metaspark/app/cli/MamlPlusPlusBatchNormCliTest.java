@@ -13,6 +13,7 @@ import io.metaspark.core.model.ParameterLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -53,7 +54,7 @@ class MamlPlusPlusBatchNormCliTest {
   }
 
   private int train(Path conf, String name, String master, String... settings) {
-    List<String> args = new java.util.ArrayList<>(List.of("train", "--config", conf.toString(), "--master", master,
+    List<String> args = new ArrayList<>(List.of("train", "--config", conf.toString(), "--master", master,
         "--set", "run.name=" + name));
     for (String setting : settings) {
       args.add("--set");
