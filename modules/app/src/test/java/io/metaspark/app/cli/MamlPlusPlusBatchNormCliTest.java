@@ -89,8 +89,8 @@ class MamlPlusPlusBatchNormCliTest {
     assertEquals("per-layer-per-step+per-step-batch-norm", card.innerRule());
     assertEquals(rates + affine.length, card.learnedAdaptation().length, "the rates, then step 1's gamma and beta");
     for (int p = 0; p < affine.length; p++) {
-      double before = card.learnedAdaptation()[rates + p];
-      assertTrue(before != theta[affine[p]], "step 1's set was learned apart from step 0's: " + affine[p]);
+      double stepOne = card.learnedAdaptation()[rates + p];
+      assertTrue(stepOne != theta[affine[p]], "step 1's set was learned apart from step 0's: " + affine[p]);
     }
 
     assertEquals(0, MetasparkCli.run("evaluate", "--model", model.toString(), "--config", conf.toString(),
