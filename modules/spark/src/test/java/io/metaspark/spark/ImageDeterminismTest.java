@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.FirstOrderMaml;
+import io.metaspark.core.algo.HessianVectorProduct;
+import io.metaspark.core.algo.MamlPlusPlus;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.PerLayerPerStepRates;
+import io.metaspark.core.algo.PerStepBatchNorm;
 import io.metaspark.core.algo.ProtoNet;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.model.BatchNormParameters;
 import io.metaspark.core.model.Conv4;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.optim.Adam;
@@ -37,13 +42,21 @@ class ImageDeterminismTest {
     assertBitIdentical(MODEL, fomaml);
   }
 
+  /** MAML++ with per-step batch-norm sets: the sets are meta-parameters summed like the network's. */
+  @Test
+  void mamlPlusPlusWithPerStepBatchNormIsBitIdenticalToo() {
+    Adaptation adaptation = new Adaptation(new PerStepBatchNorm(new PerLayerPerStepRates(MODEL.layout(), 2, 0.4),
+        BatchNormParameters.affine(MODEL.newNetwork()), 2), 2);
+    assertBitIdentical(MODEL, new MamlPlusPlus(adaptation, HessianVectorProduct.exactWhereAvailable(0), 2, 0));
+  }
+
   @Test
   void prototypicalNetworksAreBitIdenticalToo() {
     assertBitIdentical(EMBEDDING, new ProtoNet());
   }
 
   private static void assertBitIdentical(ModelSpec model, MetaAlgorithm algorithm) {
-    double[] start = model.initialParams();
+    double[] start = algorithm.init(model.initialParams());
     double[] oneThread = run("local[1]", 1, start, model, algorithm);
     double[] twoThreads = run("local[2]", 2, start, model, algorithm);
     double[] fivePartitions = run("local[2]", 5, start, model, algorithm);

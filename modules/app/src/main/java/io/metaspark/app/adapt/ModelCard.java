@@ -9,9 +9,12 @@ import io.metaspark.core.algo.AdamSteps;
 import io.metaspark.core.algo.HeadOnlySgd;
 import io.metaspark.core.algo.PerLayerPerStepRates;
 import io.metaspark.core.algo.PerParameterRates;
+import io.metaspark.core.algo.PerStepBatchNorm;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.algo.UpdateNetwork;
 import io.metaspark.core.algo.UpdateRule;
+import io.metaspark.core.model.BatchNormParameters;
+import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterLayout;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +33,9 @@ import java.util.Map;
  *     Meta-SGD's learned rates, one per network parameter, or "head-sgd" for ANIL's SGD on the
  *     last layer, or "per-layer-per-step" for MAML++'s learned rates, layers x inner steps of them,
  *     or "update-network" for the learned optimizer's network, its weights the learned values, or
- *     "prototypes" for Prototypical Networks, which take no steps)
+ *     "prototypes" for Prototypical Networks, which take no steps; "sgd" and "per-layer-per-step"
+ *     followed by "+per-step-batch-norm" for MAML++ with a meta-learned set of batch norm's gamma
+ *     and beta per inner step, sets 1 to k - 1 after the rates in the learned values)
  * @param innerLr the rule's step size ({@link io.metaspark.core.algo.UpdateRule#learningRate})
  * @param learnedAdaptation the values the rule learned, the meta-parameters after the network's
  *     (absent from the file when there are none)
@@ -58,23 +63,24 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
   }
 
   /**
-   * The adaptation training used, for the network whose parameters lie as {@code network} says
-   * (model.zip's); for rules it does not know, an error naming the rule.
+   * The adaptation training used, for the network {@code network} (model.zip's); for rules it does
+   * not know, an error naming the rule.
    */
-  public Adaptation adaptation(ParameterLayout network) {
+  public Adaptation adaptation(ModelSpec network) {
     return byPrototypes() ? Adaptation.prototypes() : new Adaptation(rule(network, innerLr), innerSteps);
   }
 
   /** The adaptation training used, at another step size: what adapt --lr asks for, for a rule with one rate. */
-  public Adaptation adaptation(ParameterLayout network, double lr) {
+  public Adaptation adaptation(ModelSpec network, double lr) {
     if (byPrototypes()) {
       return Adaptation.prototypes();
     }
-    if (innerRule.equals("per-parameter") || innerRule.equals("per-layer-per-step")) {
+    String adapting = adaptingRule();
+    if (adapting.equals("per-parameter") || adapting.equals("per-layer-per-step")) {
       throw new IllegalArgumentException("the model's inner_rule " + innerRule + " adapts at the rates it learned;"
           + " another step size applies to inner_rules sgd and head-sgd only");
     }
-    if (innerRule.equals("update-network")) {
+    if (adapting.equals("update-network")) {
       throw new IllegalArgumentException("the model's inner_rule update-network takes the steps it learned to take;"
           + " another step size applies to inner_rules sgd and head-sgd only");
     }
@@ -99,9 +105,20 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     return innerRule.equals(Adaptation.prototypes().rule().name());
   }
 
+  /**
+   * The rule that adapts the network's parameters: {@code inner_rule} without the
+   * {@link PerStepBatchNorm} suffix, which says that batch norm's gamma and beta are per-step sets.
+   */
+  private String adaptingRule() {
+    return innerRule.endsWith(PerStepBatchNorm.NAME_SUFFIX)
+        ? innerRule.substring(0, innerRule.length() - PerStepBatchNorm.NAME_SUFFIX.length()) : innerRule;
+  }
+
   /** The update rule {@code inner_rule} names, at step size {@code lr}, with as many learned values as it learns. */
-  private UpdateRule rule(ParameterLayout network, double lr) {
-    UpdateRule rule = switch (innerRule) {
+  private UpdateRule rule(ModelSpec spec, double lr) {
+    ParameterLayout network = spec.layout();
+    String adapting = adaptingRule();
+    UpdateRule rule = switch (adapting) {
       case "sgd" -> new ScalarSgd(lr);
       case "per-parameter" -> new PerParameterRates(numParams, lr);
       case "per-layer-per-step" -> new PerLayerPerStepRates(network, innerSteps, lr);
@@ -110,8 +127,12 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
       // the network's size is its weights' count; its seed only initializes weights, which the card has
       case "update-network" -> new UpdateNetwork(UpdateNetwork.hiddenOf(learnedAdaptation.length), lr, 0);
       default -> throw new IllegalArgumentException("model.json: unknown inner_rule '" + innerRule
-          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step, head-sgd, update-network and prototypes");
+          + "'; this metaspark knows sgd, per-parameter, per-layer-per-step, head-sgd, update-network and prototypes,"
+          + " and sgd and per-layer-per-step with " + PerStepBatchNorm.NAME_SUFFIX);
     };
+    if (!adapting.equals(innerRule)) {
+      rule = new PerStepBatchNorm(rule, BatchNormParameters.affine(spec.newNetwork()), innerSteps);
+    }
     if (learnedAdaptation.length != rule.learnedValues()) {
       throw new IllegalArgumentException("model.json: inner_rule " + innerRule + " learns " + rule.learnedValues()
           + " values, but learned_adaptation holds " + learnedAdaptation.length);

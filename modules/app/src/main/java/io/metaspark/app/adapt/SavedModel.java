@@ -31,11 +31,11 @@ public record SavedModel(RunDirectory dir, MultiLayerNetwork network, ModelCard 
 
   /** How it was trained to adapt; a rule this metaspark does not know is an IllegalArgumentException. */
   public Adaptation adaptation() {
-    return card.adaptation(spec().layout());
+    return card.adaptation(spec());
   }
 
   /** How it was trained to adapt, at another step size (adapt --lr). */
   public Adaptation adaptation(double lr) {
-    return card.adaptation(spec().layout(), lr);
+    return card.adaptation(spec(), lr);
   }
 }

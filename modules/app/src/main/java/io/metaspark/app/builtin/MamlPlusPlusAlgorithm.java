@@ -7,6 +7,9 @@ import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MamlPlusPlus;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.PerLayerPerStepRates;
+import io.metaspark.core.algo.PerStepBatchNorm;
+import io.metaspark.core.algo.UpdateRule;
+import io.metaspark.core.model.BatchNormParameters;
 import io.metaspark.core.model.ModelSpec;
 import java.util.List;
 
@@ -25,17 +28,24 @@ final class MamlPlusPlusAlgorithm {
       "iterations computed first order (Hessians taken as zero) before exact second order (0 = off)")
       .check(Check.atLeast(0L));
 
+  static final Key<Boolean> PER_STEP_BATCH_NORM = Key.flag("algorithm.maml-plus-plus.per-step-batch-norm", false,
+      "batch norm's gamma and beta not adapted in the inner loop, a meta-learned set per inner step (BNWB);"
+          + " needs a network with batch norm").onlyWhereSelected();
+
   static final List<Key<?>> KEYS = List.of(LEARNED_RATES, MULTI_STEP_LOSS_ITERATIONS, FIRST_ORDER_ITERATIONS,
-      MamlAlgorithm.HESSIAN_PRODUCT, MamlAlgorithm.HVP_RELATIVE_STEP);
+      PER_STEP_BATCH_NORM, MamlAlgorithm.HESSIAN_PRODUCT, MamlAlgorithm.HVP_RELATIVE_STEP);
 
   private MamlPlusPlusAlgorithm() {}
 
   static MetaAlgorithm create(Adaptation adaptation, ModelSpec model, Values values) {
-    Adaptation inner = values.get(LEARNED_RATES)
-        ? new Adaptation(new PerLayerPerStepRates(model.layout(), adaptation.steps(), adaptation.rule().learningRate()),
-            adaptation.steps())
-        : adaptation;
-    return new MamlPlusPlus(inner, MamlAlgorithm.hessianProduct(values), values.get(MULTI_STEP_LOSS_ITERATIONS),
-        values.get(FIRST_ORDER_ITERATIONS));
+    int steps = adaptation.steps();
+    UpdateRule rule = values.get(LEARNED_RATES)
+        ? new PerLayerPerStepRates(model.layout(), steps, adaptation.rule().learningRate())
+        : adaptation.rule();
+    if (values.get(PER_STEP_BATCH_NORM)) {
+      rule = new PerStepBatchNorm(rule, BatchNormParameters.affine(model.newNetwork()), steps);
+    }
+    return new MamlPlusPlus(new Adaptation(rule, steps), MamlAlgorithm.hessianProduct(values),
+        values.get(MULTI_STEP_LOSS_ITERATIONS), values.get(FIRST_ORDER_ITERATIONS));
   }
 }

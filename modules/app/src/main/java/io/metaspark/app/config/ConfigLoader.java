@@ -45,7 +45,9 @@ final class ConfigLoader {
       throw new ConfigError("config: " + e.getMessage(), e);
     }
     rejectUnknownKeys(user, schema, file, overridden);
-    return user.withFallback(schema.defaults()).resolve();
+    Config config = user.withFallback(schema.defaults()).resolve();
+    schema.rejectUnselectedOptions(config);
+    return config;
   }
 
   private static Config parseOverride(String override) {

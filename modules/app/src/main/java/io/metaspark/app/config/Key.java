@@ -35,9 +35,11 @@ public final class Key<T> {
   private final boolean open;
   private final boolean changeableOnResume;
   private final T valueBeforeTheKey;
+  private final boolean onlyWhereSelected;
 
   private Key(String path, BiFunction<Config, String, T> reader, Function<T, Object> writer, T defaultValue,
-      List<Check<T>> checks, String doc, boolean open, boolean changeableOnResume, T valueBeforeTheKey) {
+      List<Check<T>> checks, String doc, boolean open, boolean changeableOnResume, T valueBeforeTheKey,
+      boolean onlyWhereSelected) {
     this.path = path;
     this.reader = reader;
     this.writer = writer;
@@ -47,6 +49,7 @@ public final class Key<T> {
     this.open = open;
     this.changeableOnResume = changeableOnResume;
     this.valueBeforeTheKey = valueBeforeTheKey;
+    this.onlyWhereSelected = onlyWhereSelected;
   }
 
   private static <T> Key<T> of(String path, BiFunction<Config, String, T> reader, Function<T, Object> writer,
@@ -55,7 +58,7 @@ public final class Key<T> {
       throw new IllegalArgumentException("a key is a dotted path of lower-case words under its section, got '" + path
           + "'");
     }
-    return new Key<>(path, reader, writer, defaultValue, List.of(), doc, false, false, null);
+    return new Key<>(path, reader, writer, defaultValue, List.of(), doc, false, false, null, false);
   }
 
   /** A string, as written. */
@@ -147,14 +150,15 @@ public final class Key<T> {
       }
       return out;
     }, v -> v, Map.of(), doc);
-    return new Key<>(key.path, key.reader, key.writer, key.defaultValue, List.of(), doc, true, false, null);
+    return new Key<>(key.path, key.reader, key.writer, key.defaultValue, List.of(), doc, true, false, null, false);
   }
 
   /** The same key, whose value must also pass {@code check}. */
   public Key<T> check(Check<T> check) {
     List<Check<T>> all = new ArrayList<>(checks);
     all.add(check);
-    return new Key<>(path, reader, writer, defaultValue, all, doc, open, changeableOnResume, valueBeforeTheKey);
+    return new Key<>(path, reader, writer, defaultValue, all, doc, open, changeableOnResume, valueBeforeTheKey,
+        onlyWhereSelected);
   }
 
   /**
@@ -162,7 +166,7 @@ public final class Key<T> {
    * it is reported): a checkpoint may be resumed under another value.
    */
   public Key<T> changeableOnResume() {
-    return new Key<>(path, reader, writer, defaultValue, checks, doc, open, true, valueBeforeTheKey);
+    return new Key<>(path, reader, writer, defaultValue, checks, doc, open, true, valueBeforeTheKey, onlyWhereSelected);
   }
 
   /**
@@ -170,7 +174,20 @@ public final class Key<T> {
    * config predates the key computed, and such a run resumes only under it.
    */
   public Key<T> valueBeforeTheKey(T value) {
-    return new Key<>(path, reader, writer, defaultValue, checks, doc, open, changeableOnResume, value);
+    return new Key<>(path, reader, writer, defaultValue, checks, doc, open, changeableOnResume, value, onlyWhereSelected);
+  }
+
+  /**
+   * The same key, for a registry entry's option that would mislead if ignored: set to anything but
+   * its default in a config that does not select its entry, it is a ConfigError, not silently unused.
+   */
+  public Key<T> onlyWhereSelected() {
+    return new Key<>(path, reader, writer, defaultValue, checks, doc, open, changeableOnResume, valueBeforeTheKey,
+        true);
+  }
+
+  boolean isOnlyWhereSelected() {
+    return onlyWhereSelected;
   }
 
   public String path() {

@@ -67,6 +67,22 @@ final class Schema {
   }
 
   /**
+   * Refuses a key declared {@link Key#onlyWhereSelected} that {@code config} sets to anything but its
+   * default while selecting none of the entries that declare it, naming the key and the selection.
+   */
+  void rejectUnselectedOptions(Config config) {
+    for (Key<?> key : keys.values()) {
+      if (key.isOnlyWhereSelected() && !used(key, config) && !key.read(config).equals(key.defaultValue())) {
+        Owner owner = owners.get(key.path()).get(0);
+        String selected = config.hasPath(owner.selector().path()) ? config.getString(owner.selector().path())
+            : owner.selector().defaultValue();
+        throw new ConfigError(key.path() + " applies only where " + owner.selector().path() + " = " + owner.entry()
+            + "; this config selects " + owner.selector().path() + " = " + selected);
+      }
+    }
+  }
+
+  /**
    * Whether {@code key} matters in {@code config}: a section's key always does, an entry's only
    * where the config selects the entry (a missing selector selects its default).
    */

@@ -201,7 +201,7 @@ public final class MetaModel extends Model<MetaModel> implements MLWritable {
   }
 
   private Adaptation adaptation() {
-    return card.adaptation(spec.layout());
+    return card.adaptation(spec);
   }
 
   private String column(Param<String> param) {

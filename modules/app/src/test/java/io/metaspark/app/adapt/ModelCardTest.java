@@ -13,7 +13,8 @@ import io.metaspark.app.testing.Console;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.ScalarSgd;
 import io.metaspark.core.algo.UpdateNetwork;
-import io.metaspark.core.model.ParameterLayout;
+import io.metaspark.core.model.MlpShorthand;
+import io.metaspark.core.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +40,11 @@ class ModelCardTest {
     assertEquals(1761, card.numParams());
     assertEquals(10, card.iterations());
     assertTrue(card.config().contains("inner-lr=0.01"));
-    ParameterLayout layout = new ParameterLayout(new int[] {80, 1640, 41});
-    Adaptation adaptation = card.adaptation(layout);
+    ModelSpec mlp = MlpShorthand.parse("1-40-40-1").toSpec();
+    Adaptation adaptation = card.adaptation(mlp);
     assertEquals(new ScalarSgd(0.01), adaptation.rule());
     assertEquals(1, adaptation.steps());
-    assertEquals(new Adaptation(new ScalarSgd(0.5), 1).describe(), card.adaptation(layout, 0.5).describe(),
+    assertEquals(new Adaptation(new ScalarSgd(0.5), 1).describe(), card.adaptation(mlp, 0.5).describe(),
         "adapt --lr: the same steps at another step size");
     double[] network = new double[1761];
     assertArrayEquals(network, card.meta(network), 0.0, "nothing learned besides the network");
@@ -77,18 +78,18 @@ class ModelCardTest {
   /** The update network's size is not in the card: its weights' count says it, and a count no network has is named. */
   @Test
   void anUpdateNetworksCardRebuildsItsRuleFromTheWeightsCount() {
-    ParameterLayout layout = new ParameterLayout(new int[] {11});
+    ModelSpec network = MlpShorthand.parse("10-1").toSpec();
     ModelCard card = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[8 * 6 + 1], null,
         null, 1, 1, 1, 11, null, null, null, null);
-    Adaptation adaptation = card.adaptation(layout);
+    Adaptation adaptation = card.adaptation(network);
     assertEquals(new UpdateNetwork(8, 0.1, 0), adaptation.rule());
     assertEquals(20, adaptation.steps());
-    IllegalArgumentException lr = assertThrows(IllegalArgumentException.class, () -> card.adaptation(layout, 0.5));
+    IllegalArgumentException lr = assertThrows(IllegalArgumentException.class, () -> card.adaptation(network, 0.5));
     assertTrue(lr.getMessage().contains("inner_rule update-network takes the steps it learned to take"),
         lr.getMessage());
     ModelCard odd = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[50], null, null, 1,
         1, 1, 11, null, null, null, null);
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> odd.adaptation(layout));
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> odd.adaptation(network));
     assertTrue(error.getMessage().contains("50 values are no update network's weights"), error.getMessage());
   }
 
@@ -102,7 +103,7 @@ class ModelCardTest {
         .getMessage());
     ModelCard unknownRule = ModelCard.fromJson("{\"format\": \"metaspark-model/2\", \"algorithm\": \"maml\","
         + " \"inner_rule\": \"lslr\", \"inner_steps\": 1, \"inner_lr\": 0.1, \"num_params\": 3}");
-    ParameterLayout threeParameters = new ParameterLayout(new int[] {3});
+    ModelSpec threeParameters = MlpShorthand.parse("2-1").toSpec();
     assertTrue(assertThrows(IllegalArgumentException.class, () -> unknownRule.adaptation(threeParameters)).getMessage()
         .contains("unknown inner_rule 'lslr'"));
   }

@@ -73,6 +73,14 @@ class JobTest {
     assertEquals(9 * 32 + 32 + 3 * (9 * 32 * 32 + 32) + 4 * 4 * 32 + 128 * 5 + 5,
         small.model().initialParams().length);
     assertEquals(8, small.settings().train().metaBatch());
+    // 20-way 1-shot scaled down alike: the paper's 5 steps of 0.1, a quarter of its meta-batch of 16
+    Job small20 = load(new File("../../conf/omniglot-small-20way1shot.conf"), glyphs);
+    assertEquals(9 * 32 + 32 + 3 * (9 * 32 * 32 + 32) + 4 * 4 * 32 + 128 * 20 + 20,
+        small20.model().initialParams().length);
+    assertEquals(20, ((EpisodeTaskFamily) small20.taskFamily(ClassSplit.Part.TRAIN)).ways());
+    assertEquals(4, small20.settings().train().metaBatch());
+    assertEquals(5, small20.algorithm().adaptation().steps());
+    assertEquals(0.1, small20.algorithm().adaptation().rule().learningRate());
     // the paper's four: N-way K-shot, meta-batch, inner steps and step (0.4 or 0.1 on the code's loss / K)
     Object[][] papers = {
         {"omniglot-5way1shot", 5, 1, 32, 1, 0.4}, {"omniglot-5way5shot", 5, 5, 32, 1, 0.08},

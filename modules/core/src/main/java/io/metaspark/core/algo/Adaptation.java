@@ -57,7 +57,7 @@ public final class Adaptation implements Serializable {
     double[] meta = Arrays.copyOf(networkParams, networkParams.length + learned);
     if (learned > 0) {
       double[] values = new double[learned];
-      rule.initLearned(values);
+      rule.initLearned(networkParams, values);
       System.arraycopy(values, 0, meta, networkParams.length, learned);
     }
     return meta;

@@ -35,6 +35,14 @@ public interface UpdateRule extends Serializable {
   /** Writes the learned values' starting point into {@code learned} (of {@link #learnedValues} entries). */
   default void initLearned(double[] learned) {}
 
+  /**
+   * {@link #initLearned(double[])} for rules whose values start from the network's own (per-step
+   * copies of some of its parameters): {@code networkParams} is the initialization they start from.
+   */
+  default void initLearned(double[] networkParams, double[] learned) {
+    initLearned(learned);
+  }
+
   /** How many values the rule carries from step to step of one adaptation, for a network of {@code networkParams}; 0 by default. */
   default int memoryValues(int networkParams) {
     return 0;

@@ -1,19 +1,14 @@
 package io.metaspark.core.model;
 
 import io.metaspark.core.task.Examples;
-import java.util.List;
-import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -34,9 +29,6 @@ import org.nd4j.linalg.dataset.DataSet;
  * then leave them at the values the initialization gave.
  */
 public final class Dl4jLearner implements Learner {
-  private static final List<String> RUNNING_STATISTICS = List.of(BatchNormalizationParamInitializer.GLOBAL_MEAN,
-      BatchNormalizationParamInitializer.GLOBAL_VAR, BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-
   private final MultiLayerNetwork network;
   private final int numParams;
   private NativeVector paramVector;
@@ -57,7 +49,7 @@ public final class Dl4jLearner implements Learner {
     this.network = network;
     this.paramVector = new NativeVector(network.params());
     this.numParams = (int) network.params().length();
-    this.runningStatistics = runningStatisticPositions(network);
+    this.runningStatistics = BatchNormParameters.runningStatistics(network);
   }
 
   @Override
@@ -229,43 +221,6 @@ public final class Dl4jLearner implements Learner {
       paramVector = new NativeVector(flat);
     }
     paramVector.write(params);
-  }
-
-  /**
-   * Found by key in each batch norm layer's parameter table, and located by writing through those
-   * views into the flat vector rather than by offsets, so nothing depends on DL4J's flattening order.
-   */
-  private static int[] runningStatisticPositions(MultiLayerNetwork network) {
-    INDArray flat = network.params();
-    INDArray saved = flat.dup();
-    flat.assign(0);
-    boolean any = false;
-    for (Layer layer : network.getLayers()) {
-      if (!(layer.conf().getLayer() instanceof BatchNormalization)) {
-        continue;
-      }
-      Map<String, INDArray> table = layer.paramTable();
-      for (String key : RUNNING_STATISTICS) {
-        INDArray view = table.get(key);
-        if (view != null) {
-          view.assign(1);
-          any = true;
-        }
-      }
-    }
-    double[] marks = any ? flat.castTo(DataType.DOUBLE).toDoubleVector() : new double[0];
-    flat.assign(saved);
-    int count = 0;
-    for (double m : marks) {
-      count += m != 0 ? 1 : 0;
-    }
-    int[] positions = new int[count];
-    for (int i = 0, k = 0; i < marks.length; i++) {
-      if (marks[i] != 0) {
-        positions[k++] = i;
-      }
-    }
-    return positions;
   }
 
   private static MultiLayerConfiguration withoutTrainingNoise(MultiLayerConfiguration configuration) {
