@@ -26,7 +26,7 @@ public interface GradientTransformation extends Serializable {
     return false;
   }
 
-  /** The update, for a transformation that may ask the meta-batch more than its mean gradient; the plain one by default. */
+  /** The update, for a transformation that may ask the meta-batch more than its mean gradient; by default the plain one. */
   default Update update(double[] gradient, OptimizerState state, double[] params, MetaBatchCurvature curvature) {
     return update(gradient, state, params);
   }

@@ -156,7 +156,10 @@ public abstract sealed class Policy implements Learner permits GaussianPolicy, S
     ownFisher(v, out);
   }
 
-  /** The Fisher of the distribution in the network's outputs, as an output loss whose curvature is M / rows and whose gradient is zero. */
+  /**
+   * The Fisher of the distribution in the network's outputs, M, as an output loss whose gradient is
+   * zero and whose curvature is M / rows.
+   */
   abstract DenseLearner.OutputLoss outputFisher(double[] params);
 
   /** Writes the own parameters' part of the Fisher product (they have no cross terms with the network's). */
