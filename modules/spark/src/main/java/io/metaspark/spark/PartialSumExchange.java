@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The driver's all-reduce for barrier tasks: each task sends its exact partial sum for a round (an
  * iteration's meta-gradients; with a trust-region outer step, also each of the step's
  * Fisher-vector products and line-search trials, which all tasks run in the same order); once all
- * have arrived the driver merges them, in partition order, with the exact sum ({@link OutcomeSum}) and sends every task the one merged sum, rounded ({@link OutcomeSum#rounded}:
- * the same mean bit for bit, less than half the bytes), with one flag: whether the driver asks the
+ * have arrived the driver merges them, in partition order, with the exact sum ({@link OutcomeSum})
+ * and sends every task the one merged sum, rounded ({@link OutcomeSum#rounded}: the same mean bit
+ * for bit, less than half the bytes), with one flag: whether the driver asks the
  * tasks to stop after this iteration (a graceful stop, e.g. on SIGTERM). The flag is decided once
  * per round, the same for every task, and tasks read it from the iteration's first round, so every
  * task stops after the same iteration.
@@ -49,8 +50,7 @@ import org.slf4j.LoggerFactory;
  * {@link #maxConnections} are served at once (others are closed at once); a partition index
  * outside [0, P), a partition that is already connected in the same stage attempt, a round out
  * of order, a message longer than a partial sum of this model can be, or one that is not such a sum
- * (of at most the model's parameter count of entries)
- * ends the connection (and breaks its stage attempt) before anything is stored; and a connection silent for
+ * (of at most the model's parameter count of entries) ends the connection (and breaks its stage attempt) before anything is stored; and a connection silent for
  * {@link Timeouts#idle} is closed. Rounds are keyed by the stage attempt as well, so a rerun attempt
  * never mixes with a dead one's messages.
  */
