@@ -1,6 +1,9 @@
 package io.metaspark.spark;
 
+import io.metaspark.core.algo.TrustRegionTask;
+import io.metaspark.core.algo.TrustRegionTasks;
 import io.metaspark.core.sum.OutcomeSum;
+import io.metaspark.core.task.TaskDescriptor;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -18,6 +21,12 @@ import org.apache.spark.BarrierTaskContext;
  * P, in partition order, into the same exact sum the jobs mode builds and sends it back rounded, so
  * every replica gets the same mean bit for bit and applies the same {@link OuterStep}: the replicas
  * never drift apart and the result equals jobs mode's.
+ *
+ * <p>A trust-region outer step (TRPO) asks the meta-batch more within one iteration: ~10
+ * Fisher-vector products and a few line-search trials. Each task keeps its tasks' rollouts and
+ * adapted policies ({@link TrustRegionTask}) for the iteration, and each product or trial is one
+ * more round of the same exchange: no Spark job, no recomputed rollouts. Every replica runs the
+ * step's arithmetic on the same exact sums, so all take the same step.
  *
  * @param until the iteration after the segment's last
  * @param skippedBefore skipped updates in a row before the segment, so the divergence guard counts across segments
@@ -49,15 +58,25 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
     int skippedInARow = skippedBefore;
     List<IterationReport> reports = new ArrayList<>();
     boolean[] stop = new boolean[1];
+    long[] rounds = {0};
+    boolean trustRegion = plan.optimizer().needsCurvature();
     while (state.nextIteration() < until) {
       IterationBody.Done done = body.run(state, (t, tasks, params, measure) -> {
         OutcomeSum mine = OutcomeSum.empty();
-        for (int i = partition; i < tasks.size(); i += partitions) {
-          mine.add(plan.runner().outcome(tasks.get(i), params, measure));
+        List<TrustRegionTask> kept = new ArrayList<>();
+        for (TaskDescriptor task : share(tasks, partition, partitions)) {
+          if (trustRegion) {
+            TrustRegionTask held = plan.runner().prepare(task, params, measure);
+            kept.add(held);
+            mine.add(held.outcome());
+          } else {
+            mine.add(plan.runner().outcome(task, params, measure));
+          }
         }
-        PartialSumExchange.Merged merged = peers.allReduce(t, mine);
+        PartialSumExchange.Merged merged = peers.allReduce(rounds[0]++, mine);
         stop[0] = merged.stop();
-        return merged.sum();
+        return new IterationBody.Summed(merged.sum(), trustRegion
+            ? new TrustRegionTasks(kept, partial -> exchange(peers, rounds[0]++, partial)) : null);
       });
       state = done.state();
       reports.add(done.report());
@@ -70,5 +89,23 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
       }
     }
     return new Result(state, reports);
+  }
+
+  /** The tasks this partition computes: those whose index is the partition modulo P. */
+  private static List<TaskDescriptor> share(List<TaskDescriptor> tasks, int partition, int partitions) {
+    List<TaskDescriptor> mine = new ArrayList<>();
+    for (int i = partition; i < tasks.size(); i += partitions) {
+      mine.add(tasks.get(i));
+    }
+    return mine;
+  }
+
+  /** One of a trust-region step's rounds; a lost exchange ends the task as any lost round does. */
+  private static OutcomeSum exchange(PartialSumExchange.Connection peers, long round, OutcomeSum partial) {
+    try {
+      return peers.allReduce(round, partial).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the partial-sum exchange was lost in a trust-region round", e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.metaspark.spark;
 
+import io.metaspark.core.optim.MetaBatchCurvature;
 import io.metaspark.core.sum.OutcomeSum;
 import io.metaspark.core.task.TaskDescriptor;
 import java.util.List;
@@ -20,11 +21,17 @@ final class IterationBody {
     this.step = plan.outerStep();
   }
 
-  /** How a mode sums a meta-batch's outcomes: a Spark job, or each barrier task's share exchanged with the others. */
+  /**
+   * How a mode sums a meta-batch's outcomes: a Spark job, or each barrier task's share exchanged
+   * with the others; and, for an outer step that needs it, the meta-batch's curvature.
+   */
   @FunctionalInterface
   interface Summation<E extends Exception> {
-    OutcomeSum sum(long iteration, List<TaskDescriptor> tasks, double[] params, boolean measure) throws E;
+    Summed sum(long iteration, List<TaskDescriptor> tasks, double[] params, boolean measure) throws E;
   }
+
+  /** The meta-batch's summed outcomes, and its curvature (null where the outer step does not need it). */
+  record Summed(OutcomeSum sum, MetaBatchCurvature curvature) {}
 
   /** The state after the iteration and what it did. */
   record Done(TrainingState state, IterationReport report) {}
@@ -35,15 +42,16 @@ final class IterationBody {
     long began = System.nanoTime();
     boolean measure = plan.measures(t);
     List<TaskDescriptor> tasks = plan.sampler().metaBatch(t, plan.metaBatch());
-    OutcomeSum sum = summation.sum(t, tasks, state.params(), measure);
+    Summed summed = summation.sum(t, tasks, state.params(), measure);
+    OutcomeSum sum = summed.sum();
     if (sum.tasks() != tasks.size()) {
       throw new IllegalStateException("iteration " + t + " summed " + sum.tasks() + " of " + tasks.size() + " tasks");
     }
     OutcomeSum.MeanOutcome mean = sum.mean();
-    long summed = System.nanoTime();
-    OuterStep.Result r = step.apply(state, mean, measure);
+    long summedAt = System.nanoTime();
+    OuterStep.Result r = step.apply(state, mean, measure, summed.curvature());
     IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
-        mean.queryLossAfter(), r.gradientNorm(), (System.nanoTime() - began) / 1e6, (summed - began) / 1e6,
+        mean.queryLossAfter(), r.gradientNorm(), (System.nanoTime() - began) / 1e6, (summedAt - began) / 1e6,
         r.skipReason());
     return new Done(r.state(), report);
   }

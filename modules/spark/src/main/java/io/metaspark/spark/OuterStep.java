@@ -1,6 +1,7 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.optim.GradientTransformation;
+import io.metaspark.core.optim.MetaBatchCurvature;
 import io.metaspark.core.optim.OptimizerState;
 import io.metaspark.core.optim.Update;
 import io.metaspark.core.sum.OutcomeSum;
@@ -38,7 +39,8 @@ record OuterStep(GradientTransformation optimizer, double maxParameterMagnitude)
     }
   }
 
-  Result apply(TrainingState state, OutcomeSum.MeanOutcome mean, boolean measured) {
+  /** @param curvature the meta-batch's, for an optimizer that {@link GradientTransformation#needsCurvature}, else null */
+  Result apply(TrainingState state, OutcomeSum.MeanOutcome mean, boolean measured, MetaBatchCurvature curvature) {
     double gradientNorm = norm(mean.metaGradient());
     long next = state.nextIteration() + 1;
     String why;
@@ -47,7 +49,7 @@ record OuterStep(GradientTransformation optimizer, double maxParameterMagnitude)
     } else if (measured && !(Double.isFinite(mean.queryLossBefore()) && Double.isFinite(mean.queryLossAfter()))) {
       why = "non-finite query loss (" + mean.queryLossBefore() + " before, " + mean.queryLossAfter() + " after)";
     } else {
-      Update update = optimizer.update(mean.metaGradient(), state.optimizerState(), state.params());
+      Update update = optimizer.update(mean.metaGradient(), state.optimizerState(), state.params(), curvature);
       double[] params = state.params().clone();
       update.applyTo(params);
       why = blownUp(params, update.state());

@@ -24,12 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's all-reduce for barrier tasks: each task sends its exact partial sum for an iteration;
- * once all have arrived the driver merges them, in partition order, with the exact sum
- * ({@link OutcomeSum}) and sends every task the one merged sum, rounded ({@link OutcomeSum#rounded}:
- * the same mean bit for bit, less than half the bytes), with one flag: whether the driver asks the
+ * The driver's all-reduce for barrier tasks: each task sends its exact partial sum for a round (an
+ * iteration's meta-gradients; with a trust-region outer step, also each of the step's
+ * Fisher-vector products and line-search trials, which all tasks run in the same order); once all
+ * have arrived the driver merges them, in partition order, with the exact sum ({@link OutcomeSum})
+ * and sends every task the one merged sum, rounded ({@link OutcomeSum#rounded}: the same mean bit
+ * for bit, less than half the bytes), with one flag: whether the driver asks the
  * tasks to stop after this iteration (a graceful stop, e.g. on SIGTERM). The flag is decided once
- * per round, so every task stops after the same iteration.
+ * per round, the same for every task, and tasks read it from the iteration's first round, so every
+ * task stops after the same iteration.
  *
  * <p>Traffic per iteration is O(P): P partial sums in, P copies of one rounded sum out. An
  * all-gather (each task receiving all P partials and merging them itself) sent P^2 partials: 16 MB
@@ -45,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * reachable by whoever can reach the driver, so it trusts nothing it reads: a connection must
  * present the run's random 64-bit token within {@link Timeouts#handshake}; at most
  * {@link #maxConnections} are served at once (others are closed at once); a partition index
- * outside [0, P), a partition that is already connected in the same stage attempt, an iteration out
+ * outside [0, P), a partition that is already connected in the same stage attempt, a round out
  * of order, a message longer than a partial sum of this model can be, or one that is not such a sum
- * ends the connection (and breaks its stage attempt) before anything is stored; and a connection silent for
+ * (of at most the model's parameter count of entries) ends the connection (and breaks its stage attempt) before anything is stored; and a connection silent for
  * {@link Timeouts#idle} is closed. Rounds are keyed by the stage attempt as well, so a rerun attempt
  * never mixes with a dead one's messages.
  */
@@ -82,7 +85,7 @@ final class PartialSumExchange implements AutoCloseable {
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
 
-  private record RoundKey(long attempt, long iteration) {}
+  private record RoundKey(long attempt, long round) {}
 
   /**
    * @param bindHost the driver's bind address; tasks connect to {@code advertisedHost}
@@ -152,7 +155,7 @@ final class PartialSumExchange implements AutoCloseable {
   }
 
   /**
-   * One task's connection: a handshake, then one message per iteration until the task says it is
+   * One task's connection: a handshake, then one message per round until the task says it is
    * done. A connection that ends otherwise (the task failed, was killed, or its executor died; or
    * it broke the protocol) breaks its stage attempt: the other tasks' pending and later rounds fail
    * at once instead of waiting forever, so the attempt ends and Spark can rerun the stage.
@@ -179,26 +182,26 @@ final class PartialSumExchange implements AutoCloseable {
       socket.setSoTimeout((int) address.timeouts().idle().toMillis());
       long previous = -1;
       while (true) {
-        long iteration = in.readLong();
-        if (iteration < 0) {
+        long round = in.readLong();
+        if (round < 0) {
           done = true;
           return;
         }
         int length = in.readInt();
-        if (iteration <= previous || length < 0 || length > address.maxMessageBytes()) {
-          throw new ProtocolException("iteration " + iteration + " after " + previous + ", a message of " + length
+        if (round <= previous || length < 0 || length > address.maxMessageBytes()) {
+          throw new ProtocolException("round " + round + " after " + previous + ", a message of " + length
               + " bytes (at most " + address.maxMessageBytes() + ")");
         }
-        previous = iteration;
+        previous = round;
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         bytesReceived.add(Long.BYTES + Integer.BYTES + length);
         OutcomeSum mine = decode(bytes, address.numParams());
-        Round round = roundOf(new RoundKey(attempt, iteration));
-        byte[] merged = round.deposit(partition, mine);
-        // counted before the task can read it: once it has, the traffic must include it
+        Round pending = roundOf(new RoundKey(attempt, round));
+        byte[] merged = pending.deposit(partition, mine);
+        // counted before the task can read its reply, so a task that has it never sees a count without it
         bytesSent.add(1 + Integer.BYTES + merged.length);
-        out.writeBoolean(round.stop);
+        out.writeBoolean(pending.stop);
         out.writeInt(merged.length);
         out.write(merged);
         out.flush();
@@ -217,7 +220,7 @@ final class PartialSumExchange implements AutoCloseable {
 
   private static OutcomeSum decode(byte[] bytes, int numParams) throws ProtocolException {
     try {
-      return OutcomeSum.fromBytes(bytes, numParams);
+      return atMost(OutcomeSum.fromBytes(bytes), numParams);
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(e.getMessage());
     }
@@ -247,7 +250,19 @@ final class PartialSumExchange implements AutoCloseable {
     });
   }
 
-  /** One iteration's partial sums from every partition, and, once all are in, their merged sum. */
+  /**
+   * {@code sum}, if its outcomes have at most {@code numParams} entries: an iteration's
+   * meta-gradients have that many, a trust-region step's line-search trials two.
+   */
+  private static OutcomeSum atMost(OutcomeSum sum, int numParams) {
+    if (sum.entries() > numParams) {
+      throw new IllegalArgumentException("a sum of " + sum.entries() + " entries where at most " + numParams
+          + " were expected");
+    }
+    return sum;
+  }
+
+  /** One round's partial sums from every partition, and, once all are in, their merged sum. */
   private final class Round {
     private final OutcomeSum[] partials = new OutcomeSum[partitions];
     private int joined;
@@ -260,7 +275,7 @@ final class PartialSumExchange implements AutoCloseable {
     /** Blocks until every partition's partial sum is in; returns the merged sum, rounded, as bytes. */
     synchronized byte[] deposit(int partition, OutcomeSum partial) throws InterruptedException, IOException {
       if (partials[partition] != null) {
-        throw new ProtocolException("partition " + partition + " sent twice for one iteration");
+        throw new ProtocolException("partition " + partition + " sent twice for one round");
       }
       partials[partition] = partial;
       if (++arrived == partitions) {
@@ -312,7 +327,7 @@ final class PartialSumExchange implements AutoCloseable {
     }
   }
 
-  /** What one round gives a task: the iteration's merged sum, and whether to stop after this iteration. */
+  /** What one round gives a task: the round's merged sum, and whether to stop after this iteration. */
   record Merged(OutcomeSum sum, boolean stop) {}
 
   /** A barrier task's end of the exchange. */
@@ -339,10 +354,13 @@ final class PartialSumExchange implements AutoCloseable {
       out.writeInt(partition);
     }
 
-    /** Sends this task's exact partial sum for {@code iteration}; returns every task's, merged. */
-    Merged allReduce(long iteration, OutcomeSum mine) throws IOException {
+    /**
+     * Sends this task's exact partial sum for {@code round} (rounds ascend, in the same order in
+     * every task); returns every task's, merged.
+     */
+    Merged allReduce(long round, OutcomeSum mine) throws IOException {
       byte[] bytes = mine.toBytes();
-      out.writeLong(iteration);
+      out.writeLong(round);
       out.writeInt(bytes.length);
       out.write(bytes);
       out.flush();
@@ -354,7 +372,7 @@ final class PartialSumExchange implements AutoCloseable {
       byte[] merged = new byte[length];
       in.readFully(merged);
       try {
-        return new Merged(OutcomeSum.fromBytes(merged, numParams), stop);
+        return new Merged(atMost(OutcomeSum.fromBytes(merged), numParams), stop);
       } catch (IllegalArgumentException e) {
         throw new IOException("the partial-sum exchange sent " + e.getMessage(), e);
       }

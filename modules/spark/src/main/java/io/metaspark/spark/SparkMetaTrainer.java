@@ -47,6 +47,12 @@ public final class SparkMetaTrainer {
     this.sc = sc;
     this.plan = plan;
     this.mode = ModeChoice.of(plan.mode(), sc.sc(), plan.partitions());
+    if (plan.optimizer().needsCurvature() && mode.mode() == ExecutionMode.JOBS) {
+      throw new IllegalArgumentException("the outer step " + plan.optimizer().describe() + " runs in barrier mode only,"
+          + " where each iteration's ~10 Fisher-vector products and line-search trials are rounds of the barrier"
+          + " tasks' exchange; jobs mode would pay a Spark job and recompute every task's rollouts for each. The mode"
+          + " here is " + mode + ": set spark.mode = barrier, with spark.partitions at most the task slots");
+    }
   }
 
   /** The mode the run uses, and why. */
@@ -59,6 +65,7 @@ public final class SparkMetaTrainer {
     return mode.mode() == ExecutionMode.BARRIER ? trainInSegments(start, listener) : trainInJobs(start, listener);
   }
 
+  /** Jobs mode never takes a trust-region step: refused in the constructor. */
   private TrainingState trainInJobs(TrainingState start, IterationListener listener) {
     Broadcast<TaskRunner> runner = sc.broadcast(plan.runner());
     IterationBody body = new IterationBody(plan);
@@ -67,7 +74,7 @@ public final class SparkMetaTrainer {
       Guard guard = new Guard(listener);
       while (state.nextIteration() < plan.iterations()) {
         IterationBody.Done done = body.run(state,
-            (t, tasks, params, measure) -> sumInAJob(runner, tasks, params, measure));
+            (t, tasks, params, measure) -> new IterationBody.Summed(sumInAJob(runner, tasks, params, measure), null));
         state = done.state();
         boolean stop = listener.stopRequested();
         IterationReport report = done.report();

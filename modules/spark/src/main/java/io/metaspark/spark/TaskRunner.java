@@ -2,6 +2,8 @@ package io.metaspark.spark;
 
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TaskOutcome;
+import io.metaspark.core.algo.TrustRegionAlgorithm;
+import io.metaspark.core.algo.TrustRegionTask;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.model.Learner;
@@ -27,6 +29,19 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
       return algorithm.compute(learner, meta, family.open(descriptor, learner.dataType()), measure);
+    } catch (RuntimeException | Error e) {
+      throw TaskFailedException.of(descriptor, e);
+    }
+  }
+
+  /** {@link #outcome}, keeping the task for a trust-region outer step's rounds (same thread, same learner). */
+  public TrustRegionTask prepare(TaskDescriptor descriptor, double[] meta, boolean measure) {
+    if (!(algorithm instanceof TrustRegionAlgorithm trustRegion)) {
+      throw new IllegalArgumentException(algorithm.name() + " has no trust-region outer step");
+    }
+    try {
+      Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
+      return trustRegion.prepare(learner, meta, family.open(descriptor, learner.dataType()), measure);
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }

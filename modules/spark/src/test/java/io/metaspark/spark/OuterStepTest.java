@@ -22,7 +22,7 @@ class OuterStepTest {
   @Test
   void aFiniteUpdateWithinTheBoundIsApplied() {
     OuterStep.Result r = new OuterStep(new Sgd(0.5), 100).apply(new TrainingState(7, START, Sgd.state(7)),
-        gradient(2, 2), true);
+        gradient(2, 2), true, null);
     assertFalse(r.skipped());
     assertArrayEquals(new double[] {0, -3}, r.state().params(), 0);
     assertEquals(8, r.state().nextIteration());
@@ -32,7 +32,7 @@ class OuterStepTest {
   @Test
   void anUpdateThatTakesAParameterToTheBoundIsSkippedAndSaysSo() {
     TrainingState start = new TrainingState(7, START, Sgd.state(7));
-    OuterStep.Result r = new OuterStep(new Sgd(0.3), 1e6).apply(start, gradient(-4e6, 0), true);
+    OuterStep.Result r = new OuterStep(new Sgd(0.3), 1e6).apply(start, gradient(-4e6, 0), true, null);
     assertTrue(r.skipped());
     assertTrue(r.skipReason().contains("magnitude 1.20e+06") && r.skipReason().contains("bound 1.00e+06"),
         r.skipReason());
@@ -40,7 +40,7 @@ class OuterStepTest {
     assertEquals(Sgd.state(7), r.state().optimizerState());
     assertEquals(8, r.state().nextIteration());
 
-    OuterStep.Result overflow = new OuterStep(new Sgd(1e300), Double.MAX_VALUE).apply(start, gradient(-1e10, 0), false);
+    OuterStep.Result overflow = new OuterStep(new Sgd(1e300), Double.MAX_VALUE).apply(start, gradient(-1e10, 0), false, null);
     assertTrue(overflow.skipReason().contains("non-finite parameters"), overflow.skipReason());
   }
 
@@ -48,15 +48,15 @@ class OuterStepTest {
   void aNonFiniteGradientLossOrOptimizerStateIsSkipped() {
     TrainingState start = new TrainingState(0, START, Sgd.state(0));
     OuterStep sgd = new OuterStep(new Sgd(0.1), 1e6);
-    assertTrue(sgd.apply(start, gradient(Double.NaN, 0), false).skipReason().contains("meta-gradient"));
-    assertTrue(sgd.apply(start, new MeanOutcome(new double[] {1, 1}, Double.POSITIVE_INFINITY, 1, 4), true)
+    assertTrue(sgd.apply(start, gradient(Double.NaN, 0), false, null).skipReason().contains("meta-gradient"));
+    assertTrue(sgd.apply(start, new MeanOutcome(new double[] {1, 1}, Double.POSITIVE_INFINITY, 1, 4), true, null)
         .skipReason().contains("query loss"));
     // an unmeasured iteration has no losses to check
-    assertFalse(sgd.apply(start, new MeanOutcome(new double[] {1, 1}, Double.NaN, Double.NaN, 4), false).skipped());
+    assertFalse(sgd.apply(start, new MeanOutcome(new double[] {1, 1}, Double.NaN, Double.NaN, 4), false, null).skipped());
 
     // Adam's moments are part of the state a checkpoint keeps: a non-finite one is as blown up as a parameter
     TrainingState adamStart = new TrainingState(3, START, Adam.state(3, new double[2], new double[] {Double.POSITIVE_INFINITY, 0}));
-    OuterStep.Result r = new OuterStep(Adam.withDefaults(0.001), 1e6).apply(adamStart, gradient(1, 0), true);
+    OuterStep.Result r = new OuterStep(Adam.withDefaults(0.001), 1e6).apply(adamStart, gradient(1, 0), true, null);
     assertTrue(r.skipReason().contains("optimizer state"), r.skipReason());
   }
 }

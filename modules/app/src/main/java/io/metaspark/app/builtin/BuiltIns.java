@@ -38,7 +38,8 @@ public final class BuiltIns {
         .register(EnvironmentTasks.NAVIGATION, EnvironmentTasks.NAVIGATION_KEYS, new EnvironmentTasks())
         .register(EnvironmentTasks.BANDIT, EnvironmentTasks.BANDIT_KEYS, new EnvironmentTasks());
     registries.optimizers().register("adam", AdamOptimizer.KEYS, AdamOptimizer::create)
-        .register("sgd", List.of(), (lr, values) -> new Sgd(lr));
+        .register("sgd", List.of(), (lr, values) -> new Sgd(lr))
+        .register("trpo", TrpoOptimizer.KEYS, new TrpoOptimizer());
     // constant: nothing is chained after the optimizer
     registries.schedules().register("constant", List.of(), values -> Optional.empty())
         .register("cosine", CosineSchedule.KEYS, CosineSchedule::create)

@@ -3,6 +3,7 @@ package io.metaspark.app.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.TrustRegionAlgorithm;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.optim.Chain;
 import io.metaspark.core.optim.ClipByGlobalNorm;
@@ -51,6 +52,11 @@ public final class Job {
     this.algorithm = built("algorithm", () -> settings.algorithm().type().create(settings.algorithm().adaptation(),
         model, values()));
     this.optimizer = built("outer", this::chainOptimizer);
+    if (optimizer.needsCurvature() && !(algorithm instanceof TrustRegionAlgorithm)) {
+      throw new ConfigError(OuterSettings.OPTIMIZER.path() + " = " + optimizer.name() + " needs an algorithm that keeps"
+          + " its tasks for the step's rounds (maml-rl, fomaml-rl); " + AlgorithmSettings.NAME.path() + " = "
+          + algorithm.name() + " is not one");
+    }
     settings.tasks().family().checkData(values(), locations, model);
     this.plan = TrainingPlan.builder(runner(model, Part.TRAIN), new TaskSampler(settings.run().seed()), optimizer)
         .iterations(settings.train().iterations()).metaBatch(settings.train().metaBatch())

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record OuterSettings(OptimizerType optimizer, double lr, double clipNorm, ScheduleType schedule) {
   public static final Key<String> OPTIMIZER = Key.name("outer.optimizer", "adam",
-      "adam or sgd (for Reptile, sgd with lr = epsilon is the paper's update)");
+      "adam, sgd (for Reptile, sgd with lr = epsilon is the paper's update) or trpo (MAML-RL's, outer.trpo)");
   public static final Key<Double> LR = Key.number("outer.lr", 0.001, "the outer learning rate").check(Check.positive());
   public static final Key<Double> CLIP_NORM = Key.number("outer.clip-norm", 0,
       "clip the mean meta-gradient to this L2 norm before the optimizer sees it; 0 = no clipping")

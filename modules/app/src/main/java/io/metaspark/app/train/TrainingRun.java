@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.app.adapt.ModelCard;
 import io.metaspark.app.adapt.ModelExport;
+import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.evaluate.ModelEvaluation;
@@ -62,8 +63,10 @@ public final class TrainingRun {
     out.printf(Locale.ROOT, "metaspark train: %s, %s; %s; model %d parameters (%s, init %s)%n", algorithm.name(),
         algorithm.adaptation().describe(), plan.runner().family().describe(), job.initialParams().length,
         job.model().dataType().name().toLowerCase(Locale.ROOT), job.settings().model().init().configName());
-    out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s lr %s, seed %d%n", plan.iterations(),
-        plan.metaBatch(), plan.optimizer().describe(), job.settings().outer().lr(), job.settings().run().seed());
+    // a trust-region step sets its own length: it has no learning rate to print
+    String rate = plan.optimizer().needsCurvature() ? "" : " lr " + job.settings().outer().lr();
+    out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s%s, seed %d%n", plan.iterations(),
+        plan.metaBatch(), plan.optimizer().describe(), rate, job.settings().run().seed());
     hessianProduct.print(out);
   }
 
@@ -101,7 +104,13 @@ public final class TrainingRun {
 
   private TrainingState train(JavaSparkContext sc, RunDirectory run, RunLock lock, CheckpointStore checkpoints,
       TrainingState start) throws IOException {
-    SparkMetaTrainer trainer = new SparkMetaTrainer(sc, plan);
+    SparkMetaTrainer trainer;
+    try {
+      trainer = new SparkMetaTrainer(sc, plan);
+    } catch (IllegalArgumentException e) {
+      // an outer step the mode chosen for this master cannot run: a setting, found before any iteration
+      throw new ConfigError(e.getMessage(), e);
+    }
     out.printf(Locale.ROOT, "  Spark %s (%s), %d partitions, mode %s; run directory %s%n", sc.version(), sc.master(),
         plan.partitions(), trainer.mode(), run);
     long began = System.nanoTime();

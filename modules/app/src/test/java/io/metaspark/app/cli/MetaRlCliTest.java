@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** MAML-RL from the command line, as a user runs it: train on short navigation tasks, then the returns table. */
+/**
+ * MAML-RL from the command line, as a user runs it: train on short navigation tasks, then the
+ * returns table; with the TRPO outer step too, which a master too small for barrier mode refuses.
+ */
 class MetaRlCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,5 +63,18 @@ class MetaRlCliTest {
     String err = Console.err(() -> assertEquals(2, MetasparkCli.run("evaluate", "--model",
         run.resolve("final").toString(), "--config", conf.toString(), "--master", "local[2]")));
     assertTrue(err.contains("evaluate does not take policies yet"), err);
+  }
+
+  @Test
+  void trpoTrainsInBarrierModeAndAMasterThatWouldNeedJobsModeIsABadConfig() throws IOException {
+    Path conf = config();
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master",
+        "local[2]", "--set", "outer.optimizer=trpo", "--set", "evaluate.after-train=false")));
+    assertTrue(out.contains("outer trpo (max KL 0.01, 10 CG iterations"), out);
+    assertTrue(out.contains("mode barrier (auto: all 2 partitions run at once"), out);
+
+    String err = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--config", conf.toString(), "--master",
+        "local[1]", "--set", "outer.optimizer=trpo", "--set", "run.name=nav-one-slot")));
+    assertTrue(err.contains("runs in barrier mode only") && err.contains("set spark.mode = barrier"), err);
   }
 }

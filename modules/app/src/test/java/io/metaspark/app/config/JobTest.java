@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.metaspark.app.builtin.BuiltIns;
 import io.metaspark.core.algo.Maml;
 import io.metaspark.core.optim.Sgd;
+import io.metaspark.core.optim.TrustRegion;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.core.task.image.EpisodeTaskFamily;
 import java.io.File;
@@ -194,6 +195,29 @@ class JobTest {
     assertTrue(validationError("outer.schedule = cosine").contains("outer.schedule = cosine needs outer.cosine.steps >= 1"));
     assertTrue(validationError("outer { schedule = cosine, cosine { steps = 9, min-fraction = 2 } }")
         .contains("outer.cosine.min-fraction must be in [0, 1], got 2.0"));
+  }
+
+  @Test
+  void trpoIsMamlRlsOuterStepAndRefusesWhatCannotGoWithIt() throws IOException {
+    File trpo = new File("../../conf/navigation-2d-trpo.conf");
+    assertEquals(new TrustRegion(0.01, 10, 0.01, 15, 0.8), load(trpo, List.of()).optimizer());
+    assertEquals(new TrustRegion(0.02, 5, 0.1, 3, 0.5), load(trpo, List.of("outer.trpo.max-kl=0.02",
+        "outer.trpo.cg-iterations=5", "outer.trpo.cg-damping=0.1", "outer.trpo.line-search-steps=3",
+        "outer.trpo.backtrack-ratio=0.5")).optimizer());
+    String supervised = validationError("outer.optimizer = trpo");
+    assertTrue(supervised.contains("outer.optimizer = trpo needs an algorithm that keeps its tasks")
+        && supervised.contains("algorithm.name = maml is not one"), supervised);
+    String[][] refused = {
+        {"outer.clip-norm=1", "outer.clip-norm = 1.0 cannot be combined with it"},
+        {"outer.schedule=step", "outer.schedule = step cannot be combined with it"},
+        {"spark.mode=jobs", "spark.mode = jobs cannot run it"},
+        {"outer.trpo.backtrack-ratio=1", "outer.trpo.backtrack-ratio must be in (0, 1), got 1.0"},
+        {"outer.trpo.max-kl=0", "outer.trpo.max-kl must be a positive number, got 0.0"},
+        {"outer.trpo.cg-iterations=0", "outer.trpo.cg-iterations must be >= 1, got 0"}};
+    for (String[] bad : refused) {
+      String message = error(() -> load(trpo, List.of(bad[0])));
+      assertTrue(message.contains(bad[1]), bad[0] + ": " + message);
+    }
   }
 
   private static final String GLYPHS = "tasks { family = images, support = 1, query = 2, images {"

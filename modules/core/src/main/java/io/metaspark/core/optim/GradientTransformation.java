@@ -18,6 +18,19 @@ public interface GradientTransformation extends Serializable {
   /** The updates for {@code gradient} given {@code state}, at parameters {@code params}, and the next state. */
   Update update(double[] gradient, OptimizerState state, double[] params);
 
+  /**
+   * Whether it needs the meta-batch's curvature ({@link MetaBatchCurvature}) beyond the mean
+   * gradient: a trust-region step does, and is then called through the overload that takes it.
+   */
+  default boolean needsCurvature() {
+    return false;
+  }
+
+  /** The update, for a transformation that may ask the meta-batch more than its mean gradient; by default the plain one. */
+  default Update update(double[] gradient, OptimizerState state, double[] params, MetaBatchCurvature curvature) {
+    return update(gradient, state, params);
+  }
+
   /** The kind its state is marked with (see {@link OptimizerState#kind}). */
   String name();
 

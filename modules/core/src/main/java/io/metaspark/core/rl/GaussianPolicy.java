@@ -1,6 +1,8 @@
 package io.metaspark.core.rl;
 
 import io.metaspark.core.model.DenseLearner;
+import io.metaspark.core.task.Examples;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -8,7 +10,8 @@ import java.util.SplittableRandom;
  * deviations are parameters of their own, one per action dimension, independent of the state (as
  * in the MAML-RL and rllab policies). Parameters: the network's, then the log standard deviations.
  *
- * <p>-log pi(a | s) = sum_d (a_d - mu_d)^2 e^{-2 l_d} / 2 + l_d + log(2 pi) / 2.
+ * <p>-log pi(a | s) = sum_d (a_d - mu_d)^2 e^{-2 l_d} / 2 + l_d + log(2 pi) / 2. Its Fisher
+ * information is e^{-2 l_d} in each mean and 2 in each log standard deviation, with no cross terms.
  */
 final class GaussianPolicy extends Policy {
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -73,5 +76,77 @@ final class GaussianPolicy extends Policy {
         }
       }
     };
+  }
+
+  @Override
+  DenseLearner.OutputLoss outputFisher(double[] params) {
+    int d = space.size();
+    double[] precision = new double[d];
+    for (int k = 0; k < d; k++) {
+      precision[k] = Math.exp(-2 * params[network.numParams() + k]);
+    }
+    return new DenseLearner.OutputLoss() {
+      @Override
+      public double gradient(double[] means, int rows, double[] delta) {
+        Arrays.fill(delta, 0, rows * d, 0);
+        return 0;
+      }
+
+      @Override
+      public void curvature(double[] means, double[] tangentMeans, int rows, double[] delta, double[] tangentDelta) {
+        gradient(means, rows, delta);
+        for (int i = 0; i < rows * d; i++) {
+          tangentDelta[i] = precision[i % d] * tangentMeans[i] / rows;
+        }
+      }
+    };
+  }
+
+  @Override
+  void ownFisher(double[] v, double[] out) {
+    int n = network.numParams();
+    for (int k = 0; k < space.size(); k++) {
+      out[n + k] = 2 * v[n + k];
+    }
+  }
+
+  @Override
+  public Distributions distributions(double[] params, Examples examples) {
+    int rows = examples.size();
+    double[] means = networkOutputs(params, rowMajor(examples.features()), rows);
+    double[] logStd = Arrays.copyOfRange(params, network.numParams(), numParams());
+    return new Gaussians(means, logStd, rowMajor(examples.labels()), rows);
+  }
+
+  /** Diagonal Gaussians: each row's means, one log standard deviation per dimension for all rows. */
+  private record Gaussians(double[] means, double[] logStd, double[] labels, int rows) implements Distributions {
+    @Override
+    public double[] logLikelihoods() {
+      int d = logStd.length;
+      double[] out = new double[rows];
+      for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < d; k++) {
+          double z = (labels[r * (d + 1) + k] - means[r * d + k]) * Math.exp(-logStd[k]);
+          out[r] -= z * z / 2 + logStd[k] + HALF_LOG_TWO_PI;
+        }
+      }
+      return out;
+    }
+
+    /** Per dimension: l - l_old + (s_old^2 + (mu_old - mu)^2) / (2 s^2) - 1/2. */
+    @Override
+    public double meanKlFrom(Distributions old) {
+      Gaussians o = (Gaussians) old;
+      int d = logStd.length;
+      double total = 0;
+      for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < d; k++) {
+          double gap = o.means[r * d + k] - means[r * d + k];
+          total += logStd[k] - o.logStd[k]
+              + (Math.exp(2 * o.logStd[k]) + gap * gap) * Math.exp(-2 * logStd[k]) / 2 - 0.5;
+        }
+      }
+      return total / rows;
+    }
   }
 }

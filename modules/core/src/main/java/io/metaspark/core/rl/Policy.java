@@ -137,6 +137,46 @@ public abstract sealed class Policy implements Learner permits GaussianPolicy, S
     return true;
   }
 
+  /**
+   * The mean over the batch's observations of the action distribution's Fisher information, times
+   * {@code v}: the exact Hessian of the mean KL divergence KL(pi_params || pi_x) in x at x = params.
+   * The network's part is J^T M J v (M the Fisher of the distribution in the network's outputs, J
+   * the outputs' Jacobian), by the R-operator with a zero output gradient, so the network's own
+   * second derivatives drop out as they do from the KL's Hessian at its minimum.
+   */
+  public void fisherVectorProduct(double[] params, Examples examples, double[] v, double[] out) {
+    checkLength(params, "parameters");
+    checkLength(v, "direction entries");
+    checkLength(out, "product entries");
+    int n = network.numParams();
+    double[] networkPart = new double[n];
+    network.outputLossCurvature(networkPart(params), rowMajor(examples.features()), examples.size(),
+        Arrays.copyOf(v, n), outputFisher(params), networkPart);
+    System.arraycopy(networkPart, 0, out, 0, n);
+    ownFisher(v, out);
+  }
+
+  /**
+   * The Fisher of the distribution in the network's outputs, M, as an output loss whose gradient is
+   * zero and whose curvature is M / rows.
+   */
+  abstract DenseLearner.OutputLoss outputFisher(double[] params);
+
+  /** Writes the own parameters' part of the Fisher product (they have no cross terms with the network's). */
+  abstract void ownFisher(double[] v, double[] out);
+
+  /** The action distributions at the observations of {@code examples}, and the likelihoods of its actions. */
+  public abstract Distributions distributions(double[] params, Examples examples);
+
+  /** A policy's action distributions on a batch of observations, with the actions taken there. */
+  public interface Distributions {
+    /** log pi(a_r | s_r) for each row's action. */
+    double[] logLikelihoods();
+
+    /** The mean over rows of KL(old || this); {@code old} on the same observations. */
+    double meanKlFrom(Distributions old);
+  }
+
   /** The network's outputs (a Gaussian's means, a softmax's logits). */
   @Override
   public INDArray outputs(double[] params, INDArray features) {
@@ -169,7 +209,7 @@ public abstract sealed class Policy implements Learner permits GaussianPolicy, S
     }
   }
 
-  private static double[] rowMajor(INDArray array) {
+  static double[] rowMajor(INDArray array) {
     return array.castTo(DataType.DOUBLE).dup('c').data().asDouble();
   }
 }

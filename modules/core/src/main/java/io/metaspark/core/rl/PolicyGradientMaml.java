@@ -1,10 +1,11 @@
 package io.metaspark.core.rl;
 
 import io.metaspark.core.algo.Adaptation;
-import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TaskOutcome;
 import io.metaspark.core.algo.Trajectory;
+import io.metaspark.core.algo.TrustRegionAlgorithm;
 import io.metaspark.core.model.Learner;
+import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.Task;
 import java.util.Arrays;
 
@@ -22,7 +23,7 @@ import java.util.Arrays;
  * rollouts, after it of the query rollouts.
  */
 public record PolicyGradientMaml(Adaptation adaptation, int observationSize, ActionSpace actionSpace,
-    double initialLogStd, boolean firstOrder) implements MetaAlgorithm {
+    double initialLogStd, boolean firstOrder) implements TrustRegionAlgorithm {
 
   public PolicyGradientMaml {
     if (adaptation.rule().learnedValues() > 0 || adaptation.byPrototypes()) {
@@ -53,6 +54,16 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
 
   @Override
   public TaskOutcome compute(Learner learner, double[] meta, Task task, boolean measure) {
+    return prepare(learner, meta, task, measure).outcome();
+  }
+
+  /**
+   * The task's rollouts, adaptation and meta-gradient, kept for a trust-region outer step (TRPO):
+   * the step's KL constraint is between the adapted policies before and after it
+   * ({@link AdaptedPolicyTask}).
+   */
+  @Override
+  public AdaptedPolicyTask prepare(Learner learner, double[] meta, Task task, boolean measure) {
     EnvironmentTask environment = environmentOf(task);
     Policy policy = Policy.over(learner, observationSize, actionSpace);
     int steps = adaptation.steps();
@@ -62,12 +73,17 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
     // the rule's memory after each step, as Adaptation keeps it (empty for plain SGD)
     double[][] memories = new double[steps][];
     double[] memory = new double[adaptation.rule().memoryValues(meta.length)];
-    Rollouts[] support = new Rollouts[Math.max(steps, 1)];
+    Examples[] support = new Examples[steps];
+    double before = Double.NaN;
     thetas[0] = meta.clone();
     for (int s = 0; s < steps; s++) {
-      support[s] = environment.rollouts(policy, thetas[s], settings.supportTrajectories(), s);
+      Rollouts rollouts = environment.rollouts(policy, thetas[s], settings.supportTrajectories(), s);
+      if (s == 0) {
+        before = -rollouts.averageReturn();
+      }
+      support[s] = rollouts.examples();
       gradients[s] = new double[meta.length];
-      policy.lossAndGradient(thetas[s], support[s].examples(), gradients[s]);
+      policy.lossAndGradient(thetas[s], support[s], gradients[s]);
       thetas[s + 1] = thetas[s].clone();
       adaptation.rule().step(s, new double[0], memory, thetas[s + 1], gradients[s]);
       memories[s] = memory.clone();
@@ -76,12 +92,12 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
     Rollouts query = environment.rollouts(policy, path.adapted(), settings.queryTrajectories(), steps);
     double[] metaGradient = new double[meta.length];
     policy.lossAndGradient(path.adapted(), query.examples(), metaGradient);
+    AdaptedPolicyTask adapted = new AdaptedPolicyTask(policy, adaptation, firstOrder, path, support, query.examples());
     if (!firstOrder && steps > 0) {
-      metaGradient = adaptation.backward(path, metaGradient,
-          j -> (direction, out) -> policy.hessianVectorProduct(path.theta(j), support[j].examples(), direction, out));
+      metaGradient = adaptation.backward(path, metaGradient, adapted::supportCurvature);
     }
-    double before = steps > 0 ? -support[0].averageReturn() : -query.averageReturn();
-    return new TaskOutcome(metaGradient, before, -query.averageReturn());
+    double after = -query.averageReturn();
+    return adapted.withOutcome(new TaskOutcome(metaGradient, steps > 0 ? before : after, after));
   }
 
   /**

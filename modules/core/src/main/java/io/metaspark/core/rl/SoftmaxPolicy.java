@@ -1,12 +1,15 @@
 package io.metaspark.core.rl;
 
 import io.metaspark.core.model.DenseLearner;
+import io.metaspark.core.task.Examples;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * A softmax over discrete actions: the network gives one logit per action, pi = softmax(logits).
  * No parameters of its own. -log pi(a | s) = logsumexp(z) - z_a, whose gradient in z is pi - e_a
- * and whose curvature along Rz is pi ⊙ (Rz - pi·Rz).
+ * and whose curvature along Rz is pi ⊙ (Rz - pi·Rz): also the Fisher information in z,
+ * diag(pi) - pi pi^T, whatever the action.
  */
 final class SoftmaxPolicy extends Policy {
   SoftmaxPolicy(DenseLearner network, ActionSpace space) {
@@ -77,6 +80,78 @@ final class SoftmaxPolicy extends Policy {
         }
       }
     };
+  }
+
+  @Override
+  DenseLearner.OutputLoss outputFisher(double[] params) {
+    int k = space.size();
+    return new DenseLearner.OutputLoss() {
+      private final double[] pi = new double[k];
+
+      @Override
+      public double gradient(double[] logits, int rows, double[] delta) {
+        Arrays.fill(delta, 0, rows * k, 0);
+        return 0;
+      }
+
+      @Override
+      public void curvature(double[] logits, double[] tangentLogits, int rows, double[] delta, double[] tangentDelta) {
+        gradient(logits, rows, delta);
+        for (int r = 0; r < rows; r++) {
+          softmax(logits, r * k, k, pi);
+          double mean = 0;
+          for (int a = 0; a < k; a++) {
+            mean += pi[a] * tangentLogits[r * k + a];
+          }
+          for (int a = 0; a < k; a++) {
+            tangentDelta[r * k + a] = pi[a] * (tangentLogits[r * k + a] - mean) / rows;
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  void ownFisher(double[] v, double[] out) {
+    // no parameters of its own
+  }
+
+  @Override
+  public Distributions distributions(double[] params, Examples examples) {
+    int rows = examples.size();
+    int k = space.size();
+    double[] logits = networkOutputs(params, rowMajor(examples.features()), rows);
+    double[] logProbabilities = new double[rows * k];
+    double[] pi = new double[k];
+    for (int r = 0; r < rows; r++) {
+      double logNormalizer = softmax(logits, r * k, k, pi);
+      for (int a = 0; a < k; a++) {
+        logProbabilities[r * k + a] = logits[r * k + a] - logNormalizer;
+      }
+    }
+    return new Categoricals(logProbabilities, rowMajor(examples.labels()), rows, k);
+  }
+
+  /** Each row's log probabilities of the k actions. */
+  private record Categoricals(double[] logProbabilities, double[] labels, int rows, int k) implements Distributions {
+    @Override
+    public double[] logLikelihoods() {
+      double[] out = new double[rows];
+      for (int r = 0; r < rows; r++) {
+        out[r] = logProbabilities[r * k + (int) labels[r * 2]];
+      }
+      return out;
+    }
+
+    @Override
+    public double meanKlFrom(Distributions old) {
+      double[] before = ((Categoricals) old).logProbabilities;
+      double total = 0;
+      for (int i = 0; i < rows * k; i++) {
+        total += Math.exp(before[i]) * (before[i] - logProbabilities[i]);
+      }
+      return total / rows;
+    }
   }
 
   /** Writes softmax(z[from .. from + k)) into {@code pi}; returns logsumexp, computed stably. */

@@ -151,6 +151,11 @@ public final class OutcomeSum implements Serializable {
     }
   }
 
+  /** The entries of the summed outcomes' meta-gradients (0 for an empty sum). */
+  public int entries() {
+    return sum == null ? 0 : sum.length() - 2;
+  }
+
   public long tasks() {
     return sum == null ? 0 : sum.vectors();
   }

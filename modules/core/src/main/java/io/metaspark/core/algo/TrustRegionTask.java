@@ -1,0 +1,17 @@
+package io.metaspark.core.algo;
+
+/**
+ * One task of a meta-batch kept for a trust-region outer step, after its meta-gradient: what it
+ * needs to answer the step's rounds (its rollouts, its adapted parameters) stays here, on the
+ * executor that computed it, for the rest of the iteration.
+ */
+public interface TrustRegionTask {
+  /** The task's contribution to the mean meta-gradient, as {@link MetaAlgorithm#compute} gives it. */
+  TaskOutcome outcome();
+
+  /** The Hessian of the task's KL constraint at the meta-parameters it was computed at, times {@code v}. */
+  double[] fisherProduct(double[] v);
+
+  /** The task's surrogate loss and KL constraint at the meta-parameters {@code candidate}: two entries. */
+  double[] surrogateAndKl(double[] candidate);
+}

@@ -1,0 +1,119 @@
+package io.metaspark.core.rl;
+
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.Curvature;
+import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.algo.TaskOutcome;
+import io.metaspark.core.algo.Trajectory;
+import io.metaspark.core.algo.TrustRegionTask;
+import io.metaspark.core.task.Examples;
+
+/**
+ * A MAML-RL task held for the MAML paper's TRPO outer step. Its constraint is the mean KL divergence
+ * KL(pi_{theta'_old} || pi_{theta'(theta)}) over the query observations, between the policy it
+ * adapted to and the one the same adaptation (the same support rollouts, held fixed) gives from
+ * new meta-parameters theta. At theta_old that KL's Hessian in theta is J^T F' J: F' the adapted
+ * policy's Fisher on the query observations ({@link Policy#fisherVectorProduct}) and
+ * J = dtheta'/dtheta = prod_j (I - alpha H_j) the inner steps' Jacobian, each factor symmetric.
+ * First-order MAML-RL takes J as I, as its meta-gradient does.
+ *
+ * <p>The surrogate of the line search is the importance-weighted query loss
+ * -(1/N) sum_t A_t pi_{theta'(theta)}(a_t | s_t) / pi_{theta'_old}(a_t | s_t), whose gradient at
+ * theta_old is the task's meta-gradient.
+ */
+public final class AdaptedPolicyTask implements TrustRegionTask {
+  private final Policy policy;
+  private final Adaptation adaptation;
+  private final boolean firstOrder;
+  private final Trajectory path;
+  private final Examples[] support;
+  private final Examples query;
+  private final Policy.Distributions adaptedBefore;
+  private final double[] logLikelihoodsBefore;
+  private final double[] advantages;
+  private TaskOutcome outcome;
+
+  AdaptedPolicyTask(Policy policy, Adaptation adaptation, boolean firstOrder, Trajectory path, Examples[] support,
+      Examples query) {
+    this.policy = policy;
+    this.adaptation = adaptation;
+    this.firstOrder = firstOrder;
+    this.path = path;
+    this.support = support;
+    this.query = query;
+    this.adaptedBefore = policy.distributions(path.adapted(), query);
+    this.logLikelihoodsBefore = adaptedBefore.logLikelihoods();
+    this.advantages = advantagesOf(query);
+  }
+
+  AdaptedPolicyTask withOutcome(TaskOutcome outcome) {
+    this.outcome = outcome;
+    return this;
+  }
+
+  @Override
+  public TaskOutcome outcome() {
+    return outcome;
+  }
+
+  /** The support surrogate's Hessian at inner step {@code j}'s parameters. */
+  Curvature supportCurvature(int j) {
+    return (direction, out) -> policy.hessianVectorProduct(path.theta(j), support[j], direction, out);
+  }
+
+  /** J^T F' J v: the inner steps' Jacobian forward, the adapted policy's Fisher, the Jacobian back. */
+  @Override
+  public double[] fisherProduct(double[] v) {
+    double[] u = v.clone();
+    if (!firstOrder) {
+      double rate = innerRate();
+      double[] hu = new double[u.length];
+      for (int j = 0; j < path.steps(); j++) {
+        supportCurvature(j).times(u, hu);
+        for (int i = 0; i < u.length; i++) {
+          u[i] -= rate * hu[i];
+        }
+      }
+    }
+    double[] fu = new double[u.length];
+    policy.fisherVectorProduct(path.adapted(), query, u, fu);
+    return firstOrder || path.steps() == 0 ? fu : adaptation.backward(path, fu, this::supportCurvature);
+  }
+
+  @Override
+  public double[] surrogateAndKl(double[] candidate) {
+    double[] theta = candidate.clone();
+    double[] gradient = new double[theta.length];
+    for (int j = 0; j < path.steps(); j++) {
+      policy.lossAndGradient(theta, support[j], gradient);
+      adaptation.rule().step(j, new double[0], theta, gradient);
+    }
+    Policy.Distributions after = policy.distributions(theta, query);
+    double[] logLikelihoods = after.logLikelihoods();
+    double surrogate = 0;
+    for (int r = 0; r < logLikelihoods.length; r++) {
+      surrogate -= advantages[r] * Math.exp(logLikelihoods[r] - logLikelihoodsBefore[r]);
+    }
+    return new double[] {surrogate / logLikelihoods.length, after.meanKlFrom(adaptedBefore)};
+  }
+
+  /** The last label column: what {@link Rollouts#examples} puts there. */
+  private static double[] advantagesOf(Examples query) {
+    double[] labels = Policy.rowMajor(query.labels());
+    int width = (int) query.labels().columns();
+    double[] out = new double[query.size()];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = labels[r * width + width - 1];
+    }
+    return out;
+  }
+
+  /** The forward product through the inner steps is written for plain SGD, the rule MAML-RL adapts by. */
+  private double innerRate() {
+    if (!(adaptation.rule() instanceof ScalarSgd sgd)) {
+      throw new IllegalArgumentException("TRPO's constraint goes through inner steps of plain SGD; the "
+          + adaptation.rule().name() + " rule is not one");
+    }
+    return sgd.learningRate();
+  }
+}
