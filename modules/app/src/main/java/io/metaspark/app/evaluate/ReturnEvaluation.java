@@ -6,6 +6,9 @@ import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.run.RunDirectory;
 import io.metaspark.core.eval.MeanEstimate;
+import io.metaspark.core.rl.BanditStrategy;
+import io.metaspark.core.rl.BernoulliBandit;
+import io.metaspark.core.rl.EnvironmentTaskFamily;
 import io.metaspark.core.rl.PolicyGradientMaml;
 import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.TaskSampler;
@@ -27,6 +30,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the average return after each of evaluate.steps policy-gradient steps, each step on its own
  * rollouts, with a 95% confidence interval over the tasks; one Spark task per partition of tasks.
  * What train does at its end for maml-rl and fomaml-rl, whose "losses" are not supervised ones.
+ *
+ * <p>On bandits, the classical strategies play the same bandits in the same evaluation, as many
+ * episodes per task as the policy plays per step: UCB1 at Auer et al.'s c = 1 and at c = 0.2 (the
+ * tuned constant RL^2's comparison uses), and Thompson sampling.
  */
 public final class ReturnEvaluation {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -73,7 +80,36 @@ public final class ReturnEvaluation {
       rows.add(row);
     }
     document.put("returns", rows);
+    if (runner.family() instanceof EnvironmentTaskFamily family && family.environments() instanceof BernoulliBandit bandits) {
+      document.put("baselines", banditBaselines(bandits, tasks, trajectories));
+    }
     dir.writeString(file, JSON.writeValueAsString(document));
     return document;
+  }
+
+  /** The classical strategies' average total reward on the evaluation's own bandits (cheap: on the driver). */
+  private List<Map<String, Object>> banditBaselines(BernoulliBandit bandits, List<TaskDescriptor> tasks, int episodes) {
+    List<BanditStrategy> strategies = List.of(BanditStrategy.ucb1(1), BanditStrategy.ucb1(0.2), BanditStrategy.thompson());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    out.printf(Locale.ROOT, "the same %d bandits, %d episodes each:%n", tasks.size(), episodes);
+    for (int s = 0; s < strategies.size(); s++) {
+      BanditStrategy strategy = strategies.get(s);
+      double[] totals = new double[tasks.size()];
+      for (int t = 0; t < totals.length; t++) {
+        long seed = tasks.get(t).seed();
+        // each strategy's own draws, apart from the policy's and from each other's
+        totals[t] = strategy.averageTotal(bandits.create(seed), bandits.horizon(), episodes, seed * 31 + s + 1);
+      }
+      MeanEstimate estimate = MeanEstimate.of(totals);
+      double halfWidth = totals.length < 2 ? Double.NaN : estimate.halfWidth95();
+      out.printf(Locale.ROOT, "%22s  %15.2f  %10s%n", strategy.name(), estimate.mean(),
+          String.format(Locale.ROOT, "± %.2f", halfWidth));
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("strategy", strategy.name());
+      row.put("average_return", estimate.mean());
+      row.put("ci95", halfWidth);
+      rows.add(row);
+    }
+    return rows;
   }
 }

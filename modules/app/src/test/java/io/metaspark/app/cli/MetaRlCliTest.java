@@ -47,7 +47,9 @@ class MetaRlCliTest {
     assertFalse(out.contains("evaluate it again with"), out);
 
     Path run = dir.resolve("nav");
-    JsonNode rows = JSON.readTree(run.resolve("evaluation.json").toFile()).get("returns");
+    JsonNode evaluation = JSON.readTree(run.resolve("evaluation.json").toFile());
+    assertFalse(evaluation.has("baselines"), "bandit strategies on navigation: " + evaluation);
+    JsonNode rows = evaluation.get("returns");
     assertEquals(4, rows.size(), rows.toString());
     for (int i = 0; i < 4; i++) {
       JsonNode row = rows.get(i);
@@ -63,6 +65,36 @@ class MetaRlCliTest {
     String err = Console.err(() -> assertEquals(2, MetasparkCli.run("evaluate", "--model",
         run.resolve("final").toString(), "--config", conf.toString(), "--master", "local[2]")));
     assertTrue(err.contains("evaluate does not take policies yet"), err);
+  }
+
+  /** On bandits the same evaluation plays UCB1 and Thompson sampling on the same bandits, beside the policy. */
+  @Test
+  void aBanditEvaluationPutsTheClassicalStrategiesBesideThePolicy() throws IOException {
+    Path conf = dir.resolve("bandit.conf");
+    Files.writeString(conf, String.join("\n",
+        "run { dir = \"" + dir + "\", name = bandit }",
+        "spark { partitions = 2, conf { \"spark.ui.enabled\" = false } }",
+        "tasks { family = bandit, support = 3, query = 3, rl.discount = 1.0, bandit { arms = 3, pulls = 10 } }",
+        "model { mlp = \"1-4-3\", activation = tanh, data-type = double }",
+        "algorithm { name = maml-rl, inner-lr = 0.5 }",
+        "outer { lr = 0.01 }",
+        "train { iterations = 2, meta-batch = 2, log-every = 1 }",
+        "evaluate { tasks = 6, steps = [0, 1], trajectories = 4 }"));
+    String out = Console.out(() ->
+        assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master", "local[2]")));
+    assertTrue(out.contains("the same 6 bandits, 4 episodes each:"), out);
+    JsonNode evaluation = JSON.readTree(dir.resolve("bandit/evaluation.json").toFile());
+    JsonNode baselines = evaluation.get("baselines");
+    assertEquals(3, baselines.size(), evaluation.toString());
+    assertEquals("ucb1(c=1.0)", baselines.get(0).get("strategy").asText());
+    assertEquals("ucb1(c=0.2)", baselines.get(1).get("strategy").asText());
+    assertEquals("thompson", baselines.get(2).get("strategy").asText());
+    for (JsonNode row : baselines) {
+      double average = row.get("average_return").asDouble();
+      // 10 pulls of a reward of 0 or 1
+      assertTrue(average > 0 && average < 10, row.toString());
+      assertTrue(out.contains(row.get("strategy").asText()), out);
+    }
   }
 
   @Test

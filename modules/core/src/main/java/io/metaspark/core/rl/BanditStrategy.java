@@ -13,6 +13,23 @@ public interface BanditStrategy {
   String name();
 
   /**
+   * The average total reward over {@code episodes} episodes of {@code pulls} pulls on one bandit,
+   * each episode's draws from its own split of {@code seed}: the baseline's row of an evaluation,
+   * on the same bandit as the policy's, averaged over as many episodes as the policy's.
+   */
+  default double averageTotal(BernoulliBandit.Arms bandit, int pulls, int episodes, long seed) {
+    if (episodes < 1) {
+      throw new IllegalArgumentException("at least 1 episode, got " + episodes);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    double total = 0;
+    for (int e = 0; e < episodes; e++) {
+      total += play(bandit, pulls, random.split());
+    }
+    return total / episodes;
+  }
+
+  /**
    * UCB1 (Auer, Cesa-Bianchi and Fischer 2002): each arm once, then the arm with the highest
    * mean + c sqrt(2 ln t / n_a), ties to the lowest index; c = 1 is Auer et al.'s bound, and RL^2's
    * comparison tunes c.

@@ -65,4 +65,18 @@ class BanditTest {
     }
     return total / bandits;
   }
+
+  @Test
+  void averageTotalIsTheMeanOfEpisodesEachOnItsOwnSplitOfTheSeed() {
+    BernoulliBandit.Arms arms = new BernoulliBandit(5, 100).create(11);
+    BanditStrategy thompson = BanditStrategy.thompson();
+    SplittableRandom random = new SplittableRandom(3);
+    double expected = 0;
+    for (int e = 0; e < 4; e++) {
+      expected += thompson.play(arms, 100, random.split());
+    }
+    assertEquals(expected / 4, thompson.averageTotal(arms, 100, 4, 3));
+    assertEquals(thompson.averageTotal(arms, 100, 4, 3), thompson.averageTotal(arms, 100, 4, 3));
+    assertThrows(IllegalArgumentException.class, () -> thompson.averageTotal(arms, 100, 0, 3));
+  }
 }
