@@ -26,6 +26,15 @@ final class MetaObjective {
     return gradient;
   }
 
+  /** MAML++'s multi-step loss: sum_j w_j L_query(theta_j) over the iterates the adaptation reaches. */
+  static double multiStepLoss(Learner learner, Adaptation adaptation, double[] meta, TaskData task, double[] weights) {
+    double sum = 0;
+    for (int j = 1; j <= weights.length; j++) {
+      sum += weights[j - 1] * learner.loss(adaptation.adapt(learner, meta, task.support(), j), task.query());
+    }
+    return sum;
+  }
+
   /** ||a - b|| / ||b||. */
   static double relativeError(double[] a, double[] b) {
     double diff = 0;

@@ -130,8 +130,8 @@ class PerStepBatchNormTest {
       double[] minus = meta.clone();
       plus[i] += h;
       minus[i] -= h;
-      numeric[i] = (multiStepLoss(learner, adaptation, plus, task, weights)
-          - multiStepLoss(learner, adaptation, minus, task, weights)) / (2 * h);
+      numeric[i] = (MetaObjective.multiStepLoss(learner, adaptation, plus, task, weights)
+          - MetaObjective.multiStepLoss(learner, adaptation, minus, task, weights)) / (2 * h);
     }
     double error = MetaObjective.relativeError(analytic, numeric);
     assertTrue(error < 1e-6, "relative error " + error);
@@ -140,15 +140,6 @@ class PerStepBatchNormTest {
     assertTrue(sets < 1e-6, "the sets of steps 1 and 2: relative error " + sets);
   }
 
-  /** Sum_j w_j L_query(theta_j) over the iterates the adaptation reaches. */
-  private static double multiStepLoss(Learner learner, Adaptation adaptation, double[] meta, TaskData task,
-      double[] weights) {
-    double sum = 0;
-    for (int j = 1; j <= weights.length; j++) {
-      sum += weights[j - 1] * learner.loss(adaptation.adapt(learner, meta, task.support(), j), task.query());
-    }
-    return sum;
-  }
 
   @Test
   void eachStepRunsWithItsOwnSetAndTheInnerLoopLeavesBatchNormAlone() {
