@@ -110,6 +110,13 @@ class ConvLearnerTest {
     assertSameFunction(spec, 16, DataType.DOUBLE, 1e-9, 3, 9);
   }
 
+  /** Batch norm takes its channels in groups of four: 6 filters leave a group of two. */
+  @Test
+  void channelsThatDoNotFillBatchNormsGroupsAreDl4jsFunctionTo1e9() {
+    ModelSpec spec = Conv4.of(16, 3).filters(6).downsample("stride").dataType(DataType.DOUBLE).toSpec();
+    assertSameFunction(spec, 16, DataType.DOUBLE, 1e-9, 3, 9);
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void conv4WithMaxPoolingInDoubleIsDl4jsFunctionTo1e9(boolean batchNorm) {
