@@ -30,7 +30,8 @@ public final class BuiltIns {
             adaptation.rule().learningRate(), adaptation.steps()))
         .register("learned-optimizer", LearnedOptimizerAlgorithm.KEYS, new LearnedOptimizerAlgorithm())
         .register("maml-rl", MamlRlAlgorithm.KEYS, MamlRlAlgorithm::secondOrder)
-        .register("fomaml-rl", MamlRlAlgorithm.KEYS, MamlRlAlgorithm::firstOrder);
+        .register("fomaml-rl", MamlRlAlgorithm.KEYS, MamlRlAlgorithm::firstOrder)
+        .register("reptile-rl", MamlRlAlgorithm.KEYS, MamlRlAlgorithm::reptile);
     registries.taskFamilies().register("sinusoid", SinusoidTasks.KEYS, SinusoidTasks::create)
         .register(ImageTasks.NAME, ImageTasks.KEYS, new ImageTasks())
         .register("table", TableTasks.KEYS, new TableTasks())

@@ -23,7 +23,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 
 /**
  * {@code navigation-2d} and {@code bandit}: tasks that are environments, rolled out by a
- * reinforcement-learning algorithm ({@code maml-rl}, {@code fomaml-rl}). {@code tasks.support} and
+ * reinforcement-learning algorithm ({@code maml-rl}, {@code fomaml-rl}, {@code reptile-rl}). {@code tasks.support} and
  * {@code tasks.query} count trajectories for them; the advantage keys under {@code tasks.rl} are
  * shared by both.
  */

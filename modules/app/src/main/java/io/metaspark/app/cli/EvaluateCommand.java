@@ -8,7 +8,7 @@ import io.metaspark.app.config.Job;
 import io.metaspark.app.evaluate.ModelEvaluation;
 import io.metaspark.app.run.SparkContexts;
 import io.metaspark.core.algo.Adaptation;
-import io.metaspark.core.rl.PolicyGradientMaml;
+import io.metaspark.core.rl.PolicyGradientAlgorithm;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Job job = options.load();
-    if (job.algorithm() instanceof PolicyGradientMaml) {
+    if (job.algorithm() instanceof PolicyGradientAlgorithm) {
       throw new ConfigError("evaluate does not take policies yet: a saved model holds the network, not a Gaussian"
           + " policy's log standard deviations; train evaluates its final policy (evaluation.json in the run"
           + " directory)");

@@ -9,8 +9,8 @@ public record AlgorithmSettings(AlgorithmType type, int innerSteps, double inner
   public static final Key<String> NAME = Key.name("algorithm.name", "maml",
       "the algorithm: maml (second order), fomaml (first order), reptile, meta-sgd (learned per-parameter rates),"
           + " maml-plus-plus (MAML++'s training parts), anil (the inner loop adapts the last layer only),"
-          + " learned-optimizer (a learned update network takes the steps), maml-rl or fomaml-rl (policy-gradient"
-          + " MAML on environment tasks)");
+          + " learned-optimizer (a learned update network takes the steps), maml-rl, fomaml-rl or reptile-rl"
+          + " (policy-gradient MAML or Reptile on environment tasks)");
   public static final Key<Integer> INNER_STEPS = Key.integer("algorithm.inner-steps", 1,
       "gradient steps of adaptation to a task's support set").check(Check.atLeast(0));
   public static final Key<Double> INNER_LR = Key.number("algorithm.inner-lr", 0.01,

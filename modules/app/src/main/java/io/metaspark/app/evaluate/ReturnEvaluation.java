@@ -9,7 +9,7 @@ import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.rl.BanditStrategy;
 import io.metaspark.core.rl.BernoulliBandit;
 import io.metaspark.core.rl.EnvironmentTaskFamily;
-import io.metaspark.core.rl.PolicyGradientMaml;
+import io.metaspark.core.rl.PolicyGradientAlgorithm;
 import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.TaskSampler;
 import io.metaspark.core.task.image.ClassSplit;
@@ -29,7 +29,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * A policy's evaluation on fresh environment tasks (evaluate.tasks of them, from evaluate.seed):
  * the average return after each of evaluate.steps policy-gradient steps, each step on its own
  * rollouts, with a 95% confidence interval over the tasks; one Spark task per partition of tasks.
- * What train does at its end for maml-rl and fomaml-rl, whose "losses" are not supervised ones.
+ * What train does at its end for maml-rl, fomaml-rl and reptile-rl, whose "losses" are not supervised ones.
  *
  * <p>On bandits, the classical strategies play the same bandits in the same evaluation, as many
  * episodes per task as the policy plays per step: UCB1 at Auer et al.'s c = 1 and at c = 0.2 (the
@@ -49,7 +49,7 @@ public final class ReturnEvaluation {
   }
 
   /** Evaluates meta-parameters {@code meta}, prints the table, writes it to {@code dir}/{@code file} and returns it. */
-  public Map<String, Object> evaluate(PolicyGradientMaml algorithm, double[] meta, int trajectories, RunDirectory dir,
+  public Map<String, Object> evaluate(PolicyGradientAlgorithm algorithm, double[] meta, int trajectories, RunDirectory dir,
       String file) throws IOException {
     EvaluateSettings settings = job.settings().evaluate();
     int[] steps = settings.steps().stream().mapToInt(Integer::intValue).sorted().toArray();

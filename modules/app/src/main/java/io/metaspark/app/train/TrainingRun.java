@@ -16,7 +16,7 @@ import io.metaspark.app.run.RunDirectory;
 import io.metaspark.app.run.RunLock;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MetaAlgorithm;
-import io.metaspark.core.rl.PolicyGradientMaml;
+import io.metaspark.core.rl.PolicyGradientAlgorithm;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
@@ -156,7 +156,7 @@ public final class TrainingRun {
     Adaptation adaptation = algorithm.adaptation();
     ModelEvaluation.Result evaluation = null;
     Map<String, Object> returns = null;
-    if (job.settings().evaluate().afterTrain() && algorithm instanceof PolicyGradientMaml policyGradient) {
+    if (job.settings().evaluate().afterTrain() && algorithm instanceof PolicyGradientAlgorithm policyGradient) {
       returns = new ReturnEvaluation(sc, job, out).evaluate(policyGradient, end.params(),
           job.values().get(EvaluateSettings.TRAJECTORIES), run, RunDirectory.EVALUATION);
     } else if (job.settings().evaluate().afterTrain()) {

@@ -109,4 +109,23 @@ class MetaRlCliTest {
         "local[1]", "--set", "outer.optimizer=trpo", "--set", "run.name=nav-one-slot")));
     assertTrue(err.contains("runs in barrier mode only") && err.contains("set spark.mode = barrier"), err);
   }
+
+  @Test
+  void reptileRlTrainsAndEvaluatesLikeMamlRlAndTrpoIsABadConfigForIt() throws IOException {
+    Path conf = config();
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master",
+        "local[2]", "--set", "algorithm.name=reptile-rl", "--set", "algorithm.inner-steps=2",
+        "--set", "run.name=nav-reptile")));
+    assertTrue(out.contains("metaspark train: reptile-rl, 2 inner step(s) at lr 0.1; navigation-2d"), out);
+    assertTrue(out.contains("evaluation: 5 fresh tasks (seed 7), 4 trajectories per step"), out);
+    JsonNode evaluation = JSON.readTree(dir.resolve("nav-reptile").resolve("evaluation.json").toFile());
+    assertEquals(4, evaluation.get("returns").size(), evaluation.toString());
+    JsonNode card = JSON.readTree(dir.resolve("nav-reptile").resolve("final").resolve("model.json").toFile());
+    assertEquals("reptile-rl", card.get("algorithm").asText());
+
+    String err = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--config", conf.toString(), "--master",
+        "local[2]", "--set", "algorithm.name=reptile-rl", "--set", "outer.optimizer=trpo",
+        "--set", "run.name=nav-reptile-trpo")));
+    assertTrue(err.contains("outer.optimizer = trpo") && err.contains("reptile-rl is not one"), err);
+  }
 }

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * collects the same trajectories.
  *
  * <p>Its examples are its policy's rollouts, so it needs the policy, which the plain {@link Task}
- * calls do not hand it: algorithms for environments ({@link PolicyGradientMaml}) call
+ * calls do not hand it: algorithms for environments ({@link PolicyGradientAlgorithm}) call
  * {@link #rollouts}, and the {@link Task} calls refuse, saying so.
  */
 public final class EnvironmentTask implements Task {
@@ -117,7 +117,7 @@ public final class EnvironmentTask implements Task {
 
   private UnsupportedOperationException needsPolicy() {
     return new UnsupportedOperationException(family.describe() + " tasks are environments: their examples are a"
-        + " policy's rollouts, which only a reinforcement-learning algorithm (maml-rl, fomaml-rl) collects");
+        + " policy's rollouts, which only a reinforcement-learning algorithm (maml-rl, fomaml-rl, reptile-rl) collects");
   }
 
   private void checkObservation(double[] observation, int trajectory, int step) {

@@ -7,7 +7,6 @@ import io.metaspark.core.algo.TrustRegionAlgorithm;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.Task;
-import java.util.Arrays;
 
 /**
  * MAML for reinforcement learning (Finn, Abbeel and Levine 2017, section 3.2): each inner step is
@@ -23,33 +22,10 @@ import java.util.Arrays;
  * rollouts, after it of the query rollouts.
  */
 public record PolicyGradientMaml(Adaptation adaptation, int observationSize, ActionSpace actionSpace,
-    double initialLogStd, boolean firstOrder) implements TrustRegionAlgorithm {
+    double initialLogStd, boolean firstOrder) implements PolicyGradientAlgorithm, TrustRegionAlgorithm {
 
   public PolicyGradientMaml {
-    if (adaptation.rule().learnedValues() > 0 || adaptation.byPrototypes()) {
-      throw new IllegalArgumentException("MAML-RL adapts by plain SGD steps; the " + adaptation.rule().name()
-          + " rule is not one");
-    }
-    if (!Double.isFinite(initialLogStd)) {
-      throw new IllegalArgumentException("the initial log standard deviation must be finite, got " + initialLogStd);
-    }
-  }
-
-  /** The policy's own parameters: one log standard deviation per dimension of a continuous action. */
-  private int ownParams() {
-    return actionSpace.discrete() ? 0 : actionSpace.size();
-  }
-
-  @Override
-  public double[] init(double[] networkParams) {
-    double[] meta = Arrays.copyOf(networkParams, networkParams.length + ownParams());
-    Arrays.fill(meta, networkParams.length, meta.length, initialLogStd);
-    return meta;
-  }
-
-  @Override
-  public double[] networkPart(double[] meta) {
-    return Arrays.copyOf(meta, meta.length - ownParams());
+    PolicyGradientAlgorithm.requirePlainSteps("MAML-RL", adaptation, initialLogStd);
   }
 
   @Override
@@ -101,34 +77,6 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
   }
 
   /**
-   * The average return after each of {@code stepCounts} (ascending) inner steps, as the MAML paper
-   * tests: step k's rollouts ({@code trajectories} of them, collection k) measure the policy after k
-   * steps and give the gradient of step k + 1.
-   */
-  public double[] returnsAfter(Learner learner, double[] meta, Task task, int[] stepCounts, int trajectories) {
-    EnvironmentTask environment = environmentOf(task);
-    Policy policy = Policy.over(learner, observationSize, actionSpace);
-    double[] returns = new double[stepCounts.length];
-    double[] theta = meta.clone();
-    double[] gradient = new double[meta.length];
-    int next = 0;
-    for (int s = 0; next < stepCounts.length; s++) {
-      if (stepCounts[next] < s) {
-        throw new IllegalArgumentException("step counts must ascend, got " + Arrays.toString(stepCounts));
-      }
-      Rollouts rollouts = environment.rollouts(policy, theta, trajectories, s);
-      while (next < stepCounts.length && stepCounts[next] == s) {
-        returns[next++] = rollouts.averageReturn();
-      }
-      if (next < stepCounts.length) {
-        policy.lossAndGradient(theta, rollouts.examples(), gradient);
-        adaptation.rule().step(s, new double[0], theta, gradient);
-      }
-    }
-    return returns;
-  }
-
-  /**
    * As MAML's, in time steps: each inner step's gradient and (second order) two passes per Hessian
    * product on its support steps, then the query gradient. The rollouts' forward passes come on top.
    */
@@ -140,13 +88,5 @@ public record PolicyGradientMaml(Adaptation adaptation, int observationSize, Act
   @Override
   public String name() {
     return firstOrder ? "fomaml-rl" : "maml-rl";
-  }
-
-  private static EnvironmentTask environmentOf(Task task) {
-    if (task instanceof EnvironmentTask environment) {
-      return environment;
-    }
-    throw new IllegalArgumentException("MAML-RL needs environment tasks (tasks.family = navigation-2d or bandit); "
-        + task.descriptor() + " is a supervised task");
   }
 }

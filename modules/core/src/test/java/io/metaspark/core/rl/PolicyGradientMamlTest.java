@@ -144,7 +144,7 @@ class PolicyGradientMamlTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> maml.compute(
         PolicyGradientTest.mlp("1-2").newLearner(), new double[7],
         SinusoidTaskFamily.mamlProtocol(2, 2).sample(new TaskDescriptor(0, 0, 1), DataType.DOUBLE), false));
-    assertTrue(e.getMessage().contains("MAML-RL needs environment tasks"), e.getMessage());
+    assertTrue(e.getMessage().contains("maml-rl needs environment tasks"), e.getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> new PolicyGradientMaml(Adaptation.prototypes(), 1,
         ActionSpace.discrete(2), 0, false)).getMessage().contains("adapts by plain SGD steps"));
   }
