@@ -49,8 +49,8 @@ public final class ReturnEvaluation {
   }
 
   /** Evaluates meta-parameters {@code meta}, prints the table, writes it to {@code dir}/{@code file} and returns it. */
-  public Map<String, Object> evaluate(PolicyGradientAlgorithm algorithm, double[] meta, int trajectories, RunDirectory dir,
-      String file) throws IOException {
+  public Map<String, Object> evaluate(PolicyGradientAlgorithm algorithm, double[] meta, int trajectories,
+      RunDirectory dir, String file) throws IOException {
     EvaluateSettings settings = job.settings().evaluate();
     int[] steps = settings.steps().stream().mapToInt(Integer::intValue).sorted().toArray();
     List<TaskDescriptor> tasks = TaskSampler.evaluationTasks(settings.seed(), settings.tasks());

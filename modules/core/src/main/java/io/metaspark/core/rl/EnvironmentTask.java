@@ -117,7 +117,8 @@ public final class EnvironmentTask implements Task {
 
   private UnsupportedOperationException needsPolicy() {
     return new UnsupportedOperationException(family.describe() + " tasks are environments: their examples are a"
-        + " policy's rollouts, which only a reinforcement-learning algorithm (maml-rl, fomaml-rl, reptile-rl) collects");
+        + " policy's rollouts, which only a reinforcement-learning algorithm (maml-rl, fomaml-rl, reptile-rl)"
+        + " collects");
   }
 
   private void checkObservation(double[] observation, int trajectory, int step) {
