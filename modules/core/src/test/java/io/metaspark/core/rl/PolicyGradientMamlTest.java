@@ -149,17 +149,18 @@ class PolicyGradientMamlTest {
         ActionSpace.discrete(2), 0, false)).getMessage().contains("adapts by plain SGD steps"));
   }
 
-  /** Average return over 40 fresh tasks after one inner step, as minus the outcome's "loss". */
-  private static double afterOneStep(PolicyGradientMaml maml, Learner learner, EnvironmentTaskFamily family,
+  /** Average return over 40 fresh tasks after one inner step, as minus the outcome's "loss" (Reptile's test too). */
+  static double afterOneStep(PolicyGradientAlgorithm algorithm, Learner learner, EnvironmentTaskFamily family,
       double[] meta) {
     double sum = 0;
     for (TaskDescriptor d : TaskSampler.evaluationTasks(99, 40)) {
-      sum -= maml.compute(learner, meta, family.open(d, DataType.DOUBLE), true).queryLossAfter();
+      sum -= algorithm.compute(learner, meta, family.open(d, DataType.DOUBLE), true).queryLossAfter();
     }
     return sum / 40;
   }
 
-  private static double[] innerStep(Policy policy, double[] theta, Examples support) {
+  /** One SGD step at 0.1 on the surrogate of {@code support} (Reptile's test too). */
+  static double[] innerStep(Policy policy, double[] theta, Examples support) {
     double[] g = new double[theta.length];
     policy.lossAndGradient(theta, support, g);
     double[] next = theta.clone();

@@ -41,8 +41,8 @@ class PolicyGradientReptileTest {
     // the two inner steps by hand, each on its own collection of rollouts of the current policy
     Policy policy = Policy.over(learner, 2, NAVIGATION.actionSpace());
     Rollouts first = task.rollouts(policy, meta, 3, 0);
-    double[] once = step(policy, meta, first);
-    double[] twice = step(policy, once, task.rollouts(policy, once, 3, 1));
+    double[] once = PolicyGradientMamlTest.innerStep(policy, meta, first.examples());
+    double[] twice = PolicyGradientMamlTest.innerStep(policy, once, task.rollouts(policy, once, 3, 1).examples());
     double[] expected = new double[meta.length];
     for (int i = 0; i < expected.length; i++) {
       expected[i] = meta[i] - twice[i];
@@ -67,7 +67,7 @@ class PolicyGradientReptileTest {
     PolicyGradientReptile reptile = new PolicyGradientReptile(new Adaptation(new ScalarSgd(0.1), 1), 2,
         navigation.actionSpace(), 0);
     double[] meta = reptile.init(spec.initialParams());
-    double before = afterOneStep(reptile, learner, family, meta);
+    double before = PolicyGradientMamlTest.afterOneStep(reptile, learner, family, meta);
     TaskSampler sampler = new TaskSampler(3);
     for (int iteration = 0; iteration < 40; iteration++) {
       double[] mean = new double[meta.length];
@@ -80,7 +80,7 @@ class PolicyGradientReptileTest {
       // Reptile's outer step: theta + epsilon mean(theta' - theta), by SGD on theta - theta'
       new Sgd(1.0).update(mean, new Sgd(1.0).init(meta), meta).applyTo(meta);
     }
-    double after = afterOneStep(reptile, learner, family, meta);
+    double after = PolicyGradientMamlTest.afterOneStep(reptile, learner, family, meta);
     assertTrue(after > before + 1, "return after one step: " + before + " before meta-training, " + after + " after");
   }
 
@@ -109,25 +109,5 @@ class PolicyGradientReptileTest {
         PolicyGradientTest.mlp("1-2").newLearner(), new double[7],
         SinusoidTaskFamily.mamlProtocol(2, 2).sample(new TaskDescriptor(0, 0, 1), DataType.DOUBLE), false));
     assertTrue(e.getMessage().contains("reptile-rl needs environment tasks"), e.getMessage());
-  }
-
-  private static double[] step(Policy policy, double[] theta, Rollouts rollouts) {
-    double[] g = new double[theta.length];
-    policy.lossAndGradient(theta, rollouts.examples(), g);
-    double[] next = theta.clone();
-    for (int i = 0; i < next.length; i++) {
-      next[i] -= 0.1 * g[i];
-    }
-    return next;
-  }
-
-  /** Average return over 40 fresh tasks after one inner step, as minus the outcome's "loss". */
-  private static double afterOneStep(PolicyGradientReptile reptile, Learner learner, EnvironmentTaskFamily family,
-      double[] meta) {
-    double sum = 0;
-    for (TaskDescriptor d : TaskSampler.evaluationTasks(99, 40)) {
-      sum -= reptile.compute(learner, meta, family.open(d, DataType.DOUBLE), true).queryLossAfter();
-    }
-    return sum / 40;
   }
 }
