@@ -2,10 +2,14 @@ package io.metaspark.app.evaluate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.metaspark.app.adapt.SavedPolicy;
+import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
+import io.metaspark.app.config.TaskSettings;
 import io.metaspark.app.run.RunDirectory;
 import io.metaspark.core.eval.MeanEstimate;
+import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.rl.BanditStrategy;
 import io.metaspark.core.rl.BernoulliBandit;
 import io.metaspark.core.rl.EnvironmentTaskFamily;
@@ -48,13 +52,50 @@ public final class ReturnEvaluation {
     this.out = out;
   }
 
-  /** Evaluates meta-parameters {@code meta}, prints the table, writes it to {@code dir}/{@code file} and returns it. */
-  public Map<String, Object> evaluate(PolicyGradientMaml algorithm, double[] meta, int trajectories, RunDirectory dir,
-      String file) throws IOException {
+  /**
+   * A saved policy on a config's environments: the algorithm that adapts it as it was trained to,
+   * and the fresh tasks it is evaluated on. The environments are the config's (which must be of
+   * the kind the policy acts in); how it adapts in them (discount, GAE) is the policy's own.
+   */
+  public record SavedOnTasks(SavedPolicy policy, PolicyGradientMaml algorithm, EnvironmentTaskFamily tasks) {
+    /** Checked before Spark starts: a config of other tasks is a ConfigError naming both. */
+    public static SavedOnTasks of(Job job, SavedPolicy saved) {
+      String dir = saved.model().dir().toString();
+      if (!(job.taskFamily(ClassSplit.Part.TEST) instanceof EnvironmentTaskFamily configured)) {
+        throw new ConfigError("--model " + dir + " is a policy for " + saved.tasks().environments().describe()
+            + ": evaluate it with a config of environment tasks (" + TaskSettings.FAMILY.path() + " = "
+            + saved.policy().settings().get(TaskSettings.FAMILY.path()) + "), not " + TaskSettings.FAMILY.path()
+            + " = " + job.values().get(TaskSettings.FAMILY));
+      }
+      try {
+        return new SavedOnTasks(saved, saved.adaptingIn(configured.environments(), saved.model().adaptation()),
+            new EnvironmentTaskFamily(configured.environments(), saved.tasks().rollouts()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("--model " + dir + " " + e.getMessage() + ", which the config's tasks are", e);
+      }
+    }
+  }
+
+  /** A saved policy on the config's environments; the results go to its directory, beside it. */
+  public Map<String, Object> evaluate(SavedOnTasks saved, String file) throws IOException {
+    RunDirectory dir = saved.policy().model().dir();
+    Map<String, Object> document = evaluate(saved.algorithm(), saved.policy().model().spec(), saved.tasks(),
+        saved.policy().meta(), dir, file);
+    out.printf("written: %s/%s%n", dir, file);
+    return document;
+  }
+
+  /**
+   * Evaluates {@code algorithm}'s policy over {@code network} with meta-parameters {@code meta} on
+   * fresh tasks of {@code family}, prints the table, writes it to {@code dir}/{@code file} and returns it.
+   */
+  public Map<String, Object> evaluate(PolicyGradientMaml algorithm, ModelSpec network, EnvironmentTaskFamily family,
+      double[] meta, RunDirectory dir, String file) throws IOException {
     EvaluateSettings settings = job.settings().evaluate();
+    int trajectories = job.values().get(EvaluateSettings.TRAJECTORIES);
     int[] steps = settings.steps().stream().mapToInt(Integer::intValue).sorted().toArray();
     List<TaskDescriptor> tasks = TaskSampler.evaluationTasks(settings.seed(), settings.tasks());
-    TaskRunner runner = job.runner(job.model(), ClassSplit.Part.TEST);
+    TaskRunner runner = new TaskRunner(network, family, algorithm, job.settings().model().learner());
     List<double[]> returns = sc.parallelize(tasks, job.settings().spark().partitions()).map(descriptor ->
         algorithm.returnsAfter(ThreadLearners.forCurrentThread(runner.model(), runner.learner()), meta,
             runner.family().open(descriptor, DataType.DOUBLE), steps, trajectories)).collect();
@@ -80,7 +121,7 @@ public final class ReturnEvaluation {
       rows.add(row);
     }
     document.put("returns", rows);
-    if (runner.family() instanceof EnvironmentTaskFamily family && family.environments() instanceof BernoulliBandit bandits) {
+    if (family.environments() instanceof BernoulliBandit bandits) {
       document.put("baselines", banditBaselines(bandits, tasks, trajectories));
     }
     dir.writeString(file, JSON.writeValueAsString(document));
