@@ -99,8 +99,8 @@ final class EvaluateCommand implements Callable<Integer> {
           + " standard deviations must be trained again)" : ""), e);
     }
     System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%s policy, %d network parameters), adapting as trained:"
-        + " %s; %s%n", saved.dir(), onTasks.policy().policy().distribution(), saved.card().numParams(),
-        saved.adaptation().describe(), onTasks.tasks().describe());
+        + " policy-gradient steps %s; %s%n", saved.dir(), onTasks.policy().policy().distribution(),
+        saved.card().numParams(), saved.adaptation().rule().describe(), onTasks.tasks().describe());
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       new ReturnEvaluation(sc, job, System.out).evaluate(onTasks, output);
     }
