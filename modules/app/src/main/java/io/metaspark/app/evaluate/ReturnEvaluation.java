@@ -92,40 +92,79 @@ public final class ReturnEvaluation {
   public Map<String, Object> evaluate(PolicyGradientMaml algorithm, ModelSpec network, EnvironmentTaskFamily family,
       double[] meta, RunDirectory dir, String file) throws IOException {
     EvaluateSettings settings = job.settings().evaluate();
-    int trajectories = job.values().get(EvaluateSettings.TRAJECTORIES);
-    int[] steps = settings.steps().stream().mapToInt(Integer::intValue).sorted().toArray();
     List<TaskDescriptor> tasks = TaskSampler.evaluationTasks(settings.seed(), settings.tasks());
+    Returns returns = measure(algorithm, network, family, meta, tasks, settings.seed());
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("tasks", tasks.size());
+    document.put("seed", settings.seed());
+    document.put("trajectories_per_step", returns.trajectories());
+    out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %d trajectories per step%n", tasks.size(),
+        settings.seed(), returns.trajectories());
+    out.printf(Locale.ROOT, "%6s  %15s  %10s%n", "steps", "average return", "95% CI");
+    List<Map<String, Object>> rows = returns.rows();
+    for (Map<String, Object> row : rows) {
+      out.printf(Locale.ROOT, "%6d  %15.2f  %10s%n", row.get("steps"), row.get("average_return"),
+          String.format(Locale.ROOT, "± %.2f", row.get("ci95")));
+    }
+    document.put("returns", rows);
+    if (family.environments() instanceof BernoulliBandit bandits) {
+      document.put("baselines", banditBaselines(bandits, tasks, returns.trajectories()));
+    }
+    dir.writeString(file, JSON.writeValueAsString(document));
+    return document;
+  }
+
+  /**
+   * The policy's average return on {@code count} held-out tasks of {@code family} drawn from
+   * {@code seed}, after each of evaluate.steps steps of evaluate.trajectories trajectories: what
+   * validation during training logs.
+   */
+  public Returns measure(PolicyGradientMaml algorithm, ModelSpec network, EnvironmentTaskFamily family, double[] meta,
+      long seed, int count) {
+    return measure(algorithm, network, family, meta, TaskSampler.evaluationTasks(seed, count), seed);
+  }
+
+  private Returns measure(PolicyGradientMaml algorithm, ModelSpec network, EnvironmentTaskFamily family,
+      double[] meta, List<TaskDescriptor> tasks, long seed) {
+    int trajectories = job.values().get(EvaluateSettings.TRAJECTORIES);
+    int[] steps = job.settings().evaluate().steps().stream().mapToInt(Integer::intValue).sorted().toArray();
     TaskRunner runner = new TaskRunner(network, family, algorithm, job.settings().model().learner());
     List<double[]> returns = sc.parallelize(tasks, job.settings().spark().partitions()).map(descriptor ->
         algorithm.returnsAfter(ThreadLearners.forCurrentThread(runner.model(), runner.learner()), meta,
             runner.family().open(descriptor, DataType.DOUBLE), steps, trajectories)).collect();
-    Map<String, Object> document = new LinkedHashMap<>();
-    document.put("tasks", tasks.size());
-    document.put("seed", settings.seed());
-    document.put("trajectories_per_step", trajectories);
-    List<Map<String, Object>> rows = new ArrayList<>();
-    out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %d trajectories per step%n", tasks.size(),
-        settings.seed(), trajectories);
-    out.printf(Locale.ROOT, "%6s  %15s  %10s%n", "steps", "average return", "95% CI");
+    MeanEstimate[] estimates = new MeanEstimate[steps.length];
     for (int i = 0; i < steps.length; i++) {
       int step = i;
-      MeanEstimate estimate = MeanEstimate.of(returns.stream().mapToDouble(r -> r[step]).toArray());
-      double mean = estimate.mean();
-      // one task has no spread to estimate: no interval, rather than a zero-width one
-      double halfWidth = returns.size() < 2 ? Double.NaN : estimate.halfWidth95();
-      out.printf(Locale.ROOT, "%6d  %15.2f  %10s%n", steps[i], mean, String.format(Locale.ROOT, "± %.2f", halfWidth));
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("steps", steps[i]);
-      row.put("average_return", mean);
-      row.put("ci95", halfWidth);
-      rows.add(row);
+      estimates[i] = MeanEstimate.of(returns.stream().mapToDouble(r -> r[step]).toArray());
     }
-    document.put("returns", rows);
-    if (family.environments() instanceof BernoulliBandit bandits) {
-      document.put("baselines", banditBaselines(bandits, tasks, trajectories));
+    return new Returns(tasks.size(), seed, trajectories, steps, estimates);
+  }
+
+  /** The average return after each step count over some tasks, with its 95% interval. */
+  public record Returns(int tasks, long seed, int trajectories, int[] steps, MeanEstimate[] estimates) {
+    /** Rows of {steps, average_return, ci95}: evaluation.json's {@code returns}, and validation's. */
+    public List<Map<String, Object>> rows() {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < steps.length; i++) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("steps", steps[i]);
+        row.put("average_return", estimates[i].mean());
+        // one task has no spread to estimate: no interval, rather than a zero-width one
+        row.put("ci95", tasks < 2 ? Double.NaN : estimates[i].halfWidth95());
+        rows.add(row);
+      }
+      return rows;
     }
-    dir.writeString(file, JSON.writeValueAsString(document));
-    return document;
+
+    /** One line for the console: "validation average return (n tasks): 0 steps -40.12 +- 2.01 | 1 step ...". */
+    public String summary(String label) {
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s average return (%d tasks):", label, tasks));
+      for (int i = 0; i < steps.length; i++) {
+        b.append(String.format(Locale.ROOT, "%s %d step%s %.2f +- %.2f", i == 0 ? "" : " |", steps[i],
+            steps[i] == 1 ? "" : "s", estimates[i].mean(), estimates[i].halfWidth95()));
+      }
+      return b.toString();
+    }
   }
 
   /** The classical strategies' average total reward on the evaluation's own bandits (cheap: on the driver). */

@@ -56,7 +56,8 @@ public final class RunReport {
     List<XYChart> charts = new ArrayList<>();
     charts.add(returns ? returnChart(curves) : lossChart(curves));
     if (!curves.validation.isEmpty()) {
-      charts.add(validationChart(curves));
+      charts.add(returns ? validationChart(curves, "Validation average return (95% CI)", "average return")
+          : validationChart(curves, "Validation query loss (95% CI)", "query loss"));
     }
     if (evaluation != null && evaluation.has("returns")) {
       charts.add(evaluationReturnChart(evaluation));
@@ -92,6 +93,11 @@ public final class RunReport {
           for (JsonNode row : r.get("validation").path("results")) {
             c.validation.computeIfAbsent(row.path("steps").asInt(), k -> new ArrayList<>()).add(
                 new double[] {iteration, row.path("query_loss").asDouble(), row.path("ci95_half_width").asDouble()});
+          }
+          // a policy's: average returns, as in its evaluation.json
+          for (JsonNode row : r.get("validation").path("returns")) {
+            c.validation.computeIfAbsent(row.path("steps").asInt(), k -> new ArrayList<>()).add(
+                new double[] {iteration, row.path("average_return").asDouble(), row.path("ci95").asDouble()});
           }
         } else if (r.path("query_loss_after").isNumber()) {
           c.iterations.add(iteration + 1);
@@ -163,8 +169,8 @@ public final class RunReport {
         && ModelExport.readCard(run.child(RunDirectory.FINAL)).policy() != null;
   }
 
-  private static XYChart validationChart(Curves c) {
-    XYChart chart = chart("Validation query loss (95% CI)", "query loss");
+  private static XYChart validationChart(Curves c, String title, String yTitle) {
+    XYChart chart = chart(title, yTitle);
     c.validation.forEach((steps, points) -> {
       double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
       double[] y = points.stream().mapToDouble(p -> p[1]).toArray();

@@ -10,6 +10,9 @@ import io.metaspark.app.testing.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +66,39 @@ class MetaRlCliTest {
     }
     JsonNode card = JSON.readTree(run.resolve("final/model.json").toFile());
     assertEquals("maml-rl", card.get("algorithm").asText());
+  }
+
+  /** validate.every: the average return on held-out environments, logged and drawn as the evaluation's. */
+  @Test
+  void validationDuringTrainingLogsTheAverageReturnOnHeldOutEnvironments() throws IOException {
+    Path conf = config();
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master",
+        "local[2]", "--set", "validate.every=2", "--set", "validate.tasks=3", "--set", "evaluate.after-train=false",
+        "--set", "run.name=nav-validated")));
+    assertTrue(out.contains("after 2 iterations, validation average return (3 tasks): 0 steps"), out);
+    Path run = dir.resolve("nav-validated");
+    List<JsonNode> validations = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      JsonNode record = JSON.readTree(line);
+      if (record.has("validation")) {
+        validations.add(record);
+      }
+    }
+    assertEquals(1, validations.size(), validations.toString());
+    assertEquals(2, validations.get(0).get("iteration").asInt());
+    JsonNode validation = validations.get(0).get("validation");
+    assertEquals(8, validation.get("seed").asInt());
+    assertEquals(4, validation.get("trajectories_per_step").asInt());
+    JsonNode rows = validation.get("returns");
+    assertEquals(4, rows.size(), rows.toString());
+    for (JsonNode row : rows) {
+      double average = row.get("average_return").asDouble();
+      assertTrue(average < 0 && average > -10 * 2.2, row.toString());
+      assertTrue(out.contains(String.format(Locale.ROOT, "%d step%s %.2f +- %.2f", row.get("steps").asInt(),
+          row.get("steps").asInt() == 1 ? "" : "s", average, row.get("ci95").asDouble())), out);
+    }
+    Console.out(() -> assertEquals(0, MetasparkCli.run("report", "--run", run.toString())));
+    assertTrue(Files.size(run.resolve("report.png")) > 0);
   }
 
   /** On bandits the same evaluation plays UCB1 and Thompson sampling on the same bandits, beside the policy. */
