@@ -31,15 +31,19 @@ public record SavedPolicy(SavedModel model, EnvironmentTaskFamily tasks) {
     EnvironmentFamily environments = tasks.environments();
     String expected = environments.actionSpace().discrete() ? PolicyCard.SOFTMAX : PolicyCard.GAUSSIAN;
     if (!policy.distribution().equals(expected)) {
-      throw new IllegalArgumentException("model.json: a " + policy.distribution() + " policy for "
+      throw new IllegalArgumentException("is a " + policy.distribution() + " policy (model.json) for "
           + environments.actionSpace() + ", which need a " + expected + " one");
     }
     int own = environments.actionSpace().discrete() ? 0 : environments.actionSpace().size();
     if (policy.logStd().length != own) {
-      throw new IllegalArgumentException("model.json: policy.log_std holds " + policy.logStd().length + " values for "
-          + environments.actionSpace());
+      throw new IllegalArgumentException("has " + policy.logStd().length + " log standard deviations (model.json's"
+          + " policy.log_std) for " + environments.actionSpace());
     }
-    Policy.over(model.spec().newLearner(), environments.observationSize(), environments.actionSpace());
+    try {
+      Policy.over(model.spec().newLearner(), environments.observationSize(), environments.actionSpace());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("does not fit the environments of its model.json: " + e.getMessage(), e);
+    }
     return new SavedPolicy(model, tasks);
   }
 

@@ -268,6 +268,25 @@ class SavedPolicyCliTest {
     assertFalse(Files.exists(nowhere), "nothing saved before the options are checked");
   }
 
+  /** A model.json edited out of step with its network or environments: named, nothing adapted. */
+  @Test
+  void aPolicyCardThatDoesNotFitItsNetworkIsRefused() throws IOException {
+    Path edited = dir.resolve("edited-nav");
+    Files.createDirectories(edited);
+    Files.copy(run("nav").resolve("final/model.zip"), edited.resolve("model.zip"));
+    String card = Files.readString(run("nav").resolve("final/model.json"));
+    Files.writeString(edited.resolve("model.json"), card.replaceFirst("\"log_std\" : \\[", "\"log_std\" : [ 0.5,"));
+    String logStd = err(2, "adapt", "--model", edited.toString(), "--seed", "1", "--output",
+        dir.resolve("not-adapted").toString());
+    assertTrue(logStd.contains("has 3 log standard deviations") && logStd.contains("2-dimensional continuous"), logStd);
+    Files.writeString(edited.resolve("model.json"), card.replace("\"tasks.family\" : \"navigation-2d\"",
+        "\"tasks.family\" : \"bandit\""));
+    String family = err(2, "adapt", "--model", edited.toString(), "--seed", "1", "--output",
+        dir.resolve("not-adapted").toString());
+    assertTrue(family.contains("is a gaussian policy (model.json) for 5 discrete actions"), family);
+    assertFalse(Files.exists(dir.resolve("not-adapted")));
+  }
+
   /** A sinusoid model as train exports it: a supervised one. */
   private static String supervisedModel() throws IOException {
     Path out = dir.resolve("sinusoid-model");
