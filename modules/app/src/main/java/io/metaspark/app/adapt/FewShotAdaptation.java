@@ -54,6 +54,11 @@ public final class FewShotAdaptation {
     } catch (IOException e) {
       throw new ConfigError("--model " + request.model() + ": " + e.getMessage(), e);
     }
+    if (model.card().policy() != null) {
+      throw new ConfigError("--model " + request.model() + " is a policy for " + model.card().policy().environment()
+          + ": adapt it to an environment with --goal x,y (navigation-2d), --arms p1,...,pk (bandit) or --seed, not"
+          + " to examples");
+    }
     MultiLayerNetwork net = model.network();
     requireExamplesTheModelTakes(net);
     Adaptation adaptation;

@@ -45,10 +45,13 @@ import java.util.Map;
  * @param config the training config, rendered; null when unknown
  * @param tasks table tasks' group counts ({@code tasks.json}), or null
  * @param evaluation the final evaluation ({@code evaluation.json}), or null when there was none
+ * @param policy a policy's own parameters, environments and rollouts ({@code policy}), or null for
+ *     a model that is not a policy
  */
 public record ModelCard(String created, String algorithm, String innerRule, int innerSteps, double innerLr,
     double[] learnedAdaptation, String hessianProduct, String taskFamily, long iterations, int metaBatch, long seed,
-    int numParams, String init, String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
+    int numParams, String init, String config, Map<String, Object> tasks, Map<String, Object> evaluation,
+    PolicyCard policy) {
   public static final String FORMAT = "metaspark-model/2";
   private static final String BEFORE_THE_CARD = "metaspark-model/1";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -59,7 +62,22 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
       String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
     return new ModelCard(created, algorithm, adaptation.rule().name(), adaptation.steps(),
         adaptation.rule().learningRate(), learned, hessianProduct, taskFamily, iterations, metaBatch, seed, numParams,
-        init, config, tasks, evaluation);
+        init, config, tasks, evaluation, null);
+  }
+
+  /** This card, of a policy: with its own parameters, environments and rollouts. */
+  public ModelCard withPolicy(PolicyCard section) {
+    return new ModelCard(created, algorithm, innerRule, innerSteps, innerLr, learnedAdaptation, hessianProduct,
+        taskFamily, iterations, metaBatch, seed, numParams, init, config, tasks, evaluation, section);
+  }
+
+  /**
+   * The card of this policy adapted by adapt, made at {@code when}: its policy section replaced, and
+   * no evaluation, since the meta-trained policy's says nothing of the adapted one.
+   */
+  public ModelCard adaptedPolicy(String when, PolicyCard adapted) {
+    return new ModelCard(when, algorithm, innerRule, innerSteps, innerLr, learnedAdaptation, hessianProduct,
+        taskFamily, iterations, metaBatch, seed, numParams, init, config, tasks, null, adapted);
   }
 
   /**
@@ -140,14 +158,19 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     return rule;
   }
 
-  /** The meta-parameters of the model whose network parameters are {@code networkParams}. */
+  /**
+   * The meta-parameters of the model whose network parameters are {@code networkParams}: those,
+   * then the learned adaptation's values, then a policy's own (a Gaussian's log standard deviations).
+   */
   public double[] meta(double[] networkParams) {
     if (networkParams.length != numParams) {
       throw new IllegalArgumentException("model.json is for " + numParams + " parameters, model.zip has "
           + networkParams.length);
     }
-    double[] meta = Arrays.copyOf(networkParams, networkParams.length + learnedAdaptation.length);
+    double[] own = policy == null ? new double[0] : policy.logStd();
+    double[] meta = Arrays.copyOf(networkParams, networkParams.length + learnedAdaptation.length + own.length);
     System.arraycopy(learnedAdaptation, 0, meta, networkParams.length, learnedAdaptation.length);
+    System.arraycopy(own, 0, meta, networkParams.length + learnedAdaptation.length, own.length);
     return meta;
   }
 
@@ -170,6 +193,7 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     card.put("config", config);
     putPresent(card, "tasks", tasks);
     putPresent(card, "evaluation", evaluation);
+    putPresent(card, "policy", policy == null ? null : policy.toMap());
     try {
       return JSON.writeValueAsString(card);
     } catch (JsonProcessingException e) {
@@ -207,7 +231,8 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
         json.path("seed").asLong(), required(json, "num_params").asInt(), json.path("init").asText(null),
         json.path("config").asText(null),
         json.hasNonNull("tasks") ? JSON.convertValue(json.get("tasks"), Map.class) : null,
-        json.hasNonNull("evaluation") ? JSON.convertValue(json.get("evaluation"), Map.class) : null);
+        json.hasNonNull("evaluation") ? JSON.convertValue(json.get("evaluation"), Map.class) : null,
+        json.hasNonNull("policy") ? PolicyCard.fromJson(json.get("policy")) : null);
   }
 
   private static JsonNode required(JsonNode json, String key) {

@@ -1,5 +1,8 @@
 package io.metaspark.app.builtin;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import io.metaspark.app.config.AlgorithmSettings;
 import io.metaspark.app.config.Check;
 import io.metaspark.app.config.ConfigError;
@@ -16,8 +19,11 @@ import io.metaspark.core.rl.Navigation2d;
 import io.metaspark.core.rl.RolloutSettings;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.image.ClassSplit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 
@@ -27,7 +33,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  * {@code tasks.query} count trajectories for them; the advantage keys under {@code tasks.rl} are
  * shared by both.
  */
-final class EnvironmentTasks implements TaskFamilyType {
+public final class EnvironmentTasks implements TaskFamilyType {
   static final String NAVIGATION = "navigation-2d";
   static final String BANDIT = "bandit";
 
@@ -71,6 +77,45 @@ final class EnvironmentTasks implements TaskFamilyType {
     EnvironmentFamily environments = environments(values).orElseThrow();
     return new TaskShape(values.get(TaskSettings.SUPPORT) * environments.horizon(),
         values.get(TaskSettings.QUERY) * environments.horizon(), InputType.feedForward(environments.observationSize()));
+  }
+
+  /**
+   * The keys the environment tasks were built from, by path, with their values: what a policy's
+   * model.json keeps of its training config, so that adapt rebuilds the environments and rollouts
+   * it was trained on ({@link #fromSettings}).
+   */
+  public static Map<String, Object> settings(Values values) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    for (Key<?> key : keysOf(values.get(TaskSettings.FAMILY))) {
+      settings.put(key.path(), values.get(key));
+    }
+    return settings;
+  }
+
+  /** The environment tasks {@code settings} ({@link #settings}'s) describe; a bad value is a ConfigError naming it. */
+  public static EnvironmentTaskFamily fromSettings(Map<String, Object> settings) {
+    String rendered;
+    try {
+      rendered = ConfigFactory.parseMap(settings).root().render(ConfigRenderOptions.concise());
+    } catch (ConfigException e) {
+      throw new ConfigError("environment settings " + settings + ": " + e.getMessage(), e);
+    }
+    String family = Values.in(rendered, List.<Key<?>>of(TaskSettings.FAMILY)).get(TaskSettings.FAMILY);
+    return (EnvironmentTaskFamily) new EnvironmentTasks().create(ClassSplit.Part.TEST,
+        Values.in(rendered, keysOf(family)), null);
+  }
+
+  /** Every key an environment family's tasks are built from: the family, the trajectories, its own keys. */
+  private static List<Key<?>> keysOf(String family) {
+    List<Key<?>> own = switch (family.trim().toLowerCase(Locale.ROOT)) {
+      case NAVIGATION -> NAVIGATION_KEYS;
+      case BANDIT -> BANDIT_KEYS;
+      default -> throw new ConfigError(TaskSettings.FAMILY.path() + " = " + family + " is not environments: "
+          + NAVIGATION + " or " + BANDIT + " are");
+    };
+    List<Key<?>> keys = new ArrayList<>(List.of(TaskSettings.FAMILY, TaskSettings.SUPPORT, TaskSettings.QUERY));
+    keys.addAll(own);
+    return keys;
   }
 
   /** The environments {@code tasks.family} names, or empty when it names supervised tasks. */

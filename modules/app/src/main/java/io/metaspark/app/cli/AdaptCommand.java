@@ -1,6 +1,7 @@
 package io.metaspark.app.cli;
 
 import io.metaspark.app.adapt.FewShotAdaptation;
+import io.metaspark.app.adapt.PolicyAdaptation;
 import io.metaspark.app.adapt.TablePersonalization;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.run.SparkContexts;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Option;
         "and predict. Adapts as the model was trained to (model.json) unless told otherwise.",
         "Examples come from a CSV (--support) or, for image models, one folder per class (--support-images).",
         "--table personalizes every group of a table in one Spark job: each group adapted on its labelled rows",
-        "(label not null), every row predicted, written as Parquet."})
+        "(label not null), every row predicted, written as Parquet.",
+        "A policy (maml-rl, fomaml-rl) adapts to one environment: --goal x,y (navigation-2d), --arms p1,...,pk",
+        "(bandit) or the one a task of seed --seed has; it saves the adapted policy (model.zip, model.json)."})
 final class AdaptCommand implements Callable<Integer> {
   @Mixin
   ModelOption model;
@@ -69,6 +72,23 @@ final class AdaptCommand implements Callable<Integer> {
       description = "with --table: Spark master (default: spark-submit's, else local[2])")
   String master;
 
+  @Option(names = "--goal", split = ",", paramLabel = "X,Y",
+      description = "a policy for navigation-2d: adapt to the goal (x, y), in [-0.5, 0.5]^2")
+  double[] goal;
+
+  @Option(names = "--arms", split = ",", paramLabel = "P1,...,PK",
+      description = "a policy for bandits: adapt to the bandit whose arms pay 1 with these probabilities, one per arm")
+  double[] arms;
+
+  @Option(names = "--seed", paramLabel = "N",
+      description = "a policy: the rollouts' seed, and without --goal or --arms the environment's, as a task of this"
+          + " seed draws it (default 0)")
+  Long seed;
+
+  @Option(names = "--trajectories", paramLabel = "M",
+      description = "a policy: rollouts per step (default: those it was trained with, tasks.support)")
+  Integer trajectories;
+
   @Option(names = "--steps", description = "adaptation steps (default: the model's inner_steps)")
   Integer steps;
 
@@ -77,13 +97,16 @@ final class AdaptCommand implements Callable<Integer> {
 
   @Option(names = "--output", defaultValue = "adapted", paramLabel = "DIR",
       description = "where the adapted model.zip and predictions.csv (--table: predictions.parquet, parameters.parquet,"
-          + " adapt.json) go (default: ${DEFAULT-VALUE})")
+          + " adapt.json; a policy: model.zip and model.json) go (default: ${DEFAULT-VALUE})")
   String output;
 
   @Override
   public Integer call() throws Exception {
     if (table != null) {
       return personalizeTable();
+    }
+    if (goal != null || arms != null || seed != null || trajectories != null) {
+      return adaptPolicy();
     }
     requireSensibleOptions();
     new FewShotAdaptation(new FewShotAdaptation.Request(model.dir, support, predict, supportImages, predictImages,
@@ -93,9 +116,10 @@ final class AdaptCommand implements Callable<Integer> {
 
   private int personalizeTable() throws Exception {
     if (support != null || supportImages != null || predict != null || predictImages != null || steps != null
-        || learningRate != null) {
+        || learningRate != null || goal != null || arms != null || seed != null || trajectories != null) {
       throw new ConfigError("--table adapts each group as the model was trained to and predicts its rows: it takes"
-          + " none of --support, --predict, --support-images, --predict-images, --steps, --lr");
+          + " none of --support, --predict, --support-images, --predict-images, --steps, --lr, --goal, --arms, --seed,"
+          + " --trajectories");
     }
     if (!format.equals("parquet") && !format.equals("csv")) {
       throw new ConfigError("--format must be parquet or csv, got '" + format + "'");
@@ -112,17 +136,37 @@ final class AdaptCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The options alone, before any file is read. */
-  private void requireSensibleOptions() {
-    if ((support == null) == (supportImages == null)) {
-      throw new ConfigError("give the task's examples with exactly one of --support (CSV) or --support-images (folders)");
+  /** A policy, adapted to the environment --goal, --arms or --seed gives. */
+  private int adaptPolicy() throws Exception {
+    if (support != null || supportImages != null || predict != null || predictImages != null) {
+      throw new ConfigError("--goal, --arms, --seed and --trajectories adapt a policy to an environment, which has no"
+          + " examples to read: they take none of --support, --predict, --support-images, --predict-images");
     }
+    requireSensibleSteps();
+    if (trajectories != null && trajectories < 1) {
+      throw new ConfigError("--trajectories must be >= 1, got " + trajectories);
+    }
+    new PolicyAdaptation(new PolicyAdaptation.Request(model.dir, seed, goal, arms, steps, learningRate, trajectories,
+        output), System.out).run();
+    return 0;
+  }
+
+  private void requireSensibleSteps() {
     if (steps != null && steps < 0) {
       throw new ConfigError("--steps must be >= 0, got " + steps);
     }
     if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
       throw new ConfigError("--lr must be a positive number, got " + learningRate);
     }
+  }
+
+  /** The options alone, before any file is read. */
+  private void requireSensibleOptions() {
+    if ((support == null) == (supportImages == null)) {
+      throw new ConfigError("give the task's examples with exactly one of --support (CSV) or --support-images (folders)"
+          + "; a policy's environment with --goal, --arms or --seed");
+    }
+    requireSensibleSteps();
     if (predictImages != null && supportImages == null) {
       throw new ConfigError("--predict-images needs an image model adapted with --support-images");
     }

@@ -3,9 +3,12 @@ package io.metaspark.app.cli;
 import io.metaspark.app.adapt.ModelCard;
 import io.metaspark.app.adapt.ModelExport;
 import io.metaspark.app.adapt.SavedModel;
+import io.metaspark.app.adapt.SavedPolicy;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.config.Job;
+import io.metaspark.app.config.TaskSettings;
 import io.metaspark.app.evaluate.ModelEvaluation;
+import io.metaspark.app.evaluate.ReturnEvaluation;
 import io.metaspark.app.run.SparkContexts;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.rl.PolicyGradientAlgorithm;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate",
     description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks as it was trained to adapt "
-        + "(model.json) and report the query loss after 0, 1, ... steps.")
+        + "(model.json) and report the query loss after 0, 1, ... steps; for a policy, the average return on fresh"
+        + " environments.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;
@@ -43,11 +47,6 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Job job = options.load();
-    if (job.algorithm() instanceof PolicyGradientAlgorithm) {
-      throw new ConfigError("evaluate does not take policies yet: a saved model holds the network, not a Gaussian"
-          + " policy's log standard deviations; train evaluates its final policy (evaluation.json in the run"
-          + " directory)");
-    }
     if ((rule == null) != (learningRate == null)) {
       throw new ConfigError("--rule and --lr go together: a hand-set optimizer needs its learning rate");
     }
@@ -55,10 +54,17 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ConfigError("--lr must be a positive number, got " + learningRate);
     }
     SavedModel saved;
+    try {
+      saved = SavedModel.read(model.dir, new Configuration());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
+    }
+    if (saved.card().policy() != null || job.algorithm() instanceof PolicyGradientAlgorithm) {
+      return evaluatePolicy(job, saved);
+    }
     Adaptation adaptation;
     double[] meta;
     try {
-      saved = SavedModel.read(model.dir, new Configuration());
       if (rule == null) {
         adaptation = saved.adaptation();
         meta = saved.meta();
@@ -66,13 +72,37 @@ final class EvaluateCommand implements Callable<Integer> {
         adaptation = ModelCard.handSet(rule, learningRate, saved.card().innerSteps());
         meta = ModelExport.params(saved.network());
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
     }
     System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%d parameters), adapting %s: %s%n", saved.dir(),
         saved.card().numParams(), rule == null ? "as trained" : "by hand-set " + rule, adaptation.describe());
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       new ModelEvaluation(sc, job, System.out).evaluate(saved, adaptation, meta, output).requireConverged();
+    }
+    return 0;
+  }
+
+  /** A policy: its average return after each of evaluate.steps policy-gradient steps on the config's environments. */
+  private int evaluatePolicy(Job job, SavedModel saved) throws IOException {
+    if (rule != null) {
+      throw new ConfigError("--rule adapts a supervised model by a hand-set optimizer; --model " + saved.dir()
+          + " is a policy, adapted by policy-gradient steps as it was trained");
+    }
+    ReturnEvaluation.SavedOnTasks onTasks;
+    try {
+      onTasks = ReturnEvaluation.SavedOnTasks.of(job, SavedPolicy.of(saved));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("--model " + saved.dir() + " " + e.getMessage() + (saved.card().policy() == null
+          ? "; the config's " + TaskSettings.FAMILY.path() + " = " + job.values().get(TaskSettings.FAMILY)
+          + " needs a policy trained by maml-rl or fomaml-rl (a policy exported before policies kept their log"
+          + " standard deviations must be trained again)" : ""), e);
+    }
+    System.out.printf(Locale.ROOT, "metaspark evaluate: %s (%s policy, %d network parameters), adapting as trained:"
+        + " policy-gradient steps %s; %s%n", saved.dir(), onTasks.policy().policy().distribution(),
+        saved.card().numParams(), saved.adaptation().rule().describe(), onTasks.tasks().describe());
+    try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
+      new ReturnEvaluation(sc, job, System.out).evaluate(onTasks, output);
     }
     return 0;
   }

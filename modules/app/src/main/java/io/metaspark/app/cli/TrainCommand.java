@@ -4,7 +4,6 @@ import io.metaspark.app.config.Job;
 import io.metaspark.app.run.RunDirectory;
 import io.metaspark.app.run.SparkContexts;
 import io.metaspark.app.train.TrainingRun;
-import io.metaspark.core.rl.PolicyGradientAlgorithm;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -28,10 +27,8 @@ final class TrainCommand implements Callable<Integer> {
     training.announce();
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       RunDirectory run = training.run(sc, resume);
-      if (!(job.algorithm() instanceof PolicyGradientAlgorithm)) {
-        System.out.printf("evaluate it again with: bin/metaspark evaluate --model %s/%s%s%n", run, RunDirectory.FINAL,
-            options.config == null ? "" : " --config " + options.config);
-      }
+      System.out.printf("evaluate it again with: bin/metaspark evaluate --model %s/%s%s%n", run, RunDirectory.FINAL,
+          options.config == null ? "" : " --config " + options.config);
     }
     return 0;
   }

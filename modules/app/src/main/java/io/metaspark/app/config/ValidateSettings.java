@@ -5,7 +5,8 @@ import java.util.List;
 /** {@code validate}: periodic validation on held-out tasks during training. */
 public record ValidateSettings(int every, int tasks, long seed) {
   public static final Key<Integer> EVERY = Key.integer("validate.every", 0,
-      "every this-many iterations, adapt to held-out validation tasks and log their query loss; 0 = never")
+      "every this-many iterations, adapt to held-out validation tasks and log their query loss (a policy's average"
+          + " return); 0 = never")
       .check(Check.atLeast(0)).changeableOnResume();
   public static final Key<Integer> TASKS = Key.integer("validate.tasks", 200, "validation tasks")
       .check(Check.atLeast(2)).changeableOnResume();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +28,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * A run's learning curves as the morning-after picture: report.png (meta-batch query loss before
  * and after adaptation, validation loss with 95% intervals, throughput) and report.html with the
- * final evaluation table, both written into the run directory.
+ * final evaluation table, both written into the run directory. For a policy (maml-rl, fomaml-rl),
+ * whose logged "losses" are minus average returns, the returns instead: the meta-batch's before
+ * and after adaptation over the iterations, and the evaluation's after 0, 1, ... steps with 95%
+ * intervals (and, on bandits, the classical strategies' on the same bandits).
  */
 public final class RunReport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,16 +51,22 @@ public final class RunReport {
     if (curves.iterations.isEmpty()) {
       throw new DataError(run + "/" + RunDirectory.METRICS + " has no records to plot");
     }
+    JsonNode evaluation = readJson(run, RunDirectory.EVALUATION);
+    boolean returns = evaluation != null && evaluation.has("returns") || isPolicy(run);
     List<XYChart> charts = new ArrayList<>();
-    charts.add(lossChart(curves));
+    charts.add(returns ? returnChart(curves) : lossChart(curves));
     if (!curves.validation.isEmpty()) {
-      charts.add(validationChart(curves));
+      charts.add(returns ? validationChart(curves, "Validation average return (95% CI)", "average return")
+          : validationChart(curves, "Validation query loss (95% CI)", "query loss"));
+    }
+    if (evaluation != null && evaluation.has("returns")) {
+      charts.add(evaluationReturnChart(evaluation));
     }
     charts.add(throughputChart(curves));
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     BitmapEncoder.saveBitmap(charts, 1, charts.size(), png, BitmapEncoder.BitmapFormat.PNG);
     run.writeAtomically("report.png", stream -> stream.write(png.toByteArray()));
-    run.writeString("report.html", html(run, curves));
+    run.writeString("report.html", html(run, curves, evaluation));
     out.printf("report: %s/report.png and %s/report.html%n", run, run);
   }
 
@@ -83,6 +93,11 @@ public final class RunReport {
           for (JsonNode row : r.get("validation").path("results")) {
             c.validation.computeIfAbsent(row.path("steps").asInt(), k -> new ArrayList<>()).add(
                 new double[] {iteration, row.path("query_loss").asDouble(), row.path("ci95_half_width").asDouble()});
+          }
+          // a policy's: average returns, as in its evaluation.json
+          for (JsonNode row : r.get("validation").path("returns")) {
+            c.validation.computeIfAbsent(row.path("steps").asInt(), k -> new ArrayList<>()).add(
+                new double[] {iteration, row.path("average_return").asDouble(), row.path("ci95").asDouble()});
           }
         } else if (r.path("query_loss_after").isNumber()) {
           c.iterations.add(iteration + 1);
@@ -112,8 +127,50 @@ public final class RunReport {
     return chart;
   }
 
-  private static XYChart validationChart(Curves c) {
-    XYChart chart = chart("Validation query loss (95% CI)", "query loss");
+  /** A policy's training log: its "query losses" are minus the meta-batch's average returns. */
+  private static XYChart returnChart(Curves c) {
+    XYChart chart = chart("Meta-batch average return", "average return");
+    if (c.before.stream().anyMatch(Double::isFinite)) {
+      chart.addSeries("before adaptation", c.iterations, negated(c.before)).setMarker(SeriesMarkers.NONE);
+    }
+    chart.addSeries("after adaptation", c.iterations, negated(c.after)).setMarker(SeriesMarkers.NONE);
+    return chart;
+  }
+
+  /** The evaluation's average return after each step count with its 95% interval; bandit strategies flat beside it. */
+  private static XYChart evaluationReturnChart(JsonNode evaluation) {
+    XYChart chart = chart("Evaluation: average return (95% CI)", "average return");
+    chart.setXAxisTitle("policy-gradient steps");
+    JsonNode rows = evaluation.get("returns");
+    double[] steps = new double[rows.size()];
+    double[] mean = new double[rows.size()];
+    double[] ci = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      steps[i] = rows.get(i).path("steps").asDouble();
+      mean[i] = rows.get(i).path("average_return").asDouble();
+      // a single task's interval is NaN: no error bar rather than no chart
+      ci[i] = Double.isFinite(rows.get(i).path("ci95").asDouble()) ? rows.get(i).path("ci95").asDouble() : 0;
+    }
+    chart.addSeries("meta-learned policy", steps, mean, ci).setMarker(SeriesMarkers.CIRCLE);
+    for (JsonNode strategy : evaluation.path("baselines")) {
+      double[] flat = new double[steps.length];
+      Arrays.fill(flat, strategy.path("average_return").asDouble());
+      chart.addSeries(strategy.path("strategy").asText(), steps, flat).setMarker(SeriesMarkers.NONE);
+    }
+    return chart;
+  }
+
+  private static List<Double> negated(List<Double> values) {
+    return values.stream().map(v -> -v).toList();
+  }
+
+  private static boolean isPolicy(RunDirectory run) throws IOException {
+    return run.exists(RunDirectory.FINAL + "/" + ModelExport.FACTS)
+        && ModelExport.readCard(run.child(RunDirectory.FINAL)).policy() != null;
+  }
+
+  private static XYChart validationChart(Curves c, String title, String yTitle) {
+    XYChart chart = chart(title, yTitle);
     c.validation.forEach((steps, points) -> {
       double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
       double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
@@ -131,7 +188,7 @@ public final class RunReport {
     return chart;
   }
 
-  private static String html(RunDirectory run, Curves curves) throws IOException {
+  private static String html(RunDirectory run, Curves curves, JsonNode evaluation) throws IOException {
     StringBuilder h = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>metaspark run ")
         .append(escape(run.toString())).append("</title>\n<style>body{font-family:sans-serif;margin:2em}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}</style>"
@@ -147,11 +204,14 @@ public final class RunReport {
     h.append(String.format(Locale.ROOT, "<p>%d logged iterations, last %.0f.</p>%n", curves.iterations.size(),
         curves.iterations.get(curves.iterations.size() - 1)));
     h.append("<img src=\"report.png\" alt=\"learning curves\">\n");
-    JsonNode evaluation = readJson(run, RunDirectory.EVALUATION);
     if (evaluation != null) {
       h.append(String.format(Locale.ROOT, "<h2>Evaluation on %d fresh tasks (seed %d)</h2>%n",
           evaluation.path("tasks").asInt(), evaluation.path("seed").asLong()));
-      evaluationTable(h, evaluation);
+      if (evaluation.has("returns")) {
+        returnTable(h, evaluation);
+      } else {
+        evaluationTable(h, evaluation);
+      }
     }
     return h.append("</body></html>\n").toString();
   }
@@ -186,6 +246,27 @@ public final class RunReport {
         h.append("</tr>\n");
       }
     });
+    h.append("</table>\n");
+  }
+
+  /** A policy's average return after each step count, then each bandit strategy's on the same tasks. */
+  private static void returnTable(StringBuilder h, JsonNode evaluation) {
+    h.append(String.format(Locale.ROOT, "<p>%d trajectories per step.</p>%n",
+        evaluation.path("trajectories_per_step").asInt()));
+    h.append("<table><tr><th>policy</th><th>adaptation steps</th><th>average return</th><th>95% CI</th></tr>\n");
+    JsonNode rows = evaluation.path("returns");
+    boolean first = true;
+    for (JsonNode row : rows) {
+      h.append(first ? "<tr><th rowspan=\"" + rows.size() + "\">meta-learned</th>" : "<tr>");
+      first = false;
+      h.append(String.format(Locale.ROOT, "<td>%d</td><td>%.2f</td><td>&plusmn; %.2f</td></tr>%n",
+          row.path("steps").asInt(), row.path("average_return").asDouble(), row.path("ci95").asDouble()));
+    }
+    for (JsonNode strategy : evaluation.path("baselines")) {
+      h.append(String.format(Locale.ROOT, "<tr><th>%s</th><td></td><td>%.2f</td><td>&plusmn; %.2f</td></tr>%n",
+          escape(strategy.path("strategy").asText()), strategy.path("average_return").asDouble(),
+          strategy.path("ci95").asDouble()));
+    }
     h.append("</table>\n");
   }
 

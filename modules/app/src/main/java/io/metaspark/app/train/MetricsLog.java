@@ -2,6 +2,7 @@ package io.metaspark.app.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metaspark.app.evaluate.AdaptationEvaluation;
+import io.metaspark.app.evaluate.ReturnEvaluation;
 import io.metaspark.app.run.RunDirectory;
 import io.metaspark.spark.IterationReport;
 import java.io.Closeable;
@@ -69,6 +70,23 @@ final class MetricsLog implements Closeable {
     detail.put("tasks", validation.tasks());
     detail.put("seed", validation.seed());
     detail.put("results", validation.rows());
+    writeValidation(iteration, detail);
+  }
+
+  /**
+   * A policy's validation record: {"iteration": t, "validation": {"tasks": n, "seed": s,
+   * "trajectories_per_step": m, "returns": [...]}}, the rows as evaluation.json's.
+   */
+  void writeValidation(long iteration, ReturnEvaluation.Returns validation) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("tasks", validation.tasks());
+    detail.put("seed", validation.seed());
+    detail.put("trajectories_per_step", validation.trajectories());
+    detail.put("returns", validation.rows());
+    writeValidation(iteration, detail);
+  }
+
+  private void writeValidation(long iteration, Map<String, Object> detail) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("iteration", iteration);
     line.put("validation", detail);

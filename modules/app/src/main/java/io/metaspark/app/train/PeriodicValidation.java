@@ -3,6 +3,9 @@ package io.metaspark.app.train;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.config.ValidateSettings;
 import io.metaspark.app.evaluate.AdaptationEvaluation;
+import io.metaspark.app.evaluate.ReturnEvaluation;
+import io.metaspark.core.rl.EnvironmentTaskFamily;
+import io.metaspark.core.rl.PolicyGradientAlgorithm;
 import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.IterationListener;
 import io.metaspark.spark.IterationReport;
@@ -14,7 +17,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Every {@code validate.every} iterations (after the iteration completes), adapts the current
  * initialization to the fixed validation tasks and logs the query losses: the learning curve on
  * held-out tasks, which the meta-batch's own noisy losses are not. Validation adapts the job's
- * network as training does: by the algorithm's adaptation.
+ * network as training does: by the algorithm's adaptation. A policy's validation is its average
+ * return on held-out environments after evaluate.steps policy-gradient steps, as its evaluation.
  */
 record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, PrintStream out)
     implements IterationListener {
@@ -31,6 +35,14 @@ record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, Prin
       return;
     }
     ValidateSettings validate = job.settings().validate();
+    if (job.algorithm() instanceof PolicyGradientAlgorithm policyGradient) {
+      ReturnEvaluation.Returns returns = new ReturnEvaluation(sc, job, out).measure(policyGradient, job.model(),
+          (EnvironmentTaskFamily) job.taskFamily(ClassSplit.Part.VALIDATION), state.params(), validate.seed(),
+          validate.tasks());
+      metrics.writeValidation(state.nextIteration(), returns);
+      out.println("  after " + state.nextIteration() + " iterations, " + returns.summary("validation"));
+      return;
+    }
     AdaptationEvaluation validation = AdaptationEvaluation.run(sc, job, job.model(), job.algorithm().adaptation(),
         state.params(), ClassSplit.Part.VALIDATION, validate.tasks(), validate.seed());
     metrics.writeValidation(state.nextIteration(), validation);

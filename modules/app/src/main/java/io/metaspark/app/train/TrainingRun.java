@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.metaspark.app.adapt.ModelCard;
 import io.metaspark.app.adapt.ModelExport;
+import io.metaspark.app.adapt.PolicyCard;
+import io.metaspark.app.builtin.EnvironmentTasks;
 import io.metaspark.app.config.ConfigError;
-import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.evaluate.ModelEvaluation;
 import io.metaspark.app.evaluate.ReturnEvaluation;
@@ -16,7 +17,9 @@ import io.metaspark.app.run.RunDirectory;
 import io.metaspark.app.run.RunLock;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.rl.EnvironmentTaskFamily;
 import io.metaspark.core.rl.PolicyGradientAlgorithm;
+import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.SparkMetaTrainer;
 import io.metaspark.spark.TrainingPlan;
 import io.metaspark.spark.TrainingState;
@@ -157,8 +160,8 @@ public final class TrainingRun {
     ModelEvaluation.Result evaluation = null;
     Map<String, Object> returns = null;
     if (job.settings().evaluate().afterTrain() && algorithm instanceof PolicyGradientAlgorithm policyGradient) {
-      returns = new ReturnEvaluation(sc, job, out).evaluate(policyGradient, end.params(),
-          job.values().get(EvaluateSettings.TRAJECTORIES), run, RunDirectory.EVALUATION);
+      returns = new ReturnEvaluation(sc, job, out).evaluate(policyGradient, job.model(),
+          (EnvironmentTaskFamily) job.taskFamily(ClassSplit.Part.TEST), end.params(), run, RunDirectory.EVALUATION);
     } else if (job.settings().evaluate().afterTrain()) {
       evaluation = new ModelEvaluation(sc, job, out).evaluate(job.model(), adaptation, end.params(), run, run,
           RunDirectory.EVALUATION);
@@ -169,6 +172,10 @@ public final class TrainingRun {
         plan.iterations(), plan.metaBatch(), job.settings().run().seed(), network.length,
         job.settings().model().init().configName(), job.render(), tasksReport,
         evaluation == null ? returns : evaluation.document());
+    if (algorithm instanceof PolicyGradientAlgorithm policyGradient) {
+      card = card.withPolicy(PolicyCard.of(policyGradient, end.params(), plan.runner().family().describe(),
+          EnvironmentTasks.settings(job.values())));
+    }
     ModelExport.write(run.child(RunDirectory.FINAL), job.model(), network, card);
     out.printf("model: %s/%s%n", run, RunDirectory.FINAL);
     if (evaluation != null) {

@@ -53,7 +53,8 @@ class ModelCardTest {
   @Test
   void aCardReadsBackWhatItWroteUnderTheKeysOfFormatOne() throws Exception {
     ModelCard card = new ModelCard("2026-01-01T00:00:00Z", "maml", "sgd", 3, 0.4, new double[] {0.1, -0.2}, "exact",
-        "sinusoid(...)", 100, 25, 42, 2, "dl4j", "a { b = 1 }", Map.of("groups", 60), Map.of("tasks", 20));
+        "sinusoid(...)", 100, 25, 42, 2, "dl4j", "a { b = 1 }", Map.of("groups", 60), Map.of("tasks", 20),
+        null);
     String json = card.toJson();
     JsonNode tree = new ObjectMapper().readTree(json);
     assertEquals(ModelCard.FORMAT, tree.get("format").asText());
@@ -72,7 +73,24 @@ class ModelCardTest {
             read.hessianProduct(), read.taskFamily(), read.iterations(), read.metaBatch(), read.seed(), read.numParams(),
             read.init(), read.config(), read.tasks(), read.evaluation()));
     assertNull(ModelCard.fromJson(new ModelCard(null, "fomaml", "sgd", 1, 0.1, new double[0], null, null, 1, 1, 1, 2,
-        null, null, null, null).toJson()).hessianProduct());
+        null, null, null, null, null).toJson()).hessianProduct());
+  }
+
+  /** A Gaussian policy's log standard deviations come back after the network's parameters, with its environments. */
+  @Test
+  void aPolicysSectionReadsBackAndItsLogStandardDeviationsAreMetaParameters() {
+    PolicyCard policy = new PolicyCard(PolicyCard.GAUSSIAN, new double[] {-0.25, 0.125}, "navigation-2d(...)",
+        Map.of("tasks.family", "navigation-2d", "tasks.rl.discount", 0.99), null);
+    ModelCard card = new ModelCard(null, "maml-rl", "sgd", 1, 0.1, new double[0], "exact", "navigation-2d(...)", 3, 2,
+        42, 2, null, null, null, null, policy);
+    ModelCard read = ModelCard.fromJson(card.toJson());
+    assertArrayEquals(new double[] {5, 6, -0.25, 0.125}, read.meta(new double[] {5, 6}), 0.0);
+    assertEquals(policy.settings(), read.policy().settings());
+    assertEquals("navigation-2d(...)", read.policy().environment());
+    assertNull(read.policy().adaptedTo());
+    String noLogStd = card.toJson().replace("\"log_std\"", "\"other\"");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelCard.fromJson(noLogStd)).getMessage()
+        .contains("a gaussian policy needs policy.log_std"));
   }
 
   /** The update network's size is not in the card: its weights' count says it, and a count no network has is named. */
@@ -80,7 +98,7 @@ class ModelCardTest {
   void anUpdateNetworksCardRebuildsItsRuleFromTheWeightsCount() {
     ModelSpec network = MlpShorthand.parse("10-1").toSpec();
     ModelCard card = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[8 * 6 + 1], null,
-        null, 1, 1, 1, 11, null, null, null, null);
+        null, 1, 1, 1, 11, null, null, null, null, null);
     Adaptation adaptation = card.adaptation(network);
     assertEquals(new UpdateNetwork(8, 0.1, 0), adaptation.rule());
     assertEquals(20, adaptation.steps());
@@ -88,7 +106,7 @@ class ModelCardTest {
     assertTrue(lr.getMessage().contains("inner_rule update-network takes the steps it learned to take"),
         lr.getMessage());
     ModelCard odd = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[50], null, null, 1,
-        1, 1, 11, null, null, null, null);
+        1, 1, 11, null, null, null, null, null);
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> odd.adaptation(network));
     assertTrue(error.getMessage().contains("50 values are no update network's weights"), error.getMessage());
   }

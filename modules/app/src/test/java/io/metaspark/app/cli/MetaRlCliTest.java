@@ -10,12 +10,16 @@ import io.metaspark.app.testing.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MAML-RL from the command line, as a user runs it: train on short navigation tasks, then the
  * returns table; with the TRPO outer step too, which a master too small for barrier mode refuses.
+ * What a user does with the saved policy is in {@link SavedPolicyCliTest}.
  */
 class MetaRlCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,13 +42,14 @@ class MetaRlCliTest {
   }
 
   @Test
-  void trainEndsWithTheAverageReturnAfterZeroToThreeStepsAndEvaluateSaysItDoesNotTakePolicies() throws IOException {
+  void trainEndsWithTheAverageReturnAfterZeroToThreeSteps() throws IOException {
     Path conf = config();
     String out = Console.out(() ->
         assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master", "local[2]")));
     assertTrue(out.contains("metaspark train: maml-rl, 1 inner step(s) at lr 0.1; navigation-2d"), out);
     assertTrue(out.contains("evaluation: 5 fresh tasks (seed 7), 4 trajectories per step"), out);
-    assertFalse(out.contains("evaluate it again with"), out);
+    assertTrue(out.contains("evaluate it again with: bin/metaspark evaluate --model " + dir.resolve("nav/final")
+        + " --config " + conf), out);
 
     Path run = dir.resolve("nav");
     JsonNode evaluation = JSON.readTree(run.resolve("evaluation.json").toFile());
@@ -61,10 +66,39 @@ class MetaRlCliTest {
     }
     JsonNode card = JSON.readTree(run.resolve("final/model.json").toFile());
     assertEquals("maml-rl", card.get("algorithm").asText());
+  }
 
-    String err = Console.err(() -> assertEquals(2, MetasparkCli.run("evaluate", "--model",
-        run.resolve("final").toString(), "--config", conf.toString(), "--master", "local[2]")));
-    assertTrue(err.contains("evaluate does not take policies yet"), err);
+  /** validate.every: the average return on held-out environments, logged and drawn as the evaluation's. */
+  @Test
+  void validationDuringTrainingLogsTheAverageReturnOnHeldOutEnvironments() throws IOException {
+    Path conf = config();
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master",
+        "local[2]", "--set", "validate.every=2", "--set", "validate.tasks=3", "--set", "evaluate.after-train=false",
+        "--set", "run.name=nav-validated")));
+    assertTrue(out.contains("after 2 iterations, validation average return (3 tasks): 0 steps"), out);
+    Path run = dir.resolve("nav-validated");
+    List<JsonNode> validations = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      JsonNode record = JSON.readTree(line);
+      if (record.has("validation")) {
+        validations.add(record);
+      }
+    }
+    assertEquals(1, validations.size(), validations.toString());
+    assertEquals(2, validations.get(0).get("iteration").asInt());
+    JsonNode validation = validations.get(0).get("validation");
+    assertEquals(8, validation.get("seed").asInt());
+    assertEquals(4, validation.get("trajectories_per_step").asInt());
+    JsonNode rows = validation.get("returns");
+    assertEquals(4, rows.size(), rows.toString());
+    for (JsonNode row : rows) {
+      double average = row.get("average_return").asDouble();
+      assertTrue(average < 0 && average > -10 * 2.2, row.toString());
+      assertTrue(out.contains(String.format(Locale.ROOT, "%d step%s %.2f +- %.2f", row.get("steps").asInt(),
+          row.get("steps").asInt() == 1 ? "" : "s", average, row.get("ci95").asDouble())), out);
+    }
+    Console.out(() -> assertEquals(0, MetasparkCli.run("report", "--run", run.toString())));
+    assertTrue(Files.size(run.resolve("report.png")) > 0);
   }
 
   /** On bandits the same evaluation plays UCB1 and Thompson sampling on the same bandits, beside the policy. */
@@ -122,6 +156,11 @@ class MetaRlCliTest {
     assertEquals(4, evaluation.get("returns").size(), evaluation.toString());
     JsonNode card = JSON.readTree(dir.resolve("nav-reptile").resolve("final").resolve("model.json").toFile());
     assertEquals("reptile-rl", card.get("algorithm").asText());
+    // its export is a saved policy like MAML-RL's: evaluate reproduces train's evaluation
+    Path saved = dir.resolve("nav-reptile").resolve("final");
+    Console.out(() -> assertEquals(0, MetasparkCli.run("evaluate", "--model", saved.toString(), "--config",
+        conf.toString(), "--master", "local[1]")));
+    assertEquals(evaluation.get("returns"), JSON.readTree(saved.resolve("evaluation.json").toFile()).get("returns"));
 
     String err = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--config", conf.toString(), "--master",
         "local[2]", "--set", "algorithm.name=reptile-rl", "--set", "outer.optimizer=trpo",

@@ -1,5 +1,6 @@
 package io.metaspark.core.rl;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -11,8 +12,14 @@ import java.util.SplittableRandom;
 public final class BernoulliBandit implements EnvironmentFamily {
   private final int arms;
   private final int pulls;
+  /** Every task's arm probabilities, or null when each task draws its own. */
+  private final double[] probabilities;
 
   public BernoulliBandit(int arms, int pulls) {
+    this(arms, pulls, null);
+  }
+
+  private BernoulliBandit(int arms, int pulls, double[] probabilities) {
     if (arms < 2) {
       throw new IllegalArgumentException("a bandit needs at least 2 arms, got " + arms);
     }
@@ -21,10 +28,32 @@ public final class BernoulliBandit implements EnvironmentFamily {
     }
     this.arms = arms;
     this.pulls = pulls;
+    this.probabilities = probabilities;
+  }
+
+  /**
+   * These bandits with the arms paying 1 with probabilities {@code p} for every seed: one given
+   * bandit, as adapt takes it. As many probabilities as arms, each in [0, 1], or an error naming
+   * the one that is not.
+   */
+  public BernoulliBandit withProbabilities(double[] p) {
+    if (p.length != arms) {
+      throw new IllegalArgumentException(p.length + " arm probabilities " + Arrays.toString(p) + " for bandits of "
+          + arms + " arms");
+    }
+    for (int a = 0; a < p.length; a++) {
+      if (!(p[a] >= 0 && p[a] <= 1)) {
+        throw new IllegalArgumentException("arm " + a + "'s probability " + p[a] + " is not in [0, 1]");
+      }
+    }
+    return new BernoulliBandit(arms, pulls, p.clone());
   }
 
   @Override
   public Arms create(long taskSeed) {
+    if (probabilities != null) {
+      return new Arms(probabilities.clone());
+    }
     SplittableRandom random = new SplittableRandom(taskSeed);
     double[] p = new double[arms];
     for (int a = 0; a < arms; a++) {
@@ -50,7 +79,8 @@ public final class BernoulliBandit implements EnvironmentFamily {
 
   @Override
   public String describe() {
-    return "bandit(" + arms + " Bernoulli arms p ~ U[0, 1], " + pulls + " pulls)";
+    String p = probabilities == null ? "p ~ U[0, 1]" : "p = " + Arrays.toString(probabilities);
+    return "bandit(" + arms + " Bernoulli arms " + p + ", " + pulls + " pulls)";
   }
 
   /** One task's arms. */

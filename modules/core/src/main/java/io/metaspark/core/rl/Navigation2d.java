@@ -16,12 +16,32 @@ public final class Navigation2d implements EnvironmentFamily {
   private static final double CLOSE_ENOUGH = 0.01;
 
   private final int horizon;
+  /** Every task's goal, or null when each task draws its own. */
+  private final double[] goal;
 
   public Navigation2d(int horizon) {
+    this(horizon, null);
+  }
+
+  private Navigation2d(int horizon, double[] goal) {
     if (horizon < 1) {
       throw new IllegalArgumentException("the navigation horizon must be >= 1 step, got " + horizon);
     }
     this.horizon = horizon;
+    this.goal = goal;
+  }
+
+  /**
+   * These tasks with the goal at ({@code x}, {@code y}) for every seed: one given environment, as
+   * adapt takes it. A goal the tasks never draw (outside [-0.5, 0.5]^2) is refused, naming it: a
+   * policy meta-trained on these tasks knows nothing of it.
+   */
+  public Navigation2d withGoal(double x, double y) {
+    if (!(Math.abs(x) <= GOAL_RANGE && Math.abs(y) <= GOAL_RANGE)) {
+      throw new IllegalArgumentException("the goal (" + x + ", " + y + ") is outside the tasks' goals, [-"
+          + GOAL_RANGE + ", " + GOAL_RANGE + "]^2");
+    }
+    return new Navigation2d(horizon, new double[] {x, y});
   }
 
   /** The paper's tasks: horizon 100. */
@@ -30,7 +50,10 @@ public final class Navigation2d implements EnvironmentFamily {
   }
 
   @Override
-  public Environment create(long taskSeed) {
+  public Point create(long taskSeed) {
+    if (goal != null) {
+      return new Point(goal[0], goal[1]);
+    }
     SplittableRandom random = new SplittableRandom(taskSeed);
     double goalX = -GOAL_RANGE + 2 * GOAL_RANGE * random.nextDouble();
     double goalY = -GOAL_RANGE + 2 * GOAL_RANGE * random.nextDouble();
@@ -54,7 +77,8 @@ public final class Navigation2d implements EnvironmentFamily {
 
   @Override
   public String describe() {
-    return "navigation-2d(goal U[-0.5, 0.5]^2, horizon " + horizon + ")";
+    String goals = goal == null ? "U[-0.5, 0.5]^2" : "(" + goal[0] + ", " + goal[1] + ")";
+    return "navigation-2d(goal " + goals + ", horizon " + horizon + ")";
   }
 
   /** One task's point and goal. */

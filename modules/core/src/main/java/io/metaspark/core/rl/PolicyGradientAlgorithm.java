@@ -46,26 +46,47 @@ public interface PolicyGradientAlgorithm extends MetaAlgorithm {
    * steps and give the gradient of step k + 1.
    */
   default double[] returnsAfter(Learner learner, double[] meta, Task task, int[] stepCounts, int trajectories) {
-    EnvironmentTask environment = environmentOf(task);
-    Policy policy = Policy.over(learner, observationSize(), actionSpace());
-    double[] returns = new double[stepCounts.length];
-    double[] theta = meta.clone();
-    double[] gradient = new double[meta.length];
-    int next = 0;
-    for (int s = 0; next < stepCounts.length; s++) {
-      if (stepCounts[next] < s) {
+    for (int i = 1; i < stepCounts.length; i++) {
+      if (stepCounts[i] < stepCounts[i - 1]) {
         throw new IllegalArgumentException("step counts must ascend, got " + Arrays.toString(stepCounts));
       }
+    }
+    if (stepCounts.length == 0) {
+      return new double[0];
+    }
+    double[] all = new double[stepCounts[stepCounts.length - 1] + 1];
+    adapt(learner, meta, task, all.length - 1, trajectories, all);
+    double[] returns = new double[stepCounts.length];
+    for (int i = 0; i < stepCounts.length; i++) {
+      returns[i] = all[stepCounts[i]];
+    }
+    return returns;
+  }
+
+  /**
+   * The policy {@code meta} adapted to {@code task} by {@code steps} inner steps, each on its own
+   * {@code trajectories} rollouts (collection k for step k + 1); {@code returns[k]} receives the
+   * average return of collection k, the policy after k steps, for k = 0 ... steps (the last
+   * collection only measures).
+   */
+  default double[] adapt(Learner learner, double[] meta, Task task, int steps, int trajectories, double[] returns) {
+    if (steps < 0 || returns.length != steps + 1) {
+      throw new IllegalArgumentException("adapting by " + steps + " steps measures " + (steps + 1) + " returns, not "
+          + returns.length);
+    }
+    EnvironmentTask environment = environmentOf(task);
+    Policy policy = Policy.over(learner, observationSize(), actionSpace());
+    double[] theta = meta.clone();
+    double[] gradient = new double[meta.length];
+    for (int s = 0; s <= steps; s++) {
       Rollouts rollouts = environment.rollouts(policy, theta, trajectories, s);
-      while (next < stepCounts.length && stepCounts[next] == s) {
-        returns[next++] = rollouts.averageReturn();
-      }
-      if (next < stepCounts.length) {
+      returns[s] = rollouts.averageReturn();
+      if (s < steps) {
         policy.lossAndGradient(theta, rollouts.examples(), gradient);
         adaptation().rule().step(s, new double[0], theta, gradient);
       }
     }
-    return returns;
+    return theta;
   }
 
   /** The task as an environment, or an error saying that these algorithms need one. */

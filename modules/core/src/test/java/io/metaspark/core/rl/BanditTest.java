@@ -79,4 +79,17 @@ class BanditTest {
     assertEquals(thompson.averageTotal(arms, 100, 4, 3), thompson.averageTotal(arms, 100, 4, 3));
     assertThrows(IllegalArgumentException.class, () -> thompson.averageTotal(arms, 100, 0, 3));
   }
+
+  @Test
+  void givenProbabilitiesAreEveryTasksArmsAndMustBeOnePerArmInTheUnitInterval() {
+    BernoulliBandit bandit = new BernoulliBandit(3, 10).withProbabilities(new double[] {0.1, 0.9, 0.5});
+    assertArrayEquals(new double[] {0.1, 0.9, 0.5}, bandit.create(4).probabilities(), 0);
+    assertEquals("bandit(3 Bernoulli arms p = [0.1, 0.9, 0.5], 10 pulls)", bandit.describe());
+    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        () -> new BernoulliBandit(3, 10).withProbabilities(new double[] {0.1, 0.9}));
+    assertTrue(count.getMessage().contains("2 arm probabilities [0.1, 0.9] for bandits of 3 arms"), count.getMessage());
+    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        () -> new BernoulliBandit(3, 10).withProbabilities(new double[] {0.1, 1.5, 0.2}));
+    assertTrue(range.getMessage().contains("arm 1's probability 1.5"), range.getMessage());
+  }
 }

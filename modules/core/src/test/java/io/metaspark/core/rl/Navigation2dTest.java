@@ -61,4 +61,16 @@ class Navigation2dTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Navigation2d(0));
     assertTrue(e.getMessage().contains("horizon must be >= 1 step, got 0"), e.getMessage());
   }
+
+  @Test
+  void aGivenGoalIsEveryTasksGoalAndOneOutsideTheTasksSquareIsRefused() {
+    Navigation2d family = Navigation2d.paper().withGoal(0.3, -0.2);
+    assertArrayEquals(new double[] {0.3, -0.2}, family.create(1).goal(), 0);
+    assertArrayEquals(new double[] {0.3, -0.2}, family.create(99).goal(), 0);
+    assertEquals("navigation-2d(goal (0.3, -0.2), horizon 100)", family.describe());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Navigation2d.paper().withGoal(0.7, 0));
+    assertTrue(e.getMessage().contains("(0.7, 0.0)"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Navigation2d.paper().withGoal(Double.NaN, 0));
+  }
 }

@@ -137,6 +137,31 @@ class PolicyGradientMamlTest {
     assertThrows(IllegalArgumentException.class, () -> maml.returnsAfter(learner, meta, task, new int[] {1, 0}, 5));
   }
 
+  /** What adapt saves: the parameters after each step on its own collection, and each collection's return. */
+  @Test
+  void adaptGivesTheParametersAfterTheStepsAndTheReturnOfEachCollection() {
+    ModelSpec spec = PolicyGradientTest.mlp("2-6-2");
+    Learner learner = spec.newLearner();
+    EnvironmentTask task = new EnvironmentTask(new TaskDescriptor(-1, 0, 5), NAVIGATION, SETTINGS);
+    PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.1), 1), 2,
+        NAVIGATION.actionSpace(), -0.5, false);
+    double[] meta = maml.init(spec.initialParams());
+    double[] returns = new double[3];
+    double[] adapted = maml.adapt(learner, meta, task, 2, 4, returns);
+
+    Policy policy = Policy.over(learner, 2, NAVIGATION.actionSpace());
+    Rollouts first = task.rollouts(policy, meta, 4, 0);
+    double[] once = innerStep(policy, meta, first.examples());
+    Rollouts second = task.rollouts(policy, once, 4, 1);
+    double[] twice = innerStep(policy, once, second.examples());
+    assertArrayEquals(twice, adapted, 0);
+    assertArrayEquals(new double[] {first.averageReturn(), second.averageReturn(),
+        task.rollouts(policy, twice, 4, 2).averageReturn()}, returns, 0);
+    // the log standard deviations adapt with the network
+    assertTrue(adapted[adapted.length - 1] != meta[meta.length - 1], "log-std unchanged");
+    assertThrows(IllegalArgumentException.class, () -> maml.adapt(learner, meta, task, 2, 4, new double[2]));
+  }
+
   @Test
   void supervisedTasksAndLearnedRatesAreRefusedSayingWhy() {
     PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.1), 1), 1, ActionSpace.discrete(2),
