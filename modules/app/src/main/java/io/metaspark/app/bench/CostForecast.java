@@ -3,6 +3,7 @@ package io.metaspark.app.bench;
 import io.metaspark.app.bench.CostModel.Coefficient;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.config.DataError;
+import io.metaspark.spark.TrainingPlan;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,9 +29,10 @@ public final class CostForecast {
    * @param machineCores cores of the machine the runs were measured on
    * @param linkGbps bandwidth between hosts in Gbit/s; 0 for loopback, as calibrated
    * @param target the scaling efficiency the meta-batch column keeps
+   * @param treeDepth the forecast's {@code treeAggregate} depth, {@link TrainingPlan#AUTO_TREE_DEPTH} for training's
    */
   public record Settings(List<Path> costs, List<String> holdOut, int machineCores, double linkGbps, int maxExecutors,
-      double target, File plot) {}
+      double target, int treeDepth, File plot) {}
 
   /** A held-out run and what the model fitted without it says. */
   record Check(CostRun run, double predictedMs) {
@@ -47,9 +49,9 @@ public final class CostForecast {
 
   public void run(PrintStream out) throws IOException {
     if (settings.machineCores() < 1 || settings.maxExecutors() < 1 || settings.linkGbps() < 0
-        || !(settings.target() > 0 && settings.target() < 1)) {
-      throw new ConfigError("--machine-cores and --executors must be >= 1, --link-gbps >= 0 and --efficiency"
-          + " between 0 and 1 (exclusive)");
+        || !(settings.target() > 0 && settings.target() < 1) || settings.treeDepth() < 0) {
+      throw new ConfigError("--machine-cores and --executors must be >= 1, --link-gbps >= 0, --efficiency"
+          + " between 0 and 1 (exclusive) and --tree-depth auto or >= 1");
     }
     List<HoldOut> rules = settings.holdOut().stream().map(HoldOut::parse).toList();
     List<CostRun> runs = CostRunsFile.read(settings.costs());
@@ -67,7 +69,8 @@ public final class CostForecast {
         cores);
     printChecks(out, rules, fitted.size(), checks);
     printCoefficients(out, checked, model);
-    ScalingForecast forecast = new ScalingForecast(model, settings.linkGbps() * 1e9, PARTIAL_BYTES_PER_PARAM);
+    ScalingForecast forecast = new ScalingForecast(model, settings.linkGbps() * 1e9, PARTIAL_BYTES_PER_PARAM,
+        settings.treeDepth());
     List<Integer> executors = executorCounts(settings.maxExecutors());
     printForecast(out, forecast, executors);
     if (settings.plot() != null) {
@@ -129,7 +132,8 @@ public final class CostForecast {
   }
 
   private void printForecast(PrintStream out, ScalingForecast forecast, List<Integer> executors) {
-    out.printf(Locale.ROOT, "## Forecast: jobs mode, single-slot executors, %s%n%n", linkLabel());
+    out.printf(Locale.ROOT, "## Forecast: jobs mode, single-slot executors, %s, tree depth %s%n%n", linkLabel(),
+        settings.treeDepth() == TrainingPlan.AUTO_TREE_DEPTH ? "auto" : settings.treeDepth());
     out.printf(Locale.ROOT, "| model | executors | partitions (tree levels) | ms / iteration | efficiency vs 1 executor"
         + " | largest overhead (share) | meta-batch for >= %.0f%% | ms / iteration there | barrier mode, estimated ms |%n",
         100 * settings.target());

@@ -32,14 +32,21 @@ record IterationShape(int partitions, double paramsMillions, int taskWaves, int 
   /**
    * One iteration on a cluster of {@code executors} single-slot executors, each on a core of its
    * own: the meta-batch's tasks in one partition per executor (never more partitions than tasks).
+   *
+   * @param treeDepth {@code treeAggregate}'s depth, or {@link TrainingPlan#AUTO_TREE_DEPTH} for training's choice
    */
-  static IterationShape onCluster(int executors, int metaBatch, long params) {
+  static IterationShape onCluster(int executors, int metaBatch, long params, int treeDepth) {
     int partitions = Math.min(executors, metaBatch);
-    return of(partitions, params, executors, partitions);
+    return of(partitions, params, executors, partitions, treeDepth);
   }
 
   private static IterationShape of(int partitions, long params, int parallel, int fetchingJvms) {
-    List<Integer> levels = reducerLevels(partitions, TrainingPlan.depthFor(partitions));
+    return of(partitions, params, parallel, fetchingJvms, TrainingPlan.AUTO_TREE_DEPTH);
+  }
+
+  private static IterationShape of(int partitions, long params, int parallel, int fetchingJvms, int treeDepth) {
+    int depth = treeDepth == TrainingPlan.AUTO_TREE_DEPTH ? TrainingPlan.depthFor(partitions) : treeDepth;
+    List<Integer> levels = reducerLevels(partitions, depth);
     int rounds = 0;
     int inputs = partitions;
     for (int reducers : levels) {

@@ -1,6 +1,7 @@
 package io.metaspark.app.bench;
 
 import io.metaspark.app.bench.CostModel.Term;
+import io.metaspark.spark.TrainingPlan;
 
 /**
  * Iteration time on a cluster of single-slot executors, from the fitted fixed costs plus what the
@@ -15,8 +16,9 @@ import io.metaspark.app.bench.CostModel.Term;
  * one receiver (the driver, or a reducer) queue on its link.
  *
  * @param linkBitsPerSecond the link's bandwidth; 0 for loopback (the calibration's own)
+ * @param treeDepth {@code treeAggregate}'s depth, or {@link TrainingPlan#AUTO_TREE_DEPTH} for training's choice
  */
-record ScalingForecast(CostModel model, double linkBitsPerSecond, double partialBytesPerParam) {
+record ScalingForecast(CostModel model, double linkBitsPerSecond, double partialBytesPerParam, int treeDepth) {
 
   private static final String[] OVERHEADS = {"scheduling", "shipping", "aggregation", "network"};
 
@@ -58,7 +60,7 @@ record ScalingForecast(CostModel model, double linkBitsPerSecond, double partial
   }
 
   Iteration jobsMode(Workload w, int executors, int metaBatch) {
-    IterationShape shape = IterationShape.onCluster(executors, metaBatch, w.params());
+    IterationShape shape = IterationShape.onCluster(executors, metaBatch, w.params(), treeDepth);
     int tasksPerExecutor = (metaBatch + shape.partitions() - 1) / shape.partitions();
     double network = 0;
     if (linkBitsPerSecond > 0) {

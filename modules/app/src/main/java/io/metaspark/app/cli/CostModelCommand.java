@@ -1,6 +1,8 @@
 package io.metaspark.app.cli;
 
 import io.metaspark.app.bench.CostForecast;
+import io.metaspark.app.config.ConfigError;
+import io.metaspark.spark.TrainingPlan;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,13 +40,29 @@ final class CostModelCommand implements Callable<Integer> {
       description = "scaling efficiency the meta-batch column keeps (default: ${DEFAULT-VALUE})")
   double efficiency;
 
+  @Option(names = "--tree-depth", defaultValue = "auto", paramLabel = "auto|N",
+      description = "treeAggregate's depth in the forecast; auto chooses it from the partitions as training does"
+          + " (default: ${DEFAULT-VALUE})")
+  String treeDepth;
+
   @Option(names = "--plot", paramLabel = "PNG", description = "where to draw the forecast (none unless given)")
   File plot;
 
   @Override
   public Integer call() throws Exception {
-    new CostForecast(new CostForecast.Settings(costs, holdOut, machineCores, linkGbps, executors, efficiency, plot))
-        .run(System.out);
+    int depth = TrainingPlan.AUTO_TREE_DEPTH;
+    if (!treeDepth.equals("auto")) {
+      try {
+        depth = Integer.parseInt(treeDepth);
+      } catch (NumberFormatException e) {
+        depth = 0;
+      }
+      if (depth < 1) {
+        throw new ConfigError("--tree-depth must be auto or a depth of at least 1, got '" + treeDepth + "'");
+      }
+    }
+    new CostForecast(new CostForecast.Settings(costs, holdOut, machineCores, linkGbps, executors, efficiency, depth,
+        plot)).run(System.out);
     return 0;
   }
 }

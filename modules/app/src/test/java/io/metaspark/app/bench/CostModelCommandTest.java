@@ -45,6 +45,7 @@ class CostModelCommandTest {
     assertTrue(err.contains(tsv + ":2: median_ms 'slow'"), err);
     write(tsv, CostModelTest.runs(CostModelTest.known(), List.of(1, 2, 4), 0, 1));
     assertEquals(2, MetasparkCli.run("bench", "cost-model", "--costs", tsv.toString(), "--hold-out", "cores=2"));
+    assertEquals(2, MetasparkCli.run("bench", "cost-model", "--costs", tsv.toString(), "--tree-depth", "0"));
     err = Console.err(() -> assertEquals(3, MetasparkCli.run("bench", "cost-model", "--costs", tsv.toString(),
         "--hold-out", "partitions=64")));
     assertTrue(err.contains("no run matches --hold-out [partitions=64]"), err);

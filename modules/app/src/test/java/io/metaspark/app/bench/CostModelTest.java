@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.app.bench.CostModel.Coefficient;
+import io.metaspark.spark.TrainingPlan;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -75,7 +76,7 @@ class CostModelTest {
         Coefficient.PARTIAL_EXECUTOR, Coefficient.TREE_LEVEL, Coefficient.PARTIAL_REDUCER)) {
       assertEquals(truth.ms(c), fitted.ms(c), 0.1 * truth.ms(c), c.name());
     }
-    IterationShape cluster = IterationShape.onCluster(256, 256, 10_000_000);
+    IterationShape cluster = IterationShape.onCluster(256, 256, 10_000_000, TrainingPlan.AUTO_TREE_DEPTH);
     for (CostModel.Term t : CostModel.Term.values()) {
       assertEquals(truth.term(t, cluster), fitted.term(t, cluster), 0.05 * truth.term(t, cluster), t.name());
     }

@@ -2,6 +2,7 @@ package io.metaspark.app.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metaspark.spark.TrainingPlan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,15 +34,26 @@ class IterationShapeTest {
 
   @Test
   void onAClusterEachExecutorTakesOnePartitionAndNeverMorePartitionsThanTasks() {
-    IterationShape s = IterationShape.onCluster(256, 32, 113_733);
+    IterationShape s = IterationShape.onCluster(256, 32, 113_733, TrainingPlan.AUTO_TREE_DEPTH);
     assertEquals(32, s.partitions());
     assertEquals(1, s.taskWaves());
     assertEquals(0, s.treeLevels());
     assertEquals(32, s.driverPartials());
-    IterationShape wide = IterationShape.onCluster(256, 1024, 10_000_000);
+    IterationShape wide = IterationShape.onCluster(256, 1024, 10_000_000, TrainingPlan.AUTO_TREE_DEPTH);
     assertEquals(256, wide.partitions());
     assertEquals(16, wide.driverPartials());
     assertEquals(16, wide.reducerRounds());
     assertEquals(10.0, wide.paramsMillions());
+  }
+
+  @Test
+  void aDepthSetForTheForecastOverridesTrainingsChoice() {
+    IterationShape flat = IterationShape.onCluster(64, 64, 1_000_000, 1);
+    assertEquals(0, flat.treeLevels());
+    assertEquals(64, flat.driverPartials());
+    IterationShape tree = IterationShape.onCluster(32, 32, 1_000_000, 2);
+    assertEquals(1, tree.treeLevels(), "auto would take depth 1 at 32 partitions");
+    assertEquals(5, tree.driverPartials());
+    assertEquals(7, tree.reducerRounds(), "ceil(32 / 5) partials per reducer, one round of 5 reducers on 32 executors");
   }
 }

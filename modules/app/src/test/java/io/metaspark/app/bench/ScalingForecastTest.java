@@ -3,13 +3,15 @@ package io.metaspark.app.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaspark.spark.TrainingPlan;
 import org.junit.jupiter.api.Test;
 
 /** The forecast's arithmetic: compute per executor, the link's bytes, and the meta-batch solved for. */
 class ScalingForecastTest {
   private static final Workload CONV4 = new Workload("conv4", 113_733, 43.7, 32, "test");
-  private final ScalingForecast loopback = new ScalingForecast(CostModelTest.known(), 0, 7);
-  private final ScalingForecast tenGbit = new ScalingForecast(CostModelTest.known(), 10e9, 7);
+  private final ScalingForecast loopback = new ScalingForecast(CostModelTest.known(), 0, 7, TrainingPlan.AUTO_TREE_DEPTH);
+  private final ScalingForecast tenGbit = new ScalingForecast(CostModelTest.known(), 10e9, 7,
+      TrainingPlan.AUTO_TREE_DEPTH);
 
   @Test
   void computeIsTheTasksOfOneExecutorAndOneExecutorIsFullyEfficient() {
