@@ -23,8 +23,8 @@ record ScalingForecast(CostModel model, double linkBitsPerSecond, double partial
   private static final String[] OVERHEADS = {"scheduling", "shipping", "aggregation", "network"};
 
   /** One iteration's time, term by term, in ms. */
-  record Iteration(int executors, int metaBatch, IterationShape shape, double compute, double scheduling,
-      double shipping, double aggregation, double network) {
+  record Iteration(IterationShape shape, double compute, double scheduling, double shipping, double aggregation,
+      double network) {
     double total() {
       return compute + scheduling + shipping + aggregation + network;
     }
@@ -70,7 +70,7 @@ record ScalingForecast(CostModel model, double linkBitsPerSecond, double partial
           : shape.driverPartials() + (double) shape.reducerRounds();
       network = millis(closure + partial * partialsPerReceiver);
     }
-    return new Iteration(executors, metaBatch, shape, tasksPerExecutor * w.taskMs(),
+    return new Iteration(shape, tasksPerExecutor * w.taskMs(),
         model.term(Term.SCHEDULING, shape), model.term(Term.SHIPPING, shape), model.term(Term.AGGREGATION, shape),
         network);
   }
