@@ -15,7 +15,10 @@ public final class TrainingPlan implements Serializable {
   /**
    * The most partial sums one merge takes when the depth is chosen: the driver merges serially, on
    * one core, while executors merge in parallel. Set from the old guidance (aggregate cheapest up to
-   * a few dozen partitions); the cost model has yet to calibrate it on a quiet cluster.
+   * a few dozen partitions). The cost model fitted on a 2-core machine (docs/PERFORMANCE.md, bench
+   * cost-model --tree-depth) says the best depth also depends on the parameter count: depth 1 for the
+   * sinusoid at any partition count, depth 2 for 10M parameters already at 32 partitions. Not changed
+   * on that forecast alone: its tree-level cost is fitted on 64-partition runs only.
    */
   static final int AUTO_FAN_IN = 32;
   /** No trained network needs a parameter this large; far below where float arithmetic overflows in a layer. */

@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench",
     description = "Measure meta-training throughput (ms per meta-iteration, tasks/s), the split of an iteration's"
-        + " time, memory, and scaling, per master and algorithm. 'bench costs' measures the fixed costs alone, 'bench data-memory' the data's heap per executor.",
-    subcommands = {CostsCommand.class, DataMemoryCommand.class})
+        + " time, memory, and scaling, per master and algorithm. 'bench costs' measures the fixed costs alone,"
+        + " 'bench cost-model' fits and forecasts them, 'bench data-memory' the data's heap per executor.",
+    subcommands = {CostsCommand.class, CostModelCommand.class, DataMemoryCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;
