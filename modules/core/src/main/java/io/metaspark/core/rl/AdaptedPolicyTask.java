@@ -111,6 +111,20 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
     return new double[] {surrogate / logLikelihoods.length, after.meanKlFrom(adaptedBefore)};
   }
 
+  /**
+   * At the old meta-parameters the same inner steps on the same support rollouts give the adapted
+   * parameters again, bit for bit, so every likelihood ratio is exp(0) = 1 exactly and the
+   * surrogate is minus the mean advantage, summed in the same order as {@link #surrogateAndKl} sums.
+   */
+  @Override
+  public double surrogateAtStart() {
+    double surrogate = 0;
+    for (double advantage : advantages) {
+      surrogate -= advantage;
+    }
+    return surrogate / advantages.length;
+  }
+
   /** The last label column: what {@link Rollouts#examples} puts there. */
   private static double[] advantagesOf(Examples query) {
     double[] labels = Policy.rowMajor(query.labels());
