@@ -14,4 +14,10 @@ public interface TrustRegionTask {
 
   /** The task's surrogate loss and KL constraint at the meta-parameters {@code candidate}: two entries. */
   double[] surrogateAndKl(double[] candidate);
+
+  /**
+   * {@code surrogateAndKl(meta)[0]} at the meta-parameters the task was computed at, the same bits,
+   * from what the task kept: the line search's reference needs no recomputation.
+   */
+  double surrogateAtStart();
 }

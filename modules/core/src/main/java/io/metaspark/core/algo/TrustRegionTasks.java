@@ -28,6 +28,14 @@ public final class TrustRegionTasks implements MetaBatchCurvature {
     return allReduce.apply(partial).mean().metaGradient();
   }
 
+  /** The tasks' own {@link TrustRegionTask#surrogateAtStart}, in a round of one entry: nothing is recomputed. */
+  @Override
+  public double surrogateAtCurrent(double[] params) {
+    OutcomeSum partial = OutcomeSum.empty();
+    mine.forEach(task -> partial.add(new TaskOutcome(new double[] {task.surrogateAtStart()}, Double.NaN, Double.NaN)));
+    return allReduce.apply(partial).mean().metaGradient()[0];
+  }
+
   @Override
   public SurrogateAndKl at(double[] candidate) {
     OutcomeSum partial = OutcomeSum.empty();

@@ -14,6 +14,14 @@ public interface MetaBatchCurvature {
   SurrogateAndKl at(double[] candidate);
 
   /**
+   * {@code at(params).surrogate()} at the current parameters, the line search's reference; an
+   * implementation that knows it without recomputing (the tasks kept it) says so by overriding.
+   */
+  default double surrogateAtCurrent(double[] params) {
+    return at(params).surrogate();
+  }
+
+  /**
    * @param surrogate the importance-weighted loss, whose gradient at the current parameters is the meta-gradient
    * @param kl the mean KL divergence from the current parameters' policies
    */

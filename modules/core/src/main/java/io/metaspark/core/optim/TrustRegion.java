@@ -68,7 +68,7 @@ public record TrustRegion(double maxKl, int cgIterations, double damping, int li
     double curvatureAlong = ConjugateGradient.dot(direction, damped(curvature, direction));
     // rllab's 1e-8 keeps a zero direction (a zero meta-gradient) from dividing by zero
     double scale = Math.sqrt(2 * maxKl / (curvatureAlong + 1e-8));
-    double before = curvature.at(params).surrogate();
+    double before = curvature.surrogateAtCurrent(params);
     double[] delta = new double[params.length];
     double[] candidate = new double[params.length];
     double fraction = 1;

@@ -31,6 +31,9 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
   private final Policy.Distributions adaptedBefore;
   private final double[] logLikelihoodsBefore;
   private final double[] advantages;
+  /** The forward passes the products reuse, made on first use: at theta_j on support j, and at theta' on the query. */
+  private final Policy.Kept[] supportPasses;
+  private Policy.Kept queryPass;
   private TaskOutcome outcome;
 
   AdaptedPolicyTask(Policy policy, Adaptation adaptation, boolean firstOrder, Trajectory path, Examples[] support,
@@ -44,6 +47,7 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
     this.adaptedBefore = policy.distributions(path.adapted(), query);
     this.logLikelihoodsBefore = adaptedBefore.logLikelihoods();
     this.advantages = advantagesOf(query);
+    this.supportPasses = new Policy.Kept[support.length];
   }
 
   AdaptedPolicyTask withOutcome(TaskOutcome outcome) {
@@ -58,7 +62,14 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
 
   /** The support surrogate's Hessian at inner step {@code j}'s parameters. */
   Curvature supportCurvature(int j) {
-    return (direction, out) -> policy.hessianVectorProduct(path.theta(j), support[j], direction, out);
+    return (direction, out) -> policy.hessianVectorProduct(supportPass(j), direction, out);
+  }
+
+  private Policy.Kept supportPass(int j) {
+    if (supportPasses[j] == null) {
+      supportPasses[j] = policy.keep(path.theta(j), support[j]);
+    }
+    return supportPasses[j];
   }
 
   /** J^T F' J v: the inner steps' Jacobian forward, the adapted policy's Fisher, the Jacobian back. */
@@ -76,7 +87,10 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
       }
     }
     double[] fu = new double[u.length];
-    policy.fisherVectorProduct(path.adapted(), query, u, fu);
+    if (queryPass == null) {
+      queryPass = policy.keep(path.adapted(), query);
+    }
+    policy.fisherVectorProduct(queryPass, u, fu);
     return firstOrder || path.steps() == 0 ? fu : adaptation.backward(path, fu, this::supportCurvature);
   }
 
@@ -95,6 +109,20 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
       surrogate -= advantages[r] * Math.exp(logLikelihoods[r] - logLikelihoodsBefore[r]);
     }
     return new double[] {surrogate / logLikelihoods.length, after.meanKlFrom(adaptedBefore)};
+  }
+
+  /**
+   * At the old meta-parameters the same inner steps on the same support rollouts give the adapted
+   * parameters again, bit for bit, so every likelihood ratio is exp(0) = 1 exactly and the
+   * surrogate is minus the mean advantage, summed in the same order as {@link #surrogateAndKl} sums.
+   */
+  @Override
+  public double surrogateAtStart() {
+    double surrogate = 0;
+    for (double advantage : advantages) {
+      surrogate -= advantage;
+    }
+    return surrogate / advantages.length;
   }
 
   /** The last label column: what {@link Rollouts#examples} puts there. */

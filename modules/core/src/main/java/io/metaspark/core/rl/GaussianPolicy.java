@@ -99,6 +99,11 @@ final class GaussianPolicy extends Policy {
           tangentDelta[i] = precision[i % d] * tangentMeans[i] / rows;
         }
       }
+
+      @Override
+      public boolean zeroGradient() {
+        return true;
+      }
     };
   }
 

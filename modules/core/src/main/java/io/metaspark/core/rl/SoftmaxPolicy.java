@@ -108,6 +108,11 @@ final class SoftmaxPolicy extends Policy {
           }
         }
       }
+
+      @Override
+      public boolean zeroGradient() {
+        return true;
+      }
     };
   }
 

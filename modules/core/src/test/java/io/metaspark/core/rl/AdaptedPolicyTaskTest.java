@@ -108,6 +108,28 @@ class AdaptedPolicyTaskTest {
     assertEquals(expected, slope, 1e-6 * (1 + Math.abs(expected)));
   }
 
+  @Test
+  void theSurrogateAtTheStartIsTheRecomputedOneBitForBit() {
+    Navigation2d navigation = new Navigation2d(20);
+    ModelSpec gaussianSpec = PolicyGradientTest.mlp("2-8-8-2");
+    for (int steps : new int[] {1, 2}) {
+      PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.1), steps), 2,
+          navigation.actionSpace(), -0.2, false);
+      double[] meta = maml.init(gaussianSpec.initialParams());
+      EnvironmentTask task = new EnvironmentTask(new TaskDescriptor(1, 3, 44), navigation, SETTINGS);
+      AdaptedPolicyTask adapted = maml.prepare(gaussianSpec.newLearner(), meta, task, false);
+      assertEquals(adapted.surrogateAndKl(meta)[0], adapted.surrogateAtStart(), steps + " inner steps");
+    }
+    BernoulliBandit bandit = new BernoulliBandit(4, 6);
+    ModelSpec softmaxSpec = PolicyGradientTest.mlp("1-5-4");
+    PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.5), 1), 1, bandit.actionSpace(),
+        0, false);
+    double[] meta = maml.init(softmaxSpec.initialParams());
+    EnvironmentTask task = new EnvironmentTask(new TaskDescriptor(1, 2, 9), bandit, new RolloutSettings(4, 4, 1, 1));
+    AdaptedPolicyTask adapted = maml.prepare(softmaxSpec.newLearner(), meta, task, false);
+    assertEquals(adapted.surrogateAndKl(meta)[0], adapted.surrogateAtStart(), "softmax");
+  }
+
   /** w^T (J^T F' J v) against [KL(e(v+w)) + KL(-e(v+w)) - KL(e(v-w)) - KL(-e(v-w))] / 4e^2, for several v and w. */
   private static void assertMatchesKlHessian(TrustRegionTask task, double[] meta, String what) {
     double eps = 1e-4;

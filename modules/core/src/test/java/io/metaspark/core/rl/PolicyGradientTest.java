@@ -1,5 +1,6 @@
 package io.metaspark.core.rl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,40 @@ class PolicyGradientTest {
         () -> Policy.over(mlp("3-8-5").newLearner(), 1, ActionSpace.discrete(5)));
     assertTrue(inputs.getMessage().contains("takes 3 inputs but the environment's observations have 1"),
         inputs.getMessage());
+  }
+
+  @Test
+  void productsAtAKeptForwardPassAreThePlainProductsBitForBit() {
+    Navigation2d navigation = new Navigation2d(15);
+    ModelSpec relu = MlpShorthand.parse("2-12-12-2").activation("relu").dataType(DataType.DOUBLE).seed(8).toSpec();
+    Policy gaussian = Policy.over(relu.newLearner(), 2, navigation.actionSpace());
+    assertKeptProductsArePlain(gaussian, paramsWithLogStd(relu, gaussian, -0.4), navigation);
+    BernoulliBandit bandit = new BernoulliBandit(4, 20);
+    Policy softmax = Policy.over(mlp("1-6-4").newLearner(), 1, bandit.actionSpace());
+    assertKeptProductsArePlain(softmax, mlp("1-6-4").initialParams(), bandit);
+  }
+
+  private static void assertKeptProductsArePlain(Policy policy, double[] params, EnvironmentFamily family) {
+    Examples examples = rolloutsOf(family, policy, params);
+    Examples other = new EnvironmentTask(new TaskDescriptor(0, 1, 5), family, SETTINGS).rollouts(policy, params, 3, 0)
+        .examples();
+    Policy.Kept kept = policy.keep(params, examples);
+    SplittableRandom random = new SplittableRandom(12);
+    for (int draw = 0; draw < 3; draw++) {
+      double[] v = random.doubles(params.length, -1, 1).toArray();
+      double[] hessian = new double[params.length];
+      double[] fisher = new double[params.length];
+      policy.hessianVectorProduct(params, examples, v, hessian);
+      policy.fisherVectorProduct(params, examples, v, fisher);
+      // other products in between overwrite the network's work buffers
+      policy.hessianVectorProduct(params, other, v, new double[params.length]);
+      double[] keptHessian = new double[params.length];
+      double[] keptFisher = new double[params.length];
+      policy.hessianVectorProduct(kept, v, keptHessian);
+      policy.fisherVectorProduct(kept, v, keptFisher);
+      assertArrayEquals(hessian, keptHessian, "Hessian product, draw " + draw);
+      assertArrayEquals(fisher, keptFisher, "Fisher product, draw " + draw);
+    }
   }
 
   private static void assertDerivativesMatch(Policy policy, double[] params, Examples examples) {
