@@ -93,7 +93,8 @@ class RolloutsTest {
     EnvironmentTask task = new EnvironmentTask(new TaskDescriptor(0, 0, 1), NAVIGATION, SETTINGS);
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
         () -> task.support(new double[1], 0));
-    assertTrue(e.getMessage().contains("only a reinforcement-learning algorithm (maml-rl, fomaml-rl)"), e.getMessage());
+    assertTrue(e.getMessage().contains("only a reinforcement-learning algorithm (maml-rl, fomaml-rl, reptile-rl)"),
+        e.getMessage());
   }
 
   @Test
