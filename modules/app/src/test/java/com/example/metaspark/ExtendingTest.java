@@ -82,7 +82,7 @@ class ExtendingTest {
     assertTrue(err.contains("unknown config key 'tasks.line.slope'"), err);
     err = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--set", "algorithm.name=pretrain")));
     assertTrue(err.contains("algorithm.name must be one of maml, fomaml, reptile, protonet, meta-sgd, maml-plus-plus,"
-        + " anil, learned-optimizer, maml-rl, fomaml-rl, got 'pretrain'"), err);
+        + " anil, learned-optimizer, maml-rl, fomaml-rl, reptile-rl, got 'pretrain'"), err);
   }
 
   /** Every Java block of docs/EXTENDING.md stands, line for line, in one of this package's sources. */

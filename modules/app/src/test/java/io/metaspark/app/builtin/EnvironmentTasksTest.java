@@ -66,7 +66,7 @@ class EnvironmentTasksTest {
   void environmentsAndSupervisedAlgorithmsDoNotMixAndSaySo() {
     String supervised = error(NAVIGATION, "algorithm.name=maml");
     assertTrue(supervised.contains("tasks.family = navigation-2d is environments, which algorithm.name = maml cannot"
-        + " roll out: use one of [maml-rl, fomaml-rl]"), supervised);
+        + " roll out: use one of [maml-rl, fomaml-rl, reptile-rl]"), supervised);
     String sinusoid = error(null, "algorithm.name=maml-rl");
     assertTrue(sinusoid.contains("need environment tasks (tasks.family = navigation-2d or bandit), got sinusoid"),
         sinusoid);

@@ -142,7 +142,7 @@ class JobTest {
       {"spark.tree-depth = deep", "spark.tree-depth: must be auto or a depth of at least 1, got 'deep'"},
       {"algorithm.name = mammal",
           "algorithm.name must be one of maml, fomaml, reptile, protonet, meta-sgd, maml-plus-plus, anil, learned-optimizer,"
-              + " maml-rl, fomaml-rl, got 'mammal'"},
+              + " maml-rl, fomaml-rl, reptile-rl, got 'mammal'"},
       {"model.activation = relux", "relux"},
       {"tasks.sinusoid.x = [5, -5]", "tasks.sinusoid.x"},
       {"model.json-file = nowhere.json", "model.json-file nowhere.json does not exist"},
