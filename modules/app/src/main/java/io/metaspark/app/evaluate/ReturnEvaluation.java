@@ -89,8 +89,8 @@ public final class ReturnEvaluation {
    * Evaluates {@code algorithm}'s policy over {@code network} with meta-parameters {@code meta} on
    * fresh tasks of {@code family}, prints the table, writes it to {@code dir}/{@code file} and returns it.
    */
-  public Map<String, Object> evaluate(PolicyGradientAlgorithm algorithm, ModelSpec network, EnvironmentTaskFamily family,
-      double[] meta, RunDirectory dir, String file) throws IOException {
+  public Map<String, Object> evaluate(PolicyGradientAlgorithm algorithm, ModelSpec network,
+      EnvironmentTaskFamily family, double[] meta, RunDirectory dir, String file) throws IOException {
     EvaluateSettings settings = job.settings().evaluate();
     List<TaskDescriptor> tasks = TaskSampler.evaluationTasks(settings.seed(), settings.tasks());
     Returns returns = measure(algorithm, network, family, meta, tasks, settings.seed());
@@ -119,8 +119,8 @@ public final class ReturnEvaluation {
    * {@code seed}, after each of evaluate.steps steps of evaluate.trajectories trajectories: what
    * validation during training logs.
    */
-  public Returns measure(PolicyGradientAlgorithm algorithm, ModelSpec network, EnvironmentTaskFamily family, double[] meta,
-      long seed, int count) {
+  public Returns measure(PolicyGradientAlgorithm algorithm, ModelSpec network, EnvironmentTaskFamily family,
+      double[] meta, long seed, int count) {
     return measure(algorithm, network, family, meta, TaskSampler.evaluationTasks(seed, count), seed);
   }
 
