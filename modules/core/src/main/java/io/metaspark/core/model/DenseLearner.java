@@ -792,57 +792,14 @@ public final class DenseLearner implements Learner {
 
   /**
    * {@link #backwardWithTangentFromDelta} when delta is zero at the outputs, hence at every layer:
-   * what is left is R delta's own backward pass, J^T (R delta), the Gauss-Newton product (a
-   * navigation policy's Fisher product on 2,000 rows: 23 -> 16 ms). The same bits: each term dropped is a zero (delta times a finite number) added to
-   * an accumulator that starts at +0, and such a sum cannot differ from the sum without it (not even
-   * in a zero's sign). f''(z) delta vanishes with delta, so R delta takes the plain derivative.
+   * what is left is R delta's own backward pass, J^T (R delta), the Gauss-Newton product: plain
+   * backpropagation of R delta (a navigation policy's Fisher product on 2,000 rows: 23 -> 16 ms).
+   * The same bits: each term dropped is a zero (delta times a finite number) added to an
+   * accumulator that starts at +0, and such a sum cannot differ from the sum without it (not even in
+   * a zero's sign). f''(z) delta vanishes with delta, so R delta takes the plain derivative.
    */
   private void backwardAlongDirectionOnly(int rows) {
-    clearGradient();
-    int last = nonlinearities.length - 1;
-    int outputs = widths[last + 1];
-    for (int r = 0; r < rows; r++) {
-      nonlinearities[last].multiplyByDerivative(preActivations[last][r], activations[last][r], tangentDelta[r], outputs);
-    }
-    for (int l = last; l >= 0; l--) {
-      int nIn = widths[l];
-      int nOut = widths[l + 1];
-      double[][] in = l == 0 ? inputRows : activations[l - 1];
-      double[][] w = weightsByUnit[l];
-      double[][] out = gradientByUnit[l];
-      double[] outBias = gradientBiases[l];
-      boolean propagate = l > 0;
-      for (int r = 0; r < rows; r++) {
-        double[] a = in[r];
-        double[] previousTangent = previousTangentDelta[r];
-        if (propagate) {
-          Arrays.fill(previousTangent, 0, nIn, 0);
-        }
-        for (int j = 0; j < nOut; j++) {
-          double tangentD = tangentDelta[r][j];
-          double[] unit = out[j];
-          outBias[j] += tangentD;
-          for (int i = 0; i < nIn; i++) {
-            unit[i] += a[i] * tangentD;
-          }
-          if (propagate) {
-            double[] weights = w[j];
-            for (int i = 0; i < nIn; i++) {
-              previousTangent[i] += weights[i] * tangentD;
-            }
-          }
-        }
-      }
-      if (propagate) {
-        for (int r = 0; r < rows; r++) {
-          nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1][r], activations[l - 1][r],
-              previousTangentDelta[r], nIn);
-        }
-        double[][] swap = tangentDelta;
-        tangentDelta = previousTangentDelta;
-        previousTangentDelta = swap;
-      }
-    }
+    backpropagate(rows, tangentDelta, previousTangentDelta);
   }
 
   /** Backpropagation of the MSE from the activations {@link #forward} left in the work buffers. */
@@ -864,11 +821,21 @@ public final class DenseLearner implements Learner {
    * gradient with respect to the output layer's activations, through the activations {@link #activate} left.
    */
   private void backpropagate(int rows) {
+    backpropagate(rows, delta, previousDelta);
+  }
+
+  /**
+   * {@link #backpropagate(int)} from {@code outputDeltas} (rows of the gradient at the output layer's
+   * activations), with {@code scratch} as the other layer's rows; both are overwritten.
+   */
+  private void backpropagate(int rows, double[][] outputDeltas, double[][] scratch) {
     clearGradient();
+    double[][] current = outputDeltas;
+    double[][] previous = scratch;
     int last = nonlinearities.length - 1;
     int outputs = widths[last + 1];
     for (int r = 0; r < rows; r++) {
-      nonlinearities[last].multiplyByDerivative(preActivations[last][r], activations[last][r], delta[r], outputs);
+      nonlinearities[last].multiplyByDerivative(preActivations[last][r], activations[last][r], current[r], outputs);
     }
     for (int l = last; l >= 0; l--) {
       int nIn = widths[l];
@@ -880,12 +847,12 @@ public final class DenseLearner implements Learner {
       boolean propagate = l > 0;
       for (int r = 0; r < rows; r++) {
         double[] a = in[r];
-        double[] previous = previousDelta[r];
+        double[] previousRow = previous[r];
         if (propagate) {
-          Arrays.fill(previous, 0, nIn, 0);
+          Arrays.fill(previousRow, 0, nIn, 0);
         }
         for (int j = 0; j < nOut; j++) {
-          double d = delta[r][j];
+          double d = current[r][j];
           double[] unit = gradient[j];
           gradientBias[j] += d;
           for (int i = 0; i < nIn; i++) {
@@ -894,19 +861,19 @@ public final class DenseLearner implements Learner {
           if (propagate) {
             double[] weights = w[j];
             for (int i = 0; i < nIn; i++) {
-              previous[i] += weights[i] * d;
+              previousRow[i] += weights[i] * d;
             }
           }
         }
       }
       if (propagate) {
         for (int r = 0; r < rows; r++) {
-          nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1][r], activations[l - 1][r], previousDelta[r],
+          nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1][r], activations[l - 1][r], previous[r],
               nIn);
         }
-        double[][] swap = delta;
-        delta = previousDelta;
-        previousDelta = swap;
+        double[][] swap = current;
+        current = previous;
+        previous = swap;
       }
     }
   }
