@@ -20,11 +20,16 @@ public record Reptile(Adaptation adaptation) implements MetaAlgorithm {
     double before = measure ? learner.loss(theta, task.query(theta, 0)) : Double.NaN;
     double[] adapted = adaptation.adapt(learner, theta, task.support(theta, 0));
     double after = measure ? learner.loss(adapted, task.query(adapted, 0)) : Double.NaN;
+    return new TaskOutcome(movement(theta, adapted), before, after);
+  }
+
+  /** theta - theta': a task's contribution to Reptile's update, however theta' was reached. */
+  public static double[] movement(double[] theta, double[] adapted) {
     double[] delta = new double[theta.length];
     for (int i = 0; i < delta.length; i++) {
       delta[i] = theta[i] - adapted[i];
     }
-    return new TaskOutcome(delta, before, after);
+    return delta;
   }
 
   @Override

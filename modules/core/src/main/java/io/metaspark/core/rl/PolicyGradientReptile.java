@@ -1,6 +1,7 @@
 package io.metaspark.core.rl;
 
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.Reptile;
 import io.metaspark.core.algo.TaskOutcome;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.task.Task;
@@ -47,11 +48,7 @@ public record PolicyGradientReptile(Adaptation adaptation, int observationSize, 
     double after = measure
         ? -environment.rollouts(policy, theta, settings.queryTrajectories(), adaptation.steps()).averageReturn()
         : Double.NaN;
-    double[] delta = new double[meta.length];
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] = meta[i] - theta[i];
-    }
-    return new TaskOutcome(delta, before, after);
+    return new TaskOutcome(Reptile.movement(meta, theta), before, after);
   }
 
   /** The inner steps' gradients, in time steps; the rollouts' forward passes come on top. */
