@@ -44,12 +44,16 @@ public final class EnvironmentTasks implements TaskFamilyType {
       .check(Check.that(l -> l >= 0 && l <= 1, "in [0, 1]"));
   static final Key<Integer> HORIZON = Key.integer("tasks.navigation-2d.horizon", 100,
       "steps after which an episode ends if the point has not reached its goal").check(Check.atLeast(1));
+  static final Key<String> ACTIONS = Key.choice("tasks.navigation-2d.actions", "clipped",
+      List.of("clipped", "normalized"),
+      "clipped: the move is the action clipped to [-0.1, 0.1]; normalized: 0.1 x the action, clipped"
+      + " (the MAML code's rllab normalize)");
   static final Key<Integer> ARMS = Key.integer("tasks.bandit.arms", 5, "k: arms of each bandit")
       .check(Check.atLeast(2));
   static final Key<Integer> PULLS = Key.integer("tasks.bandit.pulls", 100, "n: pulls in an episode")
       .check(Check.atLeast(1));
 
-  static final List<Key<?>> NAVIGATION_KEYS = List.of(DISCOUNT, GAE_LAMBDA, HORIZON);
+  static final List<Key<?>> NAVIGATION_KEYS = List.of(DISCOUNT, GAE_LAMBDA, HORIZON, ACTIONS);
   static final List<Key<?>> BANDIT_KEYS = List.of(DISCOUNT, GAE_LAMBDA, ARMS, PULLS);
 
   /** Environments have no parts: every task is a fresh draw. */
@@ -121,7 +125,8 @@ public final class EnvironmentTasks implements TaskFamilyType {
   /** The environments {@code tasks.family} names, or empty when it names supervised tasks. */
   static Optional<EnvironmentFamily> environments(Values values) {
     return switch (values.get(TaskSettings.FAMILY).trim().toLowerCase(Locale.ROOT)) {
-      case NAVIGATION -> Optional.of(new Navigation2d(values.get(HORIZON)));
+      case NAVIGATION -> Optional.of(new Navigation2d(values.get(HORIZON),
+          Navigation2d.Actions.valueOf(values.get(ACTIONS).toUpperCase(Locale.ROOT))));
       case BANDIT -> Optional.of(new BernoulliBandit(values.get(ARMS), values.get(PULLS)));
       default -> Optional.empty();
     };

@@ -45,6 +45,18 @@ class EnvironmentTasksTest {
   }
 
   @Test
+  void normalizedNavigationActionsAreAKeyThatTheSavedSettingsKeep() {
+    Job job = load(NAVIGATION, List.of("tasks.navigation-2d.actions = Normalized"));
+    EnvironmentTaskFamily family = (EnvironmentTaskFamily) job.taskFamily(ClassSplit.Part.TRAIN);
+    assertTrue(family.environments().describe().contains("actions normalized"), family.environments().describe());
+    // what model.json keeps rebuilds the same environments for evaluate and adapt
+    EnvironmentTaskFamily saved = EnvironmentTasks.fromSettings(EnvironmentTasks.settings(job.values()));
+    assertEquals(family.environments().describe(), saved.environments().describe());
+    assertTrue(error(NAVIGATION, "tasks.navigation-2d.actions=scaled")
+        .contains("tasks.navigation-2d.actions must be one of clipped, normalized, got 'scaled'"));
+  }
+
+  @Test
   void banditsTakeASoftmaxPolicyWithAnOutputPerArm() {
     Job job = load(null, List.of("tasks.family=bandit", "tasks.bandit.arms=3", "algorithm.name=fomaml-rl",
         "model.mlp=\"1-16-3\""));

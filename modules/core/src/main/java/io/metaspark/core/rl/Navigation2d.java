@@ -8,26 +8,52 @@ import java.util.SplittableRandom;
  * task's goal is uniform in [-0.5, 0.5]^2, an action moves the point by itself clipped to
  * [-0.1, 0.1] per axis, the reward is minus the Euclidean distance to the goal after the move, and
  * the episode ends within 0.01 of the goal on both axes, or after {@code horizon} steps. The
- * observation is the point's position.
+ * observation is the point's position. With {@link Actions#NORMALIZED} the action is in the units
+ * the MAML code's policy acts in: its training script wraps the environment in rllab's
+ * {@code normalize}, which maps [-1, 1] onto [-0.1, 0.1].
  */
 public final class Navigation2d implements EnvironmentFamily {
   private static final double GOAL_RANGE = 0.5;
   private static final double MAX_MOVE = 0.1;
   private static final double CLOSE_ENOUGH = 0.01;
 
+  /** How an action becomes a move. */
+  public enum Actions {
+    /** The move is the action clipped to [-0.1, 0.1] per axis: the point environment alone, as pytorch-maml-rl runs it. */
+    CLIPPED(1),
+    /**
+     * The move is 0.1 times the action, clipped to [-0.1, 0.1]: rllab's {@code normalize} around
+     * the point environment, as the MAML paper's code trains and tests it. A standard deviation of
+     * 1 is then a move of 0.1, not nearly always a full step.
+     */
+    NORMALIZED(MAX_MOVE);
+
+    private final double scale;
+
+    Actions(double scale) {
+      this.scale = scale;
+    }
+  }
+
   private final int horizon;
+  private final Actions actions;
   /** Every task's goal, or null when each task draws its own. */
   private final double[] goal;
 
   public Navigation2d(int horizon) {
-    this(horizon, null);
+    this(horizon, Actions.CLIPPED);
   }
 
-  private Navigation2d(int horizon, double[] goal) {
+  public Navigation2d(int horizon, Actions actions) {
+    this(horizon, actions, null);
+  }
+
+  private Navigation2d(int horizon, Actions actions, double[] goal) {
     if (horizon < 1) {
       throw new IllegalArgumentException("the navigation horizon must be >= 1 step, got " + horizon);
     }
     this.horizon = horizon;
+    this.actions = actions;
     this.goal = goal;
   }
 
@@ -41,7 +67,7 @@ public final class Navigation2d implements EnvironmentFamily {
       throw new IllegalArgumentException("the goal (" + x + ", " + y + ") is outside the tasks' goals, [-"
           + GOAL_RANGE + ", " + GOAL_RANGE + "]^2");
     }
-    return new Navigation2d(horizon, new double[] {x, y});
+    return new Navigation2d(horizon, actions, new double[] {x, y});
   }
 
   /** The paper's tasks: horizon 100. */
@@ -52,12 +78,12 @@ public final class Navigation2d implements EnvironmentFamily {
   @Override
   public Point create(long taskSeed) {
     if (goal != null) {
-      return new Point(goal[0], goal[1]);
+      return new Point(goal[0], goal[1], actions.scale);
     }
     SplittableRandom random = new SplittableRandom(taskSeed);
     double goalX = -GOAL_RANGE + 2 * GOAL_RANGE * random.nextDouble();
     double goalY = -GOAL_RANGE + 2 * GOAL_RANGE * random.nextDouble();
-    return new Point(goalX, goalY);
+    return new Point(goalX, goalY, actions.scale);
   }
 
   @Override
@@ -78,19 +104,27 @@ public final class Navigation2d implements EnvironmentFamily {
   @Override
   public String describe() {
     String goals = goal == null ? "U[-0.5, 0.5]^2" : "(" + goal[0] + ", " + goal[1] + ")";
-    return "navigation-2d(goal " + goals + ", horizon " + horizon + ")";
+    return "navigation-2d(goal " + goals + ", horizon " + horizon
+        + (actions == Actions.NORMALIZED ? ", actions normalized: move = clip(0.1 a)" : "") + ")";
   }
 
   /** One task's point and goal. */
   public static final class Point implements Environment {
     private final double goalX;
     private final double goalY;
+    /** Move per unit of action before the clip: 1, or 0.1 for normalized actions. */
+    private final double actionScale;
     private double x;
     private double y;
 
     Point(double goalX, double goalY) {
+      this(goalX, goalY, Actions.CLIPPED.scale);
+    }
+
+    Point(double goalX, double goalY, double actionScale) {
       this.goalX = goalX;
       this.goalY = goalY;
+      this.actionScale = actionScale;
     }
 
     public double[] goal() {
@@ -106,8 +140,8 @@ public final class Navigation2d implements EnvironmentFamily {
 
     @Override
     public Step step(double[] action, SplittableRandom random) {
-      x += clip(action[0]);
-      y += clip(action[1]);
+      x += clip(actionScale * action[0]);
+      y += clip(actionScale * action[1]);
       double dx = x - goalX;
       double dy = y - goalY;
       boolean done = Math.abs(dx) < CLOSE_ENOUGH && Math.abs(dy) < CLOSE_ENOUGH;

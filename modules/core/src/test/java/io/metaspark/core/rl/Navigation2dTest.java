@@ -45,6 +45,21 @@ class Navigation2dTest {
   }
 
   @Test
+  void normalizedActionsMoveATenthOfTheActionClippedAsRllabsNormalizeDoes() {
+    Navigation2d family = new Navigation2d(100, Navigation2d.Actions.NORMALIZED).withGoal(0.3, -0.2);
+    Navigation2d.Point point = (Navigation2d.Point) family.create(1);
+    point.reset();
+    // rllab: lb + (a + 1) (ub - lb) / 2 = 0.1 a on [-0.1, 0.1], then clipped to the bounds
+    Environment.Step step = point.step(new double[] {0.5, -3}, UNUSED);
+    assertArrayEquals(new double[] {0.05, -0.1}, step.observation(), 1e-15);
+    assertEquals(-Math.hypot(0.05 - 0.3, -0.1 + 0.2), step.reward(), 1e-15);
+    step = point.step(new double[] {-0.2, 0.04}, UNUSED);
+    assertArrayEquals(new double[] {0.03, -0.096}, step.observation(), 1e-15);
+    assertEquals("navigation-2d(goal (0.3, -0.2), horizon 100, actions normalized: move = clip(0.1 a))",
+        family.describe());
+  }
+
+  @Test
   void theEpisodeEndsWithinOneHundredthOfTheGoalOnBothAxes() {
     Navigation2d.Point point = new Navigation2d.Point(0.1, 0.05);
     point.reset();
