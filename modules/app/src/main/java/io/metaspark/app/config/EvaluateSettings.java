@@ -52,8 +52,14 @@ public record EvaluateSettings(int tasks, List<Integer> steps, long seed, boolea
   public static final Key<Integer> TRAJECTORIES = Key.integer("evaluate.trajectories", 40,
       "environment tasks: trajectories rolled out for each adaptation step (the MAML paper tests with 40)")
       .check(Check.atLeast(1)).changeableOnResume();
+  public static final Key<List<Double>> STEP_SIZES = Key.numbers("evaluate.step-sizes", List.of(),
+      "environment tasks: the policy-gradient step sizes of evaluation's steps 1, 2, ... (the last repeats);"
+      + " empty = the policy's own inner rate")
+      .check((path, sizes) -> sizes.stream().filter(r -> !(r > 0) || !Double.isFinite(r)).findFirst()
+          .map(r -> path + " must be positive numbers, got " + r).orElse(null))
+      .changeableOnResume();
   static final List<Key<?>> KEYS = List.of(TASKS, STEPS, SEED, AFTER_TRAIN, BASELINES, JOINT_TASKS, JOINT_EPOCHS,
-      JOINT_BATCH_SIZE, JOINT_LR, JOINT_AVERAGING_FREQUENCY, TRAJECTORIES);
+      JOINT_BATCH_SIZE, JOINT_LR, JOINT_AVERAGING_FREQUENCY, TRAJECTORIES, STEP_SIZES);
 
   /** {@code evaluate.joint}: the joint baseline's pooled tasks and its training. */
   public record Joint(int tasks, JointTrainer.Settings training) {}

@@ -8,12 +8,16 @@ import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.config.TaskSettings;
 import io.metaspark.app.run.RunDirectory;
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.SteppedSgd;
+import io.metaspark.core.algo.UpdateRule;
 import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.rl.BanditStrategy;
 import io.metaspark.core.rl.BernoulliBandit;
 import io.metaspark.core.rl.EnvironmentTaskFamily;
 import io.metaspark.core.rl.PolicyGradientAlgorithm;
+import io.metaspark.core.rl.PolicyGradientMaml;
 import io.metaspark.core.task.TaskDescriptor;
 import io.metaspark.core.task.TaskSampler;
 import io.metaspark.core.task.image.ClassSplit;
@@ -98,8 +102,9 @@ public final class ReturnEvaluation {
     document.put("tasks", tasks.size());
     document.put("seed", settings.seed());
     document.put("trajectories_per_step", returns.trajectories());
-    out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %d trajectories per step%n", tasks.size(),
-        settings.seed(), returns.trajectories());
+    document.put("step_sizes", returns.rule().describe());
+    out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %d trajectories per step, %s%n", tasks.size(),
+        settings.seed(), returns.trajectories(), returns.rule().describe());
     out.printf(Locale.ROOT, "%6s  %15s  %10s%n", "steps", "average return", "95% CI");
     List<Map<String, Object>> rows = returns.rows();
     for (Map<String, Object> row : rows) {
@@ -124,8 +129,9 @@ public final class ReturnEvaluation {
     return measure(algorithm, network, family, meta, TaskSampler.evaluationTasks(seed, count), seed);
   }
 
-  private Returns measure(PolicyGradientAlgorithm algorithm, ModelSpec network, EnvironmentTaskFamily family,
+  private Returns measure(PolicyGradientAlgorithm trained, ModelSpec network, EnvironmentTaskFamily family,
       double[] meta, List<TaskDescriptor> tasks, long seed) {
+    PolicyGradientAlgorithm algorithm = atEvaluationStepSizes(trained);
     int trajectories = job.values().get(EvaluateSettings.TRAJECTORIES);
     int[] steps = job.settings().evaluate().steps().stream().mapToInt(Integer::intValue).sorted().toArray();
     TaskRunner runner = new TaskRunner(network, family, algorithm, job.settings().model().learner());
@@ -137,11 +143,28 @@ public final class ReturnEvaluation {
       int step = i;
       estimates[i] = MeanEstimate.of(returns.stream().mapToDouble(r -> r[step]).toArray());
     }
-    return new Returns(tasks.size(), seed, trajectories, steps, estimates);
+    return new Returns(tasks.size(), seed, trajectories, steps, estimates, algorithm.adaptation().rule());
+  }
+
+  /**
+   * {@code trained}'s policy adapting by evaluate.step-sizes when they are set (the MAML code tests
+   * navigation at 0.5 and then 0.25), else by its own steps. Only the rate changes: the same
+   * policy, rollouts and vanilla policy-gradient steps.
+   */
+  private PolicyGradientAlgorithm atEvaluationStepSizes(PolicyGradientAlgorithm trained) {
+    List<Double> sizes = job.values().get(EvaluateSettings.STEP_SIZES);
+    if (sizes.isEmpty()) {
+      return trained;
+    }
+    Adaptation adaptation = new Adaptation(new SteppedSgd(sizes.stream().mapToDouble(Double::doubleValue).toArray()),
+        trained.adaptation().steps());
+    return new PolicyGradientMaml(adaptation, trained.observationSize(), trained.actionSpace(), trained.initialLogStd(),
+        false);
   }
 
   /** The average return after each step count over some tasks, with its 95% interval. */
-  public record Returns(int tasks, long seed, int trajectories, int[] steps, MeanEstimate[] estimates) {
+  public record Returns(int tasks, long seed, int trajectories, int[] steps, MeanEstimate[] estimates,
+      UpdateRule rule) {
     /** Rows of {steps, average_return, ci95}: evaluation.json's {@code returns}, and validation's. */
     public List<Map<String, Object>> rows() {
       List<Map<String, Object>> rows = new ArrayList<>();

@@ -151,6 +151,17 @@ class SavedPolicyCliTest {
     assertEquals(trained.get("returns").size(), other.get("returns").size());
     assertNotEquals(trained.get("returns"), other.get("returns"));
 
+    // the test's own step sizes (the MAML code tests at 0.5, then 0.25): training's rate first, then
+    // another, changes the returns after two steps and not those before
+    String stepped = Console.out(() -> assertEquals(0, MetasparkCli.run("evaluate", "--model", model("nav"),
+        "--config", navigationConf.toString(), "--master", "local[2]", "--set", "evaluate.step-sizes=[0.1, 0.4]",
+        "--output", "stepped.json")));
+    assertTrue(stepped.contains("4 trajectories per step, at lr 0.1, 0.4 by step"), stepped);
+    JsonNode steppedReturns = json(run("nav").resolve("final/stepped.json")).get("returns");
+    assertEquals(trained.get("returns").get(0), steppedReturns.get(0));
+    assertEquals(trained.get("returns").get(1), steppedReturns.get(1));
+    assertNotEquals(trained.get("returns").get(2), steppedReturns.get(2));
+
     // bandits: the strategies beside the policy, as train prints them
     String bandit = Console.out(() -> assertEquals(0, MetasparkCli.run("evaluate", "--model", model("bandit"),
         "--config", banditConf.toString(), "--master", "local[2]")));
