@@ -102,7 +102,7 @@ public final class ReturnEvaluation {
     document.put("tasks", tasks.size());
     document.put("seed", settings.seed());
     document.put("trajectories_per_step", returns.trajectories());
-    document.put("step_sizes", returns.rule().describe());
+    document.put("step_sizes", returns.stepSizes());
     out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %d trajectories per step, %s%n", tasks.size(),
         settings.seed(), returns.trajectories(), returns.rule().describe());
     out.printf(Locale.ROOT, "%6s  %15s  %10s%n", "steps", "average return", "95% CI");
@@ -165,6 +165,11 @@ public final class ReturnEvaluation {
   /** The average return after each step count over some tasks, with its 95% interval. */
   public record Returns(int tasks, long seed, int trajectories, int[] steps, MeanEstimate[] estimates,
       UpdateRule rule) {
+    /** The adaptation's step sizes, step by step (the last for every later step): evaluation.json's {@code step_sizes}. */
+    public double[] stepSizes() {
+      return rule instanceof SteppedSgd stepped ? stepped.rates() : new double[] {rule.learningRate()};
+    }
+
     /** Rows of {steps, average_return, ci95}: evaluation.json's {@code returns}, and validation's. */
     public List<Map<String, Object>> rows() {
       List<Map<String, Object>> rows = new ArrayList<>();

@@ -157,7 +157,10 @@ class SavedPolicyCliTest {
         "--config", navigationConf.toString(), "--master", "local[2]", "--set", "evaluate.step-sizes=[0.1, 0.4]",
         "--output", "stepped.json")));
     assertTrue(stepped.contains("4 trajectories per step, at lr 0.1, 0.4 by step"), stepped);
-    JsonNode steppedReturns = json(run("nav").resolve("final/stepped.json")).get("returns");
+    JsonNode steppedEvaluation = json(run("nav").resolve("final/stepped.json"));
+    assertEquals("[0.1,0.4]", steppedEvaluation.get("step_sizes").toString());
+    assertEquals("[0.1]", trained.get("step_sizes").toString());
+    JsonNode steppedReturns = steppedEvaluation.get("returns");
     assertEquals(trained.get("returns").get(0), steppedReturns.get(0));
     assertEquals(trained.get("returns").get(1), steppedReturns.get(1));
     assertNotEquals(trained.get("returns").get(2), steppedReturns.get(2));

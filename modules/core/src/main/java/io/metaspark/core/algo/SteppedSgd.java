@@ -25,6 +25,11 @@ public final class SteppedSgd implements UpdateRule {
     this.rates = rates.clone();
   }
 
+  /** The rates as given: step j's is the j-th, the last one for the steps after them. */
+  public double[] rates() {
+    return rates.clone();
+  }
+
   /** Step {@code step}'s rate (0-based): its own, or the last one given. */
   public double rate(int step) {
     return rates[Math.min(step, rates.length - 1)];
