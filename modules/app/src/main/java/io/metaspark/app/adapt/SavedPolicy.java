@@ -4,8 +4,10 @@ import io.metaspark.app.builtin.EnvironmentTasks;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.rl.EnvironmentFamily;
 import io.metaspark.core.rl.EnvironmentTaskFamily;
+import io.metaspark.core.rl.Navigation2d;
 import io.metaspark.core.rl.Policy;
 import io.metaspark.core.rl.PolicyGradientMaml;
+import java.util.Locale;
 
 /**
  * A policy as train (or adapt) exports it: the saved model, whose card has a {@code policy}
@@ -59,7 +61,7 @@ public record SavedPolicy(SavedModel model, EnvironmentTaskFamily tasks) {
   /**
    * The algorithm that adapts this policy as it was trained to ({@code adaptation}: its inner SGD
    * steps) in {@code environments}, which must be of the kind it acts in: the same family, the same
-   * observations and actions. Other environments are an IllegalArgumentException naming both.
+   * observations and actions, in the same units. Other environments are an IllegalArgumentException naming both.
    */
   public PolicyGradientMaml adaptingIn(EnvironmentFamily environments, Adaptation adaptation) {
     EnvironmentFamily own = tasks.environments();
@@ -68,6 +70,12 @@ public record SavedPolicy(SavedModel model, EnvironmentTaskFamily tasks) {
       throw new IllegalArgumentException("is a policy for " + own.describe() + " (" + own.observationSize()
           + " observations, " + own.actionSpace() + "), not for " + environments.describe() + " ("
           + environments.observationSize() + " observations, " + environments.actionSpace() + ")");
+    }
+    // the same numbers mean other moves in other action units: the policy's actions would be ten times off
+    if (own instanceof Navigation2d trained && environments instanceof Navigation2d given
+        && trained.actions() != given.actions()) {
+      throw new IllegalArgumentException("is a policy for " + own.describe() + ", not for " + given.describe() + " ("
+          + EnvironmentTasks.ACTIONS.path() + " = " + given.actions().name().toLowerCase(Locale.ROOT) + ")");
     }
     return new PolicyGradientMaml(adaptation, own.observationSize(), own.actionSpace(), UNUSED_INITIAL_LOG_STD,
         model.card().algorithm().equals("fomaml-rl"));

@@ -44,7 +44,7 @@ public final class EnvironmentTasks implements TaskFamilyType {
       .check(Check.that(l -> l >= 0 && l <= 1, "in [0, 1]"));
   static final Key<Integer> HORIZON = Key.integer("tasks.navigation-2d.horizon", 100,
       "steps after which an episode ends if the point has not reached its goal").check(Check.atLeast(1));
-  static final Key<String> ACTIONS = Key.choice("tasks.navigation-2d.actions", "clipped",
+  public static final Key<String> ACTIONS = Key.choice("tasks.navigation-2d.actions", "clipped",
       List.of("clipped", "normalized"),
       "clipped: the move is the action clipped to [-0.1, 0.1]; normalized: 0.1 x the action, clipped"
       + " (the MAML code's rllab normalize)");

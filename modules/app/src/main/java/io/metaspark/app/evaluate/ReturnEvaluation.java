@@ -165,7 +165,7 @@ public final class ReturnEvaluation {
   /** The average return after each step count over some tasks, with its 95% interval. */
   public record Returns(int tasks, long seed, int trajectories, int[] steps, MeanEstimate[] estimates,
       UpdateRule rule) {
-    /** The adaptation's step sizes, step by step (the last for every later step): evaluation.json's {@code step_sizes}. */
+    /** The step sizes, step by step (the last for every later step): evaluation.json's {@code step_sizes}. */
     public double[] stepSizes() {
       return rule instanceof SteppedSgd stepped ? stepped.rates() : new double[] {rule.learningRate()};
     }

@@ -250,6 +250,10 @@ class SavedPolicyCliTest {
         "--master", "local[1]");
     assertTrue(supervisedConfig.contains("tasks.family = navigation-2d") && supervisedConfig.contains("sinusoid"),
         supervisedConfig);
+    String units = err(2, "evaluate", "--model", model("nav"), "--config", navigationConf.toString(), "--master",
+        "local[1]", "--set", "tasks.navigation-2d.actions=normalized");
+    assertTrue(units.contains("not for navigation-2d(goal U[-0.5, 0.5]^2, horizon 10, actions normalized")
+        && units.contains("(tasks.navigation-2d.actions = normalized), which the config's tasks are"), units);
     String rule = err(2, "evaluate", "--model", model("nav"), "--config", navigationConf.toString(), "--rule", "sgd",
         "--lr", "0.1");
     assertTrue(rule.contains("is a policy"), rule);

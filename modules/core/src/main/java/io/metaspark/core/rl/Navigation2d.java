@@ -19,7 +19,10 @@ public final class Navigation2d implements EnvironmentFamily {
 
   /** How an action becomes a move. */
   public enum Actions {
-    /** The move is the action clipped to [-0.1, 0.1] per axis: the point environment alone, as pytorch-maml-rl runs it. */
+    /**
+     * The move is the action clipped to [-0.1, 0.1] per axis: the point environment alone, as
+     * pytorch-maml-rl has it.
+     */
     CLIPPED(1),
     /**
      * The move is 0.1 times the action, clipped to [-0.1, 0.1]: rllab's {@code normalize} around
@@ -68,6 +71,11 @@ public final class Navigation2d implements EnvironmentFamily {
           + GOAL_RANGE + ", " + GOAL_RANGE + "]^2");
     }
     return new Navigation2d(horizon, actions, new double[] {x, y});
+  }
+
+  /** How an action becomes a move in these tasks. */
+  public Actions actions() {
+    return actions;
   }
 
   /** The paper's tasks: horizon 100. */
