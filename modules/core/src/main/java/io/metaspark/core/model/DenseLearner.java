@@ -598,12 +598,12 @@ public final class DenseLearner implements Learner {
         double[] a = in[r];
         double[] z = preActivations[l][r];
         Arrays.fill(z, 0);
-        for (int i = 0; i < nIn; i++) {
-          double x = a[i];
-          double[] row = w[i];
-          for (int j = 0; j < nOut; j++) {
-            z[j] += x * row[j];
-          }
+        int i = 0;
+        for (; i + 4 <= nIn; i += 4) {
+          addProducts(z, nOut, w[i], a[i], w[i + 1], a[i + 1], w[i + 2], a[i + 2], w[i + 3], a[i + 3]);
+        }
+        for (; i < nIn; i++) {
+          addProduct(z, nOut, w[i], a[i]);
         }
         for (int j = 0; j < nOut; j++) {
           z[j] += bias[j];
@@ -845,28 +845,40 @@ public final class DenseLearner implements Learner {
       double[][] gradient = gradientByUnit[l];
       double[] gradientBias = gradientBiases[l];
       boolean propagate = l > 0;
-      for (int r = 0; r < rows; r++) {
-        double[] a = in[r];
-        double[] previousRow = previous[r];
-        if (propagate) {
-          Arrays.fill(previousRow, 0, nIn, 0);
+      // each unit's gradient takes the rows' terms in row order, four rows per pass over it
+      for (int j = 0; j < nOut; j++) {
+        double[] unit = gradient[j];
+        double bias = gradientBias[j];
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+          double d0 = current[r][j];
+          double d1 = current[r + 1][j];
+          double d2 = current[r + 2][j];
+          double d3 = current[r + 3][j];
+          addProducts(unit, nIn, in[r], d0, in[r + 1], d1, in[r + 2], d2, in[r + 3], d3);
+          bias = bias + d0 + d1 + d2 + d3;
         }
-        for (int j = 0; j < nOut; j++) {
+        for (; r < rows; r++) {
           double d = current[r][j];
-          double[] unit = gradient[j];
-          gradientBias[j] += d;
-          for (int i = 0; i < nIn; i++) {
-            unit[i] += a[i] * d;
-          }
-          if (propagate) {
-            double[] weights = w[j];
-            for (int i = 0; i < nIn; i++) {
-              previousRow[i] += weights[i] * d;
-            }
-          }
+          addProduct(unit, nIn, in[r], d);
+          bias += d;
         }
+        gradientBias[j] = bias;
       }
       if (propagate) {
+        // each row's delta takes the units' terms in unit order, four units per pass over it
+        for (int r = 0; r < rows; r++) {
+          double[] previousRow = previous[r];
+          double[] d = current[r];
+          Arrays.fill(previousRow, 0, nIn, 0);
+          int j = 0;
+          for (; j + 4 <= nOut; j += 4) {
+            addProducts(previousRow, nIn, w[j], d[j], w[j + 1], d[j + 1], w[j + 2], d[j + 2], w[j + 3], d[j + 3]);
+          }
+          for (; j < nOut; j++) {
+            addProduct(previousRow, nIn, w[j], d[j]);
+          }
+        }
         for (int r = 0; r < rows; r++) {
           nonlinearities[l - 1].multiplyByDerivative(preActivations[l - 1][r], activations[l - 1][r], previous[r],
               nIn);
@@ -875,6 +887,25 @@ public final class DenseLearner implements Learner {
         current = previous;
         previous = swap;
       }
+    }
+  }
+
+  /** acc[0..n) += x * s, element by element. */
+  private static void addProduct(double[] acc, int n, double[] x, double s) {
+    for (int k = 0; k < n; k++) {
+      acc[k] += x[k] * s;
+    }
+  }
+
+  /**
+   * Four {@link #addProduct}s in one pass, each element's terms added in the same order (Java adds
+   * left to right and never fuses a multiply with an add), so the bits are those of four passes:
+   * the accumulator is loaded and stored once instead of four times.
+   */
+  private static void addProducts(double[] acc, int n, double[] x0, double s0, double[] x1, double s1,
+      double[] x2, double s2, double[] x3, double s3) {
+    for (int k = 0; k < n; k++) {
+      acc[k] = acc[k] + x0[k] * s0 + x1[k] * s1 + x2[k] * s2 + x3[k] * s3;
     }
   }
 
