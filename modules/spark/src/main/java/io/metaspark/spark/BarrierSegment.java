@@ -43,7 +43,7 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
     int partitions = context.getTaskInfos().length;
     // stage id and attempt: a rerun of this segment is a new attempt of the same stage
     long attempt = ((long) context.stageId() << 20) | context.stageAttemptNumber();
-    try (PartialSumExchange.Connection peers = new PartialSumExchange.Connection(exchange, attempt, partition)) {
+    try (PartialSumExchange.TaskEnd peers = PartialSumExchange.open(exchange, attempt, partition)) {
       Result result = run(peers, partition, partitions);
       peers.finish();
       return partition == 0 ? List.of(result).iterator() : Collections.emptyIterator();
@@ -52,7 +52,7 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
     }
   }
 
-  private Result run(PartialSumExchange.Connection peers, int partition, int partitions) throws IOException {
+  private Result run(PartialSumExchange.TaskEnd peers, int partition, int partitions) throws IOException {
     IterationBody body = new IterationBody(plan);
     TrainingState state = start;
     int skippedInARow = skippedBefore;
@@ -101,7 +101,7 @@ record BarrierSegment(TrainingPlan plan, TrainingState start, long until, int sk
   }
 
   /** One of a trust-region step's rounds; a lost exchange ends the task as any lost round does. */
-  private static OutcomeSum exchange(PartialSumExchange.Connection peers, long round, OutcomeSum partial) {
+  private static OutcomeSum exchange(PartialSumExchange.TaskEnd peers, long round, OutcomeSum partial) {
     try {
       return peers.allReduce(round, partial).sum();
     } catch (IOException e) {

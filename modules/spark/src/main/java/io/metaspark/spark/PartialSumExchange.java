@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -53,9 +55,17 @@ import org.slf4j.LoggerFactory;
  * (of at most the model's parameter count of entries) ends the connection (and breaks its stage attempt) before anything is stored; and a connection silent for
  * {@link Timeouts#idle} is closed. Rounds are keyed by the stage attempt as well, so a rerun attempt
  * never mixes with a dead one's messages.
+ *
+ * <p>A task that runs in the driver's own JVM (Spark's {@code local[N]}) skips the socket: its end
+ * ({@link #open}) deposits its sum in the round directly and takes the merged sum as it is, with
+ * the same rounds, checks and failure rules. The bits are the same (the rounded sum the socket
+ * would have carried); what it saves is per round, on the iteration's critical path: four
+ * encodings and decodings and three thread wake-ups (docs/PERFORMANCE.md).
  */
 final class PartialSumExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartialSumExchange.class);
+  /** The exchanges open in this JVM, by token: only the driver's JVM has them. */
+  private static final Map<Long, PartialSumExchange> IN_THIS_JVM = new ConcurrentHashMap<>();
 
   /** How long a connection may take to authenticate, and to say anything at all once it has. */
   record Timeouts(Duration handshake, Duration idle) implements Serializable {
@@ -103,6 +113,7 @@ final class PartialSumExchange implements AutoCloseable {
     server.bind(new InetSocketAddress(InetAddress.getByName(bindHost), 0), maxConnections);
     this.address = new Address(advertisedHost, server.getLocalPort(), token, maxMessageBytes(numParams), numParams,
         timeouts);
+    IN_THIS_JVM.put(token, this);
     Thread acceptor = new Thread(this::acceptAll, "metaspark-partial-sum-exchange");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -198,7 +209,7 @@ final class PartialSumExchange implements AutoCloseable {
         bytesReceived.add(Long.BYTES + Integer.BYTES + length);
         OutcomeSum mine = decode(bytes, address.numParams());
         Round pending = roundOf(new RoundKey(attempt, round));
-        byte[] merged = pending.deposit(partition, mine);
+        byte[] merged = pending.deposit(partition, mine, 0).encoded();
         // counted before the task can read its reply, so a task that has it never sees a count without it
         bytesSent.add(1 + Integer.BYTES + merged.length);
         out.writeBoolean(pending.stop);
@@ -270,10 +281,16 @@ final class PartialSumExchange implements AutoCloseable {
     private boolean aborted;
     /** Decided when the last partial arrives, the same for every task. */
     private boolean stop;
-    private byte[] merged;
+    /** The merged sum, rounded: every task only reads it. */
+    private OutcomeSum merged;
+    private byte[] encoded;
 
-    /** Blocks until every partition's partial sum is in; returns the merged sum, rounded, as bytes. */
-    synchronized byte[] deposit(int partition, OutcomeSum partial) throws InterruptedException, IOException {
+    /**
+     * Blocks until every partition's partial sum is in, for at most {@code timeoutMillis} (0: no
+     * limit); returns the round, its merged sum complete.
+     */
+    synchronized Round deposit(int partition, OutcomeSum partial, long timeoutMillis)
+        throws InterruptedException, IOException {
       if (partials[partition] != null) {
         throw new ProtocolException("partition " + partition + " sent twice for one round");
       }
@@ -283,22 +300,36 @@ final class PartialSumExchange implements AutoCloseable {
         stop = stopRequested.getAsBoolean();
         notifyAll();
       }
+      long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
       while (arrived < partitions && !aborted) {
-        wait();
+        long leftNanos = deadline - System.nanoTime();
+        if (timeoutMillis != 0 && leftNanos <= 0) {
+          throw new IOException("the other tasks' partial sums did not arrive within " + timeoutMillis + " ms");
+        }
+        // rounded up, as wait(0) would wait for ever
+        wait(timeoutMillis == 0 ? 0 : (leftNanos + 999_999) / 1_000_000);
       }
       if (arrived < partitions) {
         throw new IOException("another task of this barrier stage attempt went away");
       }
-      return merged;
+      return this;
     }
 
-    private byte[] mergeInPartitionOrder() {
+    /** The merged sum as the socket carries it, encoded once for all tasks. */
+    synchronized byte[] encoded() {
+      if (encoded == null) {
+        encoded = merged.toBytes();
+      }
+      return encoded;
+    }
+
+    private OutcomeSum mergeInPartitionOrder() {
       OutcomeSum sum = OutcomeSum.empty();
       for (int p = 0; p < partitions; p++) {
         sum.merge(partials[p]);
         partials[p] = null; // the round stays reachable until its last task has read the merged sum
       }
-      return sum.rounded().toBytes();
+      return sum.rounded();
     }
 
     synchronized void abort() {
@@ -309,6 +340,7 @@ final class PartialSumExchange implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    IN_THIS_JVM.remove(token, this);
     server.close();
   }
 
@@ -331,7 +363,76 @@ final class PartialSumExchange implements AutoCloseable {
   record Merged(OutcomeSum sum, boolean stop) {}
 
   /** A barrier task's end of the exchange. */
-  static final class Connection implements AutoCloseable {
+  interface TaskEnd extends AutoCloseable {
+    /**
+     * Sends this task's exact partial sum for {@code round} (rounds ascend, in the same order in
+     * every task); returns every task's, merged.
+     */
+    Merged allReduce(long round, OutcomeSum mine) throws IOException;
+
+    /** Tells the exchange this task ran its whole segment; closing without it breaks the attempt. */
+    void finish() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
+  /**
+   * The task's end of the exchange at {@code address}: in memory if that exchange lives in this
+   * JVM (the task runs in the driver's), else a {@link Connection}.
+   */
+  static TaskEnd open(Address address, long attempt, int partition) throws IOException {
+    PartialSumExchange here = IN_THIS_JVM.get(address.token());
+    return here != null ? here.new InMemoryEnd(attempt, partition) : new Connection(address, attempt, partition);
+  }
+
+  /** A task's end in the driver's JVM: {@link #serve}'s rules without the socket. */
+  private final class InMemoryEnd implements TaskEnd {
+    private final long attempt;
+    private final int partition;
+    private long previous = -1;
+    private boolean finished;
+
+    InMemoryEnd(long attempt, int partition) throws IOException {
+      if (partition < 0 || partition >= partitions || !claim(attempt, partition)) {
+        throw new ProtocolException("partition " + partition + " of stage attempt " + attempt
+            + " is not one of 0.." + (partitions - 1) + " or is already connected");
+      }
+      this.attempt = attempt;
+      this.partition = partition;
+    }
+
+    @Override
+    public Merged allReduce(long round, OutcomeSum mine) throws IOException {
+      if (round <= previous || finished) {
+        throw new ProtocolException("round " + round + " after " + previous + (finished ? ", finished" : ""));
+      }
+      previous = round;
+      try {
+        Round done = roundOf(new RoundKey(attempt, round))
+            .deposit(partition, atMost(mine, address.numParams()), address.timeouts().idle().toMillis());
+        return new Merged(done.merged, done.stop);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for round " + round);
+      }
+    }
+
+    @Override
+    public void finish() {
+      finished = true;
+    }
+
+    @Override
+    public void close() {
+      if (!finished) {
+        breakAttempt(attempt);
+      }
+    }
+  }
+
+  /** A barrier task's end of the exchange over a socket, from another JVM. */
+  static final class Connection implements TaskEnd {
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -354,11 +455,8 @@ final class PartialSumExchange implements AutoCloseable {
       out.writeInt(partition);
     }
 
-    /**
-     * Sends this task's exact partial sum for {@code round} (rounds ascend, in the same order in
-     * every task); returns every task's, merged.
-     */
-    Merged allReduce(long round, OutcomeSum mine) throws IOException {
+    @Override
+    public Merged allReduce(long round, OutcomeSum mine) throws IOException {
       byte[] bytes = mine.toBytes();
       out.writeLong(round);
       out.writeInt(bytes.length);
@@ -378,8 +476,8 @@ final class PartialSumExchange implements AutoCloseable {
       }
     }
 
-    /** Tells the exchange this task ran its whole segment; closing without it breaks the attempt. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
       out.writeLong(-1);
       out.flush();
     }
