@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metaspark.core.algo.TaskOutcome;
 import io.metaspark.core.sum.OutcomeSum;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,17 +32,8 @@ class InMemoryTaskEndTest {
     return new PartialSumExchange(partitions, "127.0.0.1", "127.0.0.1", 10, timeouts, () -> false);
   }
 
-  /** Partition {@code p}'s partial sum in round {@code t}: two outcomes spread over many binades. */
   private static OutcomeSum partial(int p, long t) {
-    OutcomeSum sum = OutcomeSum.empty();
-    for (int k = 0; k < 2; k++) {
-      double[] g = new double[10];
-      for (int e = 0; e < g.length; e++) {
-        g[e] = Math.scalb(1.0 + 0.1 * (p + e + k), (int) (7 * (e + p + t + k)) % 60 - 30) * (k == 1 ? -1 : 1);
-      }
-      sum.add(new TaskOutcome(g, p + t, 0.5 * p + k));
-    }
-    return sum;
+    return PartialSumExchangeTest.partial(p, t);
   }
 
   private static List<OutcomeSum> threeRounds(PartialSumExchange.TaskEnd end, int partition) throws IOException {
@@ -123,7 +113,8 @@ class InMemoryTaskEndTest {
 
   @Test
   void aRoundThatNeverCompletesEndsAfterTheIdleTimeout() throws Exception {
-    PartialSumExchange.Timeouts shortIdle = new PartialSumExchange.Timeouts(Duration.ofMillis(300), Duration.ofMillis(300));
+    PartialSumExchange.Timeouts shortIdle =
+        new PartialSumExchange.Timeouts(Duration.ofMillis(300), Duration.ofMillis(300));
     try (PartialSumExchange relay = exchange(2, shortIdle);
         PartialSumExchange.TaskEnd alone = PartialSumExchange.open(relay.address(), 1, 0)) {
       long began = System.nanoTime();

@@ -65,7 +65,7 @@ class PartialSumExchangeTest {
   }
 
   /** Partition {@code p}'s partial sum in iteration {@code t}: two outcomes whose sum needs several partials. */
-  private static OutcomeSum partial(int p, long t) {
+  static OutcomeSum partial(int p, long t) {
     OutcomeSum sum = OutcomeSum.empty();
     for (int k = 0; k < 2; k++) {
       double[] g = new double[10];
