@@ -185,10 +185,7 @@ final class PartialSumExchange implements AutoCloseable {
       }
       long claimed = in.readLong();
       int partition = in.readInt();
-      if (partition < 0 || partition >= partitions || !claim(claimed, partition)) {
-        throw new ProtocolException("partition " + partition + " of stage attempt " + claimed
-            + " is not one of 0.." + (partitions - 1) + " or is already connected");
-      }
+      claim(claimed, partition);
       attempt = claimed;
       socket.setSoTimeout((int) address.timeouts().idle().toMillis());
       long previous = -1;
@@ -237,8 +234,12 @@ final class PartialSumExchange implements AutoCloseable {
     }
   }
 
-  private synchronized boolean claim(long attempt, int partition) {
-    return connected.add(new RoundKey(attempt, partition));
+  /** Takes {@code partition}'s place in {@code attempt}: one end per partition, by socket or in memory. */
+  private synchronized void claim(long attempt, int partition) throws ProtocolException {
+    if (partition < 0 || partition >= partitions || !connected.add(new RoundKey(attempt, partition))) {
+      throw new ProtocolException("partition " + partition + " of stage attempt " + attempt
+          + " is not one of 0.." + (partitions - 1) + " or is already connected");
+    }
   }
 
   private synchronized Round roundOf(RoundKey key) {
@@ -394,10 +395,7 @@ final class PartialSumExchange implements AutoCloseable {
     private boolean finished;
 
     InMemoryEnd(long attempt, int partition) throws IOException {
-      if (partition < 0 || partition >= partitions || !claim(attempt, partition)) {
-        throw new ProtocolException("partition " + partition + " of stage attempt " + attempt
-            + " is not one of 0.." + (partitions - 1) + " or is already connected");
-      }
+      claim(attempt, partition);
       this.attempt = attempt;
       this.partition = partition;
     }
