@@ -12,12 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * derivative along v.
  */
 interface Stage {
-  /** Prepares for a batch of {@code n} inputs of shape {@code in} (c, h, w); returns the output shape. */
   /** Whether the first stage reads the images as they are (native), rather than as a Java array. */
   default boolean takesNativeInput() {
     return false;
   }
 
+  /** Prepares for a batch of {@code n} inputs of shape {@code in} (c, h, w); returns the output shape. */
   int[] prepare(int n, int[] in);
 
   /**
