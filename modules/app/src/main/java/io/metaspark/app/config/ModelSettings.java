@@ -34,7 +34,8 @@ public record ModelSettings(Optional<ModelPreset> preset, String jsonFile, Strin
   public static final Key<Long> SEED = Key.longInteger("model.seed", 1, "seed of the initial parameters");
   public static final Key<ParameterInit> INIT = Key.parsed("model.init", ParameterInit.DL4J, ParameterInit::named,
       ParameterInit::configName,
-      "where meta-training starts: dl4j (the configuration's weight init) or fan-in-uniform (PyTorch's default)");
+      "where meta-training starts: dl4j (the configuration's weight init), fan-in-uniform (PyTorch's default) or"
+          + " xavier-uniform (TensorFlow's and Keras's default)");
   public static final Key<LearnerChoice> LEARNER = Key.parsed("model.learner", LearnerChoice.AUTO, LearnerChoice::named,
       c -> c.name().toLowerCase(Locale.ROOT),
       "auto: a fast path where one reproduces the network, DL4J for everything else; dl4j: always DL4J");

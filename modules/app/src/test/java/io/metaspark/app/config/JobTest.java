@@ -1,11 +1,14 @@
 package io.metaspark.app.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.app.builtin.BuiltIns;
 import io.metaspark.core.algo.Maml;
+import io.metaspark.core.model.ParameterInit;
 import io.metaspark.core.optim.Sgd;
 import io.metaspark.core.optim.TrustRegion;
 import io.metaspark.core.task.image.ClassSplit;
@@ -14,6 +17,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,12 +152,24 @@ class JobTest {
       {"model.json-file = nowhere.json", "model.json-file nowhere.json does not exist"},
       {"validate.seed = 7", "validate.seed must differ from evaluate.seed"},
       {"model.learner = fast", "model.learner: unknown learner 'fast'"},
-      {"model.init = he", "model.init"},
+      {"model.init = he", "model.init: unknown parameter init 'he'; expected dl4j, fan-in-uniform or xavier-uniform"},
       {"evaluate.baselines = [scratch, pretrained]",
           "evaluate.baselines: unknown baseline 'pretrained'; expected scratch or joint"},
       {"evaluate.baselines = [joint, joint]", "evaluate.baselines lists a baseline twice"},
       {"evaluate.joint.epochs = 0", "evaluate.joint.epochs must be >= 1, got 0"},
       {"evaluate.joint.lr = -1", "evaluate.joint.lr must be a positive number"}};
+
+  /** The paper config's policy can start from the MAML code's own draw instead of DL4J's normal one. */
+  @Test
+  void theInitKeyChoosesWhereTrainingStarts() {
+    File paper = new File("../../conf/navigation-2d-trpo-paper.conf");
+    Job dl4j = load(paper, List.of());
+    Job xavier = load(paper, List.of("model.init=xavier-uniform"));
+    assertEquals(ParameterInit.XAVIER_UNIFORM, xavier.settings().model().init());
+    assertArrayEquals(ParameterInit.XAVIER_UNIFORM.initialParams(xavier.model(), xavier.settings().model().seed()),
+        xavier.initialParams());
+    assertFalse(Arrays.equals(dl4j.initialParams(), xavier.initialParams()), "another draw");
+  }
 
   /** Unless set, jobs mode's merge tree deepens with the partitions actually used, 32 sums per merge at most. */
   @Test

@@ -23,7 +23,15 @@ public enum ParameterInit {
    * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = |W| / |b|. Other parameters (batch norm's gamma
    * and beta, for instance) keep DL4J's values.
    */
-  FAN_IN_UNIFORM;
+  FAN_IN_UNIFORM,
+  /**
+   * Glorot and Bengio's uniform draw, the default of TensorFlow and Keras and the policies' init in
+   * the MAML code: weights from U(-sqrt(6 / (fan_in + fan_out)), +sqrt(...)), biases 0. fan_in and
+   * fan_out count a dense layer's inputs and outputs, a convolution's input and output channels
+   * times its kernel's size. DL4J's XAVIER draws the same variance from a normal distribution.
+   * Other parameters keep DL4J's values.
+   */
+  XAVIER_UNIFORM;
 
   public static ParameterInit named(String name) {
     for (ParameterInit init : values()) {
@@ -31,7 +39,7 @@ public enum ParameterInit {
         return init;
       }
     }
-    throw new IllegalArgumentException("unknown parameter init '" + name + "'; expected dl4j or fan-in-uniform");
+    throw new IllegalArgumentException("unknown parameter init '" + name + "'; expected dl4j, fan-in-uniform or xavier-uniform");
   }
 
   public String configName() {
@@ -41,7 +49,7 @@ public enum ParameterInit {
   /** The flat initial parameter vector; a pure function of the spec and {@code seed}. */
   public double[] initialParams(ModelSpec spec, long seed) {
     MultiLayerNetwork net = spec.newNetwork();
-    if (this == FAN_IN_UNIFORM) {
+    if (this != DL4J) {
       SplittableRandom random = new SplittableRandom(seed);
       for (Layer layer : net.getLayers()) {
         Map<String, INDArray> table = layer.paramTable();
@@ -50,12 +58,26 @@ public enum ParameterInit {
         if (w == null || b == null || b.length() == 0) {
           continue;
         }
-        double bound = 1 / Math.sqrt((double) w.length() / b.length());
-        fill(w, bound, random);
-        fill(b, bound, random);
+        if (this == FAN_IN_UNIFORM) {
+          double bound = 1 / Math.sqrt((double) w.length() / b.length());
+          fill(w, bound, random);
+          fill(b, bound, random);
+        } else {
+          fill(w, xavierBound(w), random);
+          b.assign(0);
+        }
       }
     }
     return net.params().castTo(DataType.DOUBLE).toDoubleVector();
+  }
+
+  /** sqrt(6 / (fan_in + fan_out)) for DL4J's weight shapes: [in, out] dense, [out, in, kh, kw] convolution. */
+  private static double xavierBound(INDArray w) {
+    long[] shape = w.shape();
+    long receptive = shape.length == 4 ? shape[2] * shape[3] : 1;
+    long fanIn = shape.length == 4 ? shape[1] * receptive : shape[0];
+    long fanOut = shape.length == 4 ? shape[0] * receptive : shape[1];
+    return Math.sqrt(6.0 / (fanIn + fanOut));
   }
 
   private static void fill(INDArray view, double bound, SplittableRandom random) {
