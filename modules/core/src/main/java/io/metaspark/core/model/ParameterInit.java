@@ -39,7 +39,8 @@ public enum ParameterInit {
         return init;
       }
     }
-    throw new IllegalArgumentException("unknown parameter init '" + name + "'; expected dl4j, fan-in-uniform or xavier-uniform");
+    throw new IllegalArgumentException("unknown parameter init '" + name
+        + "'; expected dl4j, fan-in-uniform or xavier-uniform");
   }
 
   public String configName() {
