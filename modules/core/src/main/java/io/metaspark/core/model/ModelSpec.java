@@ -1,6 +1,7 @@
 package io.metaspark.core.model;
 
 import io.metaspark.core.model.conv.ConvLearner;
+import io.metaspark.core.model.conv.ConvolutionRoute;
 import java.io.Serializable;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -78,19 +79,16 @@ public final class ModelSpec implements Serializable {
    * everything else.
    */
   public Learner newLearner() {
-    return newLearner(true);
+    return newLearner(ConvolutionRoute.LIBND4J_JAVA_FIRST);
   }
 
-  /**
-   * @param firstConvolutionInJava whether {@link ConvLearner} may run a grey image's first
-   *     convolution in Java (faster, other float rounding) rather than through libnd4j
-   */
-  public Learner newLearner(boolean firstConvolutionInJava) {
+  /** As {@link #newLearner()}, a {@link ConvLearner}'s convolutions by {@code route}. */
+  public Learner newLearner(ConvolutionRoute route) {
     Optional<DenseLearner> dense = DenseLearner.of(configuration());
     if (dense.isPresent()) {
       return dense.get();
     }
-    Optional<ConvLearner> conv = ConvLearner.of(configuration(), firstConvolutionInJava);
+    Optional<ConvLearner> conv = ConvLearner.of(configuration(), route);
     return conv.isPresent() ? conv.get() : newDl4jLearner();
   }
 

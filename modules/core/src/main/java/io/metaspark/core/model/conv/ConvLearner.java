@@ -148,15 +148,11 @@ public final class ConvLearner implements FeatureLearner {
 
   /** The fast learner for {@code conf}, or empty when it could not compute what DL4J does. */
   public static Optional<ConvLearner> of(MultiLayerConfiguration conf) {
-    return of(conf, true);
+    return of(conf, ConvolutionRoute.LIBND4J_JAVA_FIRST);
   }
 
-  /**
-   * @param firstConvolutionInJava a first convolution over at most {@value #FEW_CHANNELS} input
-   *     channels by {@link FirstConvolutionStage} (faster); false: every convolution by libnd4j's op,
-   *     the arithmetic of runs made before it existed
-   */
-  public static Optional<ConvLearner> of(MultiLayerConfiguration conf, boolean firstConvolutionInJava) {
+  /** As {@link #of(MultiLayerConfiguration)}, its convolutions by {@code route}. */
+  public static Optional<ConvLearner> of(MultiLayerConfiguration conf, ConvolutionRoute route) {
     if (!accepts(conf)) {
       return Optional.empty();
     }
@@ -169,6 +165,10 @@ public final class ConvLearner implements FeatureLearner {
     INDArray gradientFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     INDArray tangentFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     boolean roundToFloat = conf.getDataType() == DataType.FLOAT;
+    // oneDNN has no double convolutions on the CPU
+    ConvolutionRoute effective = route == ConvolutionRoute.ONEDNN && !roundToFloat
+        ? ConvolutionRoute.LIBND4J_JAVA_FIRST : route;
+    boolean oneDnn = effective == ConvolutionRoute.ONEDNN;
     List<Supplier<Stage>> stages = new ArrayList<>();
     Supplier<SoftmaxOutputStage> output = null;
     long offset = 0;
@@ -177,13 +177,15 @@ public final class ConvLearner implements FeatureLearner {
       Layer layerConf = layer.conf().getLayer();
       long count = layer.numParams();
       Map<String, INDArray> params = layer.paramTable();
-      if (layerConf instanceof ConvolutionLayer convolution && l == 0 && firstConvolutionInJava
-          && convolution.getNIn() <= FEW_CHANNELS) {
+      if (layerConf instanceof ConvolutionLayer convolution && (oneDnn || l == 0
+          && effective == ConvolutionRoute.LIBND4J_JAVA_FIRST && convolution.getNIn() <= FEW_CHANNELS)) {
+        // parameters and gradients through the flat Java vectors
         int weightAt = position(params.get("W"), network);
         int biasAt = position(params.get("b"), network);
         int outChannels = (int) convolution.getNOut();
         Window window = window(convolution);
-        stages.add(() -> new FirstConvolutionStage(weightAt, biasAt, outChannels, window, roundToFloat));
+        stages.add(oneDnn ? () -> new OneDnnConvolutionStage(weightAt, biasAt, outChannels, window)
+            : () -> new FirstConvolutionStage(weightAt, biasAt, outChannels, window, roundToFloat));
         if (convolution.getActivationFn() instanceof ActivationReLU) {
           stages.add(ReluStage::new);
         }

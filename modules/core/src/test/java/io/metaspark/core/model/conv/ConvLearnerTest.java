@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -65,8 +66,13 @@ class ConvLearnerTest {
 
   private static void assertSameFunction(ModelSpec spec, int imageSize, DataType type, double tolerance,
       int... batchSizes) {
+    assertSameFunction(spec, ConvolutionRoute.LIBND4J_JAVA_FIRST, imageSize, type, tolerance, batchSizes);
+  }
+
+  private static void assertSameFunction(ModelSpec spec, ConvolutionRoute route, int imageSize, DataType type,
+      double tolerance, int... batchSizes) {
     Dl4jLearner reference = spec.newDl4jLearner();
-    ConvLearner fast = ConvLearner.of(spec.configuration()).orElseThrow();
+    ConvLearner fast = ConvLearner.of(spec.configuration(), route).orElseThrow();
     assertEquals(reference.numParams(), fast.numParams());
     double[] params = perturbed(spec, reference, 11);
     for (int round = 0; round < 2; round++) {
@@ -130,6 +136,15 @@ class ConvLearnerTest {
     assertSameFunction(spec, 16, DataType.FLOAT, 2e-5, 5);
   }
 
+  /** oneDNN computes in float only: its route is checked against DL4J's float network. */
+  @ParameterizedTest
+  @CsvSource({"stride, true", "stride, false", "pool, true", "pool, false"})
+  void conv4ThroughOneDnnIsDl4jsFunctionToFloatRounding(String downsample, boolean batchNorm) {
+    ModelSpec spec = Conv4.of(16, 3).filters(4).downsample(downsample).batchNorm(batchNorm).dataType(DataType.FLOAT)
+        .toSpec();
+    assertSameFunction(spec, ConvolutionRoute.ONEDNN, 16, DataType.FLOAT, 2e-5, 3, 9);
+  }
+
   @Test
   void explicitPaddingWithoutSameModeAndAReluConvolution() {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
@@ -142,17 +157,56 @@ class ConvLearnerTest {
     assertSameFunction(ModelSpec.of(conf), 16, DataType.DOUBLE, 1e-9, 4);
   }
 
+  /** oneDNN's padding is given per side: explicit, truncating windows and colour images, in float. */
+  @Test
+  void explicitPaddingAndColourImagesThroughOneDnn() {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+        .convolutionMode(ConvolutionMode.Truncate).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).stride(2, 2).padding(1, 1).nOut(3).activation(Activation.RELU).build())
+        .layer(new ConvolutionLayer.Builder(2, 2).stride(2, 2).nOut(2).activation(Activation.IDENTITY).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(15, 15, 3))
+        .build();
+    MultiLayerConfiguration grey = conf.clone();
+    ((ConvolutionLayer) grey.getConf(0).getLayer()).setNIn(1);
+    assertSameFunction(ModelSpec.of(grey), ConvolutionRoute.ONEDNN, 15, DataType.FLOAT, 2e-5, 4);
+    ConvLearner fast = ConvLearner.of(conf, ConvolutionRoute.ONEDNN).orElseThrow();
+    ConvLearner reference = ConvLearner.of(conf, ConvolutionRoute.LIBND4J).orElseThrow();
+    double[] params = ModelSpec.of(conf).initialParams();
+    Examples examples = new Examples(Nd4j.rand(DataType.FLOAT, 4, 3, 15, 15),
+        Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}}));
+    double[] expected = new double[params.length];
+    double[] actual = new double[params.length];
+    double loss = reference.lossAndGradient(params, examples, expected);
+    assertEquals(loss, fast.lossAndGradient(params, examples, actual), 1e-5 * loss);
+    assertClose(expected, actual, 2e-5, "colour images' gradient");
+  }
+
+  /** oneDNN has no double convolutions on the CPU: a double network keeps the default route, bit for bit. */
+  @Test
+  void aDoubleNetworkKeepsTheDefaultRouteUnderOneDnn() {
+    ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("stride").dataType(DataType.DOUBLE).toSpec();
+    double[] params = spec.initialParams();
+    Examples examples = batch(5, 16, 3, DataType.DOUBLE, 3);
+    double[] byDefault = new double[params.length];
+    double[] oneDnn = new double[params.length];
+    ConvLearner.of(spec.configuration()).orElseThrow().lossAndGradient(params, examples, byDefault);
+    ConvLearner.of(spec.configuration(), ConvolutionRoute.ONEDNN).orElseThrow().lossAndGradient(params, examples, oneDnn);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(byDefault, oneDnn);
+  }
+
   /**
    * A grey image's first convolution runs in Java by default; the native route it replaced stays
    * selectable (to reproduce older runs bit for bit), and the two compute the same loss, gradient and
-   * Hessian-vector product to float rounding. (In double, the default agrees with DL4J to 1e-9 above.)
+   * Hessian-vector product to float rounding, as does oneDNN's. (In double, the default agrees with
+   * DL4J to 1e-9 above.)
    */
   @ParameterizedTest
-  @ValueSource(strings = {"stride", "pool"})
-  void theFirstConvolutionInJavaAgreesWithTheNativeOpToFloatRounding(String downsample) {
+  @CsvSource({"stride, LIBND4J_JAVA_FIRST", "pool, LIBND4J_JAVA_FIRST", "stride, ONEDNN", "pool, ONEDNN"})
+  void otherRoutesAgreeWithTheNativeOpToFloatRounding(String downsample, ConvolutionRoute route) {
     ModelSpec spec = Conv4.of(16, 3).filters(4).downsample(downsample).dataType(DataType.FLOAT).toSpec();
-    ConvLearner inJava = ConvLearner.of(spec.configuration(), true).orElseThrow();
-    ConvLearner nativeOnly = ConvLearner.of(spec.configuration(), false).orElseThrow();
+    ConvLearner inJava = ConvLearner.of(spec.configuration(), route).orElseThrow();
+    ConvLearner nativeOnly = ConvLearner.of(spec.configuration(), ConvolutionRoute.LIBND4J).orElseThrow();
     double[] params = perturbed(spec, spec.newDl4jLearner(), 21);
     double[] v = new SplittableRandom(22).doubles(params.length, -1, 1).toArray();
     Examples examples = batch(6, 16, 3, DataType.FLOAT, 23);
@@ -181,7 +235,7 @@ class ConvLearnerTest {
     double[] byDefault = new double[params.length];
     double[] nativeOnly = new double[params.length];
     ConvLearner.of(conf).orElseThrow().lossAndGradient(params, examples, byDefault);
-    ConvLearner.of(conf, false).orElseThrow().lossAndGradient(params, examples, nativeOnly);
+    ConvLearner.of(conf, ConvolutionRoute.LIBND4J).orElseThrow().lossAndGradient(params, examples, nativeOnly);
     org.junit.jupiter.api.Assertions.assertArrayEquals(nativeOnly, byDefault);
   }
 

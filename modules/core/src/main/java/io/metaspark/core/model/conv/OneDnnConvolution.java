@@ -1,0 +1,242 @@
+package io.metaspark.core.model.conv;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.global.dnnl.prop_kind;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * One convolution's three oneDNN primitives (forward, the input's gradient, the weights' and bias's
+ * gradient) for one batch shape, created once and run many times, with plain float layouts at their
+ * edges: NCHW activations, weights [out, in, kh, kw] as DL4J keeps them. Inside, each primitive
+ * works in the blocked layouts it chose; the conversions to and from them are reorders built once.
+ *
+ * <p>libnd4j's {@code conv2d} ops, which {@link ConvolutionStage} calls, build all of this on every
+ * call, and its {@code conv2d_bp} adds conversions to channels-last: on conv4's layers that was a
+ * third of a first-order task.
+ *
+ * <p>Not thread-safe: one per stage, one stage per thread.
+ */
+final class OneDnnConvolution {
+  /** The CPU engine primitives are made for; oneDNN's engines may be shared across threads. */
+  private static final engine CPU = new engine(engine.kind.cpu, 0);
+
+  final memory.desc sourceLayout;
+  final memory.desc weightsLayout;
+  final memory.desc biasLayout;
+  final memory.desc destinationLayout;
+  private final stream stream = new stream(CPU);
+  private final convolution_forward forward;
+  private final Converted forwardSource;
+  private final Converted forwardWeights;
+  private final Converted forwardDestination;
+  private final convolution_backward_weights backwardWeights;
+  private final Converted backwardWeightsSource;
+  private final Converted backwardWeightsDestinationGradient;
+  private final Converted weightsGradient;
+  /** Made on the first input gradient: the network's first convolution never needs one. */
+  private BackwardData backwardData;
+  private final convolution_forward.primitive_desc forwardDescription;
+  private final long[] sourceDims;
+  private final long[] weightsDims;
+  private final long[] destinationDims;
+  private final long[] strides;
+  private final long[] leadingPadding;
+  private final long[] trailingPadding;
+  /** The plain source the forward primitive's converted source was last made from (null: none). */
+  private memory convertedForwardSource;
+
+  /**
+   * @param n the batch size
+   * @param in, out the input's and output's (channels, height, width)
+   */
+  OneDnnConvolution(int n, int[] in, int[] out, Window window) {
+    sourceDims = new long[] {n, in[0], in[1], in[2]};
+    destinationDims = new long[] {n, out[0], out[1], out[2]};
+    weightsDims = new long[] {out[0], in[0], window.kernel()[0], window.kernel()[1]};
+    sourceLayout = plain(sourceDims, memory.format_tag.nchw);
+    weightsLayout = plain(weightsDims, memory.format_tag.oihw);
+    biasLayout = plain(new long[] {out[0]}, memory.format_tag.x);
+    destinationLayout = plain(destinationDims, memory.format_tag.nchw);
+    int[] leading = window.leadingPadding(in, out);
+    strides = new long[] {window.stride()[0], window.stride()[1]};
+    leadingPadding = new long[] {leading[0], leading[1]};
+    // what the window covers past the input's far edge, as DL4J's output sizes imply
+    trailingPadding = new long[] {
+        Math.max(0, (long) (out[1] - 1) * window.stride()[0] + window.kernel()[0] - in[1] - leading[0]),
+        Math.max(0, (long) (out[2] - 1) * window.stride()[1] + window.kernel()[1] - in[2] - leading[1])};
+    memory.desc anySource = chosen(sourceDims);
+    memory.desc anyWeights = chosen(weightsDims);
+    memory.desc anyDestination = chosen(destinationDims);
+    forwardDescription = new convolution_forward.primitive_desc(new convolution_forward.desc(
+        prop_kind.forward_training, algorithm.convolution_direct, anySource, anyWeights, biasLayout, anyDestination,
+        strides, leadingPadding, trailingPadding), CPU);
+    forward = new convolution_forward(forwardDescription);
+    forwardSource = new Converted(sourceLayout, forwardDescription.src_desc());
+    forwardWeights = new Converted(weightsLayout, forwardDescription.weights_desc());
+    forwardDestination = new Converted(destinationLayout, forwardDescription.dst_desc());
+    convolution_backward_weights.primitive_desc weightsDescription = new convolution_backward_weights.primitive_desc(
+        new convolution_backward_weights.desc(algorithm.convolution_direct, anySource, anyWeights, biasLayout,
+            anyDestination, strides, leadingPadding, trailingPadding), CPU, forwardDescription);
+    backwardWeights = new convolution_backward_weights(weightsDescription);
+    backwardWeightsSource = equal(weightsDescription.src_desc(), forwardDescription.src_desc()) ? forwardSource
+        : new Converted(sourceLayout, weightsDescription.src_desc());
+    backwardWeightsDestinationGradient = new Converted(destinationLayout, weightsDescription.diff_dst_desc());
+    weightsGradient = new Converted(weightsLayout, weightsDescription.diff_weights_desc());
+  }
+
+  /** A plain float buffer of {@code layout}'s size, for the caller's side of a primitive. */
+  static Buffer buffer(memory.desc layout) {
+    FloatPointer data = new FloatPointer(layout.get_size() / Float.BYTES);
+    return new Buffer(new memory(layout, CPU, data), data);
+  }
+
+  /** A plain memory and the floats it holds, for Java to write and read. */
+  record Buffer(memory memory, FloatPointer floats) {}
+
+  /** A plain memory of {@code layout} over {@code data}, which the caller keeps alive. */
+  static memory over(memory.desc layout, FloatPointer data) {
+    return new memory(layout, CPU, data);
+  }
+
+  /** destination = conv(source, weights) + bias, all plain. */
+  void forward(memory source, memory weights, memory bias, memory destination) {
+    memory convertedSource = forwardSource.from(source, stream);
+    convertedForwardSource = source;
+    memory result = forwardDestination.target(destination);
+    forward.execute(stream, new IntMemoryMap()
+        .put(DNNL_ARG_SRC, convertedSource)
+        .put(DNNL_ARG_WEIGHTS, forwardWeights.from(weights, stream))
+        .put(DNNL_ARG_BIAS, bias)
+        .put(DNNL_ARG_DST, result));
+    forwardDestination.into(destination, stream);
+    stream._wait();
+  }
+
+  /**
+   * The weights' and bias's gradients for {@code source} and the output's gradient. When {@code
+   * source} is what the latest forward pass converted, and its contents have not changed since (the
+   * caller's promise), that conversion is reused.
+   */
+  void backwardWeights(memory source, memory outputGradient, memory weightGradient, memory biasGradient) {
+    memory convertedSource = backwardWeightsSource == forwardSource && source == convertedForwardSource
+        ? forwardSource.target(source) : backwardWeightsSource.from(source, stream);
+    memory result = weightsGradient.target(weightGradient);
+    backwardWeights.execute(stream, new IntMemoryMap()
+        .put(DNNL_ARG_SRC, convertedSource)
+        .put(DNNL_ARG_DIFF_DST, backwardWeightsDestinationGradient.from(outputGradient, stream))
+        .put(DNNL_ARG_DIFF_WEIGHTS, result)
+        .put(DNNL_ARG_DIFF_BIAS, biasGradient));
+    weightsGradient.into(weightGradient, stream);
+    stream._wait();
+  }
+
+  /** The input's gradient for the output's gradient and {@code weights}. */
+  void backwardData(memory outputGradient, memory weights, memory inputGradient) {
+    if (backwardData == null) {
+      backwardData = new BackwardData();
+    }
+    backwardData.run(outputGradient, weights, inputGradient);
+  }
+
+  private final class BackwardData {
+    private final convolution_backward_data primitive;
+    private final Converted outputGradient;
+    private final Converted weights;
+    private final Converted inputGradient;
+
+    BackwardData() {
+      convolution_backward_data.primitive_desc description = new convolution_backward_data.primitive_desc(
+          new convolution_backward_data.desc(algorithm.convolution_direct, chosen(sourceDims), chosen(weightsDims),
+              chosen(destinationDims), strides, leadingPadding, trailingPadding), CPU, forwardDescription);
+      primitive = new convolution_backward_data(description);
+      outputGradient = new Converted(destinationLayout, description.diff_dst_desc());
+      weights = new Converted(weightsLayout, description.weights_desc());
+      inputGradient = new Converted(sourceLayout, description.diff_src_desc());
+    }
+
+    void run(memory plainOutputGradient, memory plainWeights, memory plainInputGradient) {
+      memory result = inputGradient.target(plainInputGradient);
+      primitive.execute(stream, new IntMemoryMap()
+          .put(DNNL_ARG_DIFF_DST, outputGradient.from(plainOutputGradient, stream))
+          .put(DNNL_ARG_WEIGHTS, weights.from(plainWeights, stream))
+          .put(DNNL_ARG_DIFF_SRC, result));
+      inputGradient.into(plainInputGradient, stream);
+      stream._wait();
+    }
+  }
+
+  /**
+   * An argument in a primitive's own layout beside the plain one, with the reorders between them;
+   * none when the primitive chose the plain layout, and the plain memory is used as it is.
+   */
+  private static final class Converted {
+    private final memory internal;
+    private final reorder toInternal;
+    private final reorder toPlain;
+
+    Converted(memory.desc plain, memory.desc chosen) {
+      if (equal(plain, chosen)) {
+        internal = null;
+        toInternal = null;
+        toPlain = null;
+      } else {
+        internal = new memory(chosen, CPU);
+        memory plainMemory = new memory(plain, CPU);
+        toInternal = new reorder(plainMemory, internal);
+        toPlain = new reorder(internal, plainMemory);
+      }
+    }
+
+    /** The primitive's input: {@code plain} converted (or itself). */
+    memory from(memory plain, stream stream) {
+      if (internal == null) {
+        return plain;
+      }
+      toInternal.execute(stream, plain, internal);
+      return internal;
+    }
+
+    /** Where the primitive reads {@code plain} converted last, or writes an output that ends in it. */
+    memory target(memory plain) {
+      return internal == null ? plain : internal;
+    }
+
+    /** After the primitive ran: its output converted into {@code plain}. */
+    void into(memory plain, stream stream) {
+      if (internal != null) {
+        toPlain.execute(stream, internal, plain);
+      }
+    }
+  }
+
+  private static memory.desc plain(long[] dims, memory.format_tag tag) {
+    return new memory.desc(dims, memory.data_type.f32, tag);
+  }
+
+  /** "Any" layout of the same dimensions: the primitive picks. */
+  private static memory.desc chosen(long[] dims) {
+    return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+  }
+
+  private static boolean equal(memory.desc a, memory.desc b) {
+    return dnnl_memory_desc_equal(a.data(), b.data()) != 0;
+  }
+}
