@@ -60,8 +60,6 @@ final class OneDnnConvolution {
   private final long[] strides;
   private final long[] leadingPadding;
   private final long[] trailingPadding;
-  /** The plain source the forward primitive's converted source was last made from (null: none). */
-  private memory convertedForwardSource;
 
   /**
    * @param n the batch size
@@ -119,7 +117,10 @@ final class OneDnnConvolution {
   /** destination = conv(source, weights) + bias, all plain. */
   void forward(memory source, memory weights, memory bias, memory destination) {
     memory convertedSource = forwardSource.from(source, stream);
-    convertedForwardSource = source;
+    // a forward pass is where a caller rewrites a source: another conversion of it may be stale
+    if (backwardWeightsSource != forwardSource) {
+      backwardWeightsSource.forget();
+    }
     memory result = forwardDestination.target(destination);
     forward.execute(stream, new IntMemoryMap()
         .put(DNNL_ARG_SRC, convertedSource)
@@ -131,13 +132,12 @@ final class OneDnnConvolution {
   }
 
   /**
-   * The weights' and bias's gradients for {@code source} and the output's gradient. When {@code
-   * source} is what the latest forward pass converted, and its contents have not changed since (the
-   * caller's promise), that conversion is reused.
+   * The weights' and bias's gradients for {@code source} and the output's gradient. When the forward
+   * primitive's layout of the source is this one's, and {@code source} is what was converted into it
+   * last, with contents unchanged since (the caller's promise), that conversion is reused.
    */
   void backwardWeights(memory source, memory outputGradient, memory weightGradient, memory biasGradient) {
-    memory convertedSource = backwardWeightsSource == forwardSource && source == convertedForwardSource
-        ? forwardSource.target(source) : backwardWeightsSource.from(source, stream);
+    memory convertedSource = backwardWeightsSource.fromKept(source, stream);
     memory result = weightsGradient.target(weightGradient);
     backwardWeights.execute(stream, new IntMemoryMap()
         .put(DNNL_ARG_SRC, convertedSource)
@@ -191,6 +191,8 @@ final class OneDnnConvolution {
     private final memory internal;
     private final reorder toInternal;
     private final reorder toPlain;
+    /** The plain memory {@link #internal} was last converted from. */
+    private memory convertedFrom;
 
     Converted(memory.desc plain, memory.desc chosen) {
       if (equal(plain, chosen)) {
@@ -211,10 +213,20 @@ final class OneDnnConvolution {
         return plain;
       }
       toInternal.execute(stream, plain, internal);
+      convertedFrom = plain;
       return internal;
     }
 
-    /** Where the primitive reads {@code plain} converted last, or writes an output that ends in it. */
+    void forget() {
+      convertedFrom = null;
+    }
+
+    /** As {@link #from}, but no conversion when {@code plain} is what was converted last. */
+    memory fromKept(memory plain, stream stream) {
+      return internal != null && plain == convertedFrom ? internal : from(plain, stream);
+    }
+
+    /** Where the primitive writes an output that ends in {@code plain}. */
     memory target(memory plain) {
       return internal == null ? plain : internal;
     }

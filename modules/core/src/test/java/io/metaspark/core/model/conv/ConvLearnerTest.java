@@ -220,6 +220,34 @@ class ConvLearnerTest {
     assertClose(expected, actual, 2e-5, "Hessian-vector product");
   }
 
+  /**
+   * With 16 channels oneDNN keeps activations in blocked layouts and converts them: the R-operator's
+   * passes convert the input and its tangent in turn, and each conversion must be the current one.
+   */
+  @Test
+  void oneDnnsBlockedLayoutsGiveTheNativeOpsHessianVectorProduct() {
+    ModelSpec spec = Conv4.of(16, 3).filters(16).downsample("stride").dataType(DataType.FLOAT).toSpec();
+    ConvLearner oneDnn = ConvLearner.of(spec.configuration(), ConvolutionRoute.ONEDNN).orElseThrow();
+    ConvLearner nativeOnly = ConvLearner.of(spec.configuration(), ConvolutionRoute.LIBND4J).orElseThrow();
+    double[] params = perturbed(spec, spec.newDl4jLearner(), 31);
+    double[] v = new SplittableRandom(32).doubles(params.length, -1, 1).toArray();
+    Examples support = batch(5, 16, 3, DataType.FLOAT, 33);
+    Examples query = batch(9, 16, 3, DataType.FLOAT, 34);
+    double[] expected = new double[params.length];
+    double[] actual = new double[params.length];
+    // MAML's order: the support set kept for products, the query set, then the product on the support set
+    for (ConvLearner learner : new ConvLearner[] {nativeOnly, oneDnn}) {
+      double[] out = learner == oneDnn ? actual : expected;
+      learner.lossAndGradientForProducts(params, support, out);
+      learner.lossAndGradient(params, query, out);
+      learner.hessianVectorProduct(params, support, v, out);
+    }
+    assertClose(expected, actual, 2e-5, "Hessian-vector product");
+    oneDnn.lossAndGradient(params, support, actual);
+    nativeOnly.lossAndGradient(params, support, expected);
+    assertClose(expected, actual, 2e-5, "gradient after the product");
+  }
+
   /** Colour images' first convolution stays native (not measured faster in Java): both routes give the same bits. */
   @Test
   void aFirstConvolutionOverThreeChannelsStaysNative() {
