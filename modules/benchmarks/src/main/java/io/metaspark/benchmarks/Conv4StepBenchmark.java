@@ -36,9 +36,10 @@ public class Conv4StepBenchmark {
 
   /**
    * dl4j: DL4J's layers; auto: what training uses ({@link io.metaspark.core.model.conv.ConvLearner}
-   * here, the first convolution in Java); native-convolutions: ConvLearner with every convolution native.
+   * here, the convolutions through oneDNN's primitives); libnd4j: ConvLearner with libnd4j's
+   * convolution ops, the first in Java; native-convolutions: every convolution through libnd4j's ops.
    */
-  @Param({"dl4j", "auto", "native-convolutions"})
+  @Param({"dl4j", "auto", "libnd4j", "native-convolutions"})
   public String learner;
 
   private Learner model;

@@ -38,7 +38,9 @@ public record ModelSettings(Optional<ModelPreset> preset, String jsonFile, Strin
           + " xavier-uniform (TensorFlow's and Keras's default)");
   public static final Key<LearnerChoice> LEARNER = Key.parsed("model.learner", LearnerChoice.AUTO, LearnerChoice::named,
       c -> c.name().toLowerCase(Locale.ROOT),
-      "auto: a fast path where one reproduces the network, DL4J for everything else; dl4j: always DL4J");
+      "auto: a fast path where one reproduces the network (a float network's convolutions through oneDNN), DL4J"
+          + " for everything else; libnd4j, native-convolutions: the earlier convolution routes, to reproduce older"
+          + " runs; dl4j: always DL4J");
   static final List<Key<?>> KEYS = List.of(JSON_FILE, MLP, ACTIVATION, OUTPUT_ACTIVATION, LOSS, DATA_TYPE, SEED, INIT,
       LEARNER);
 

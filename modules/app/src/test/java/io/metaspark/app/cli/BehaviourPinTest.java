@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's runs, shortened, pinned to the parameters they gave when the pins were recorded
  * (commit "BehaviourPinTest", right after the exact Hessian-vector products; Omniglot's again when
- * its first convolution moved to Java, the earlier pin kept for the native route): a refactoring
+ * its first convolution moved to Java and when its convolutions moved to oneDNN's primitives, the
+ * earlier pins kept for the earlier routes): a refactoring
  * must give the same parameters, bit for bit. The SHA-256 is over the final checkpoint's parameters
  * as IEEE-754 doubles.
  *
@@ -50,7 +51,17 @@ class BehaviourPinTest {
 
   @Test
   void theOmniglotSmallRunGivesThePinnedParametersOnThePinnedCpu() throws IOException {
-    assertOmniglotSmallPinned("ab9774e51d62453038f47ce6086fd55714b337d3eaa30e023ddce1f6cc72afe9");
+    assertOmniglotSmallPinned("8666dd4d61b64e22922b40904bf3b11e9c4019ecc64efefe7fc16cd665ba1290");
+  }
+
+  /**
+   * The pin recorded before the convolutions moved to oneDNN's own primitives
+   * ({@code OneDnnConvolutionStage}): {@code model.learner = libnd4j} reproduces those runs bit for bit.
+   */
+  @Test
+  void withLibnd4jTheOmniglotSmallRunGivesTheEarlierPin() throws IOException {
+    assertOmniglotSmallPinned("ab9774e51d62453038f47ce6086fd55714b337d3eaa30e023ddce1f6cc72afe9",
+        "--set", "model.learner=libnd4j");
   }
 
   /**

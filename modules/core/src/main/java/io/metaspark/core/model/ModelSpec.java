@@ -79,7 +79,7 @@ public final class ModelSpec implements Serializable {
    * everything else.
    */
   public Learner newLearner() {
-    return newLearner(ConvolutionRoute.LIBND4J_JAVA_FIRST);
+    return newLearner(ConvolutionRoute.ONEDNN);
   }
 
   /** As {@link #newLearner()}, a {@link ConvLearner}'s convolutions by {@code route}. */

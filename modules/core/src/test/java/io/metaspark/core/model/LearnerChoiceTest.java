@@ -21,8 +21,9 @@ class LearnerChoiceTest {
   @Test
   void namesAreTheConfigNames() {
     assertEquals(LearnerChoice.DL4J, LearnerChoice.named(" dl4j "));
+    assertEquals(LearnerChoice.LIBND4J, LearnerChoice.named("libnd4j"));
     assertEquals(LearnerChoice.NATIVE_CONVOLUTIONS, LearnerChoice.named("native-convolutions"));
-    assertEquals("unknown learner 'fast'; expected auto, native-convolutions or dl4j",
+    assertEquals("unknown learner 'fast'; expected auto, libnd4j, native-convolutions or dl4j",
         assertThrows(IllegalArgumentException.class, () -> LearnerChoice.named("fast")).getMessage());
   }
 }

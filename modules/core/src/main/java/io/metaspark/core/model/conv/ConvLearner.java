@@ -38,12 +38,13 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * The function {@link io.metaspark.core.model.Dl4jLearner} computes for a plain convolutional
- * classifier (conv4 and its like), faster: the convolutions are DL4J's own native ops on the
- * network's own parameter views (a grey image's first convolution excepted, {@link
- * FirstConvolutionStage}), and everything between them (batch norm, ReLU, max pooling over
- * non-overlapping windows, the softmax output) is plain Java on the activations. DL4J's layers cost
- * more than their arithmetic here: batch norm is about 45% of a conv4 gradient on 75 images, and the
- * convolution layer recomputes its forward pass during backprop.
+ * classifier (conv4 and its like), faster: the convolutions are oneDNN's primitives, built once per
+ * batch shape ({@link OneDnnConvolutionStage}; or, by {@link ConvolutionRoute}, and always for a
+ * double network, DL4J's own native ops on the network's own parameter views, a grey image's first
+ * convolution in Java, {@link FirstConvolutionStage}), and everything between them (batch norm, ReLU,
+ * max pooling over non-overlapping windows, the softmax output) is plain Java on the activations.
+ * DL4J's layers cost more than their arithmetic here: batch norm is about 45% of a conv4 gradient on
+ * 75 images, and the convolution layer recomputes its forward pass during backprop.
  *
  * <p>Only what it reproduces is accepted ({@link #of}): NCHW ConvolutionLayers (with bias, no
  * dilation, "same" or explicit padding, identity or ReLU), BatchNormalization (batch statistics,
@@ -148,7 +149,7 @@ public final class ConvLearner implements FeatureLearner {
 
   /** The fast learner for {@code conf}, or empty when it could not compute what DL4J does. */
   public static Optional<ConvLearner> of(MultiLayerConfiguration conf) {
-    return of(conf, ConvolutionRoute.LIBND4J_JAVA_FIRST);
+    return of(conf, ConvolutionRoute.ONEDNN);
   }
 
   /** As {@link #of(MultiLayerConfiguration)}, its convolutions by {@code route}. */

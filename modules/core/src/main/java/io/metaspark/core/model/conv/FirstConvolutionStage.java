@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * index and HotSpot vectorizes it. Each output is {@code (sum over taps, in order, of w * x) + b},
  * each weight's gradient {@code sum over positions of (sum over examples of dy * x)}: double
  * arithmetic on weights rounded to the network's data type, like the other Java stages; not the bits
- * of oneDNN's float kernels ({@code model.learner = native-convolutions} keeps those).
+ * of oneDNN's float kernels. Used for double networks, and for float ones with
+ * {@code model.learner = libnd4j} ({@code native-convolutions} keeps libnd4j's op here too).
  */
 final class FirstConvolutionStage implements Stage {
   private final int weightAt;

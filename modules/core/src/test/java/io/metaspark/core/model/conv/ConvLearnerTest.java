@@ -182,17 +182,18 @@ class ConvLearnerTest {
     assertClose(expected, actual, 2e-5, "colour images' gradient");
   }
 
-  /** oneDNN has no double convolutions on the CPU: a double network keeps the default route, bit for bit. */
+  /** oneDNN has no double convolutions on the CPU: a double network keeps libnd4j's route, bit for bit. */
   @Test
-  void aDoubleNetworkKeepsTheDefaultRouteUnderOneDnn() {
+  void aDoubleNetworkKeepsLibnd4jsRouteUnderOneDnn() {
     ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("stride").dataType(DataType.DOUBLE).toSpec();
     double[] params = spec.initialParams();
     Examples examples = batch(5, 16, 3, DataType.DOUBLE, 3);
-    double[] byDefault = new double[params.length];
+    double[] libnd4j = new double[params.length];
     double[] oneDnn = new double[params.length];
-    ConvLearner.of(spec.configuration()).orElseThrow().lossAndGradient(params, examples, byDefault);
+    ConvLearner.of(spec.configuration(), ConvolutionRoute.LIBND4J_JAVA_FIRST).orElseThrow()
+        .lossAndGradient(params, examples, libnd4j);
     ConvLearner.of(spec.configuration(), ConvolutionRoute.ONEDNN).orElseThrow().lossAndGradient(params, examples, oneDnn);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(byDefault, oneDnn);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(libnd4j, oneDnn);
   }
 
   /**
@@ -248,7 +249,7 @@ class ConvLearnerTest {
     assertClose(expected, actual, 2e-5, "gradient after the product");
   }
 
-  /** Colour images' first convolution stays native (not measured faster in Java): both routes give the same bits. */
+  /** Colour images' first convolution stays native (not measured faster in Java): both libnd4j routes give the same bits. */
   @Test
   void aFirstConvolutionOverThreeChannelsStaysNative() {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
@@ -260,11 +261,11 @@ class ConvLearnerTest {
     double[] params = ModelSpec.of(conf).initialParams();
     INDArray images = Nd4j.rand(DataType.FLOAT, 4, 3, 8, 8);
     Examples examples = new Examples(images, Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}}));
-    double[] byDefault = new double[params.length];
+    double[] javaFirst = new double[params.length];
     double[] nativeOnly = new double[params.length];
-    ConvLearner.of(conf).orElseThrow().lossAndGradient(params, examples, byDefault);
+    ConvLearner.of(conf, ConvolutionRoute.LIBND4J_JAVA_FIRST).orElseThrow().lossAndGradient(params, examples, javaFirst);
     ConvLearner.of(conf, ConvolutionRoute.LIBND4J).orElseThrow().lossAndGradient(params, examples, nativeOnly);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(nativeOnly, byDefault);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(nativeOnly, javaFirst);
   }
 
   private static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
