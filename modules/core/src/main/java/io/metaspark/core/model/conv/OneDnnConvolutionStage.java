@@ -100,6 +100,10 @@ final class OneDnnConvolutionStage implements Stage {
   @Override
   public double[] forward(double[] values, INDArray nativeIn, double[] params) {
     inputGradientKnown = false;
+    if (input != null && input != ownInput.memory()) {
+      // the previous images' memory, freed now rather than by the garbage collector
+      input.close();
+    }
     if (nativeIn != null) {
       // the images as they are: ConvLearner hands a float network a dense C-order float array
       images = nativeIn;
