@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.FirstOrderMaml;
+import io.metaspark.core.algo.MetaAlgorithm;
+import io.metaspark.core.algo.ScalarSgd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +92,24 @@ class ExecutorJvmTest {
       assertTrue(killedAt.get() >= 0, "the executor was killed");
       assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false), "executor " + victim + " is gone");
       assertArrayEquals(reference, withKill);
+    }
+  }
+
+  /**
+   * oneDNN's convolutions in executor JVMs of their own: its natives load there from the classpath,
+   * and first-order MAML on conv4 (16 filters, blocked layouts) gives local[1]'s bits.
+   */
+  @Test
+  void convolutionsInExecutorJvmsEqualOneJvm() throws Exception {
+    MetaAlgorithm fomaml = new FirstOrderMaml(new Adaptation(new ScalarSgd(0.4), 1));
+    double[] start = fomaml.init(ImageDeterminismTest.MODEL.initialParams());
+    double[] reference;
+    try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
+      reference = ImageDeterminismTest.train(sc, 1, start, ImageDeterminismTest.MODEL, fomaml);
+    }
+    assertFalse(java.util.Arrays.equals(start, reference), "training moved the parameters");
+    try (JavaSparkContext sc = startCluster()) {
+      assertArrayEquals(reference, ImageDeterminismTest.train(sc, 2, start, ImageDeterminismTest.MODEL, fomaml));
     }
   }
 

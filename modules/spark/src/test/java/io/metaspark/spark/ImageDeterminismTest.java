@@ -21,6 +21,7 @@ import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.core.task.image.EpisodeTaskFamily;
 import io.metaspark.core.task.image.ImagePreprocessing;
 import io.metaspark.spark.data.ImageFolderSource;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.Test;
  * class set, never from which executor thread decoded or sampled them.
  */
 class ImageDeterminismTest {
-  private static final String GLYPHS = "../../src-test-data/glyphs/";
+  /** Absolute: executor JVMs of their own ({@link ExecutorJvmTest}) run in another directory. */
+  private static final String GLYPHS = Path.of("../../src-test-data/glyphs").toAbsolutePath().normalize() + "/";
   /** 16 filters: oneDNN keeps those activations in blocked layouts, converted on the way in and out. */
-  private static final ModelSpec MODEL = Conv4.of(28, 3).filters(16).downsample("stride").seed(3).toSpec();
+  static final ModelSpec MODEL = Conv4.of(28, 3).filters(16).downsample("stride").seed(3).toSpec();
   /** Prototypical Networks' conv4: no softmax layer, max pooling. */
   private static final ModelSpec EMBEDDING = Conv4.embedding(28).filters(4).downsample("pool").seed(3).toSpec();
 
@@ -68,6 +70,14 @@ class ImageDeterminismTest {
 
   private static double[] run(String master, int partitions, double[] start, ModelSpec model,
       MetaAlgorithm algorithm) {
+    try (JavaSparkContext sc = LocalSpark.start(master)) {
+      return train(sc, partitions, start, model, algorithm);
+    }
+  }
+
+  /** Four iterations of {@code algorithm} on the glyphs, meta-batch 6, from {@code start}. */
+  static double[] train(JavaSparkContext sc, int partitions, double[] start, ModelSpec model,
+      MetaAlgorithm algorithm) {
     ImageFolderSource glyphs = new ImageFolderSource(List.of(GLYPHS + "images_background", GLYPHS + "images_evaluation"),
         ImagePreprocessing.omniglot(), true);
     EpisodeTaskFamily family = new EpisodeTaskFamily(glyphs, ClassSplit.omniglotAlphabets(0, 1), ClassSplit.Part.TRAIN,
@@ -75,9 +85,7 @@ class ImageDeterminismTest {
     Adam adam = Adam.withDefaults(0.001);
     TrainingPlan plan = TrainingPlan.builder(new TaskRunner(model, family, algorithm), new TaskSampler(42), adam)
         .iterations(4).metaBatch(6).partitions(partitions).treeDepth(2).measureEvery(2).maxSkippedUpdates(3).build();
-    try (JavaSparkContext sc = LocalSpark.start(master)) {
-      return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})
-          .params();
-    }
+    return new SparkMetaTrainer(sc, plan).train(new TrainingState(0, start, adam.init(start)), (r, s) -> {})
+        .params();
   }
 }
