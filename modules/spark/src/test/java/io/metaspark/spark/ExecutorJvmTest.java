@@ -12,6 +12,7 @@ import io.metaspark.core.algo.ScalarSgd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -107,7 +108,7 @@ class ExecutorJvmTest {
     try (JavaSparkContext sc = LocalSpark.start("local[1]")) {
       reference = ImageDeterminismTest.train(sc, 1, start, ImageDeterminismTest.MODEL, fomaml);
     }
-    assertFalse(java.util.Arrays.equals(start, reference), "training moved the parameters");
+    assertFalse(Arrays.equals(start, reference), "training moved the parameters");
     try (JavaSparkContext sc = startCluster()) {
       assertArrayEquals(reference, ImageDeterminismTest.train(sc, 2, start, ImageDeterminismTest.MODEL, fomaml));
     }

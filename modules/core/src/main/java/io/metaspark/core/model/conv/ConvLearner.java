@@ -99,6 +99,12 @@ public final class ConvLearner implements FeatureLearner {
    */
   private final Map<List<Integer>, Pipeline> keptPipelines = pipelineCache(2);
   private final double[] nativeGradient;
+  /**
+   * Whether a stage reads the native parameter and direction vectors and writes the native gradient
+   * (libnd4j's convolutions, {@link ConvolutionStage}); oneDNN's stages take the Java arrays, and
+   * copying 100,000 parameters each way on every pass for no reader would be waste.
+   */
+  private final boolean nativeViews;
   private Pipeline current;
   /** The latest {@link #lossAndGradientForProducts}: its pipeline, parameters and features; or null. */
   private Kept kept;
@@ -135,7 +141,7 @@ public final class ConvLearner implements FeatureLearner {
   }
 
   private ConvLearner(MultiLayerNetwork network, List<Supplier<Stage>> stageFactories,
-      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat, INDArray tangentFlat) {
+      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat, INDArray tangentFlat, boolean nativeViews) {
     this.network = network;
     this.dataType = network.params().dataType();
     this.numParams = (int) network.params().length();
@@ -145,6 +151,7 @@ public final class ConvLearner implements FeatureLearner {
     this.stageFactories = stageFactories;
     this.outputFactory = outputFactory;
     this.nativeGradient = new double[numParams];
+    this.nativeViews = nativeViews;
   }
 
   /** The fast learner for {@code conf}, or empty when it could not compute what DL4J does. */
@@ -172,6 +179,7 @@ public final class ConvLearner implements FeatureLearner {
     boolean oneDnn = effective == ConvolutionRoute.ONEDNN;
     List<Supplier<Stage>> stages = new ArrayList<>();
     Supplier<SoftmaxOutputStage> output = null;
+    boolean nativeViews = false;
     long offset = 0;
     for (int l = 0; l < network.getnLayers(); l++) {
       org.deeplearning4j.nn.api.Layer layer = network.getLayer(l);
@@ -202,6 +210,7 @@ public final class ConvLearner implements FeatureLearner {
         Window window = window(convolution);
         stages.add(() -> new ConvolutionStage(weights, bias, weightGradient, biasGradient, tangentWeights, tangentBias,
             window));
+        nativeViews = true;
         if (convolution.getActivationFn() instanceof ActivationReLU) {
           stages.add(ReluStage::new);
         }
@@ -227,7 +236,7 @@ public final class ConvLearner implements FeatureLearner {
       }
       offset += count;
     }
-    return Optional.of(new ConvLearner(network, stages, output, gradientFlat, tangentFlat));
+    return Optional.of(new ConvLearner(network, stages, output, gradientFlat, tangentFlat, nativeViews));
   }
 
   private static Window window(ConvolutionLayer convolution) {
@@ -408,10 +417,27 @@ public final class ConvLearner implements FeatureLearner {
     for (int s = stages.size() - 1; s >= 0; s--) {
       delta = stages.get(s).backward(delta, s > 0, params, gradientOut);
     }
-    // the convolutions' gradients, written natively; every other entry of that vector is zero
+    addNativeGradient(gradientOut);
+  }
+
+  /** The native parameter vector, for the stages that read it ({@link #nativeViews}). */
+  private void writeNativeParams(double[] params) {
+    if (nativeViews) {
+      paramVector.write(params);
+    }
+  }
+
+  /**
+   * Adds the native gradient vector into {@code out}: the entries libnd4j's convolutions wrote;
+   * every other entry of that vector is zero.
+   */
+  private void addNativeGradient(double[] out) {
+    if (!nativeViews) {
+      return;
+    }
     gradientVector.read(1, nativeGradient);
     for (int i = 0; i < numParams; i++) {
-      gradientOut[i] += nativeGradient[i];
+      out[i] += nativeGradient[i];
     }
   }
 
@@ -425,12 +451,14 @@ public final class ConvLearner implements FeatureLearner {
     reusable = null;
     if (kept != null && kept.features() == examples.features() && Arrays.equals(kept.params(), params)) {
       // the forward pass and the plain backward pass are still in the kept pipeline's stages
-      paramVector.write(params);
+      writeNativeParams(params);
       current = kept.pipeline();
     } else {
       forward(params, examples.features(), pipelines);
     }
-    tangentVector.write(v);
+    if (nativeViews) {
+      tangentVector.write(v);
+    }
     List<Stage> stages = current.stages();
     double[] tangent = null;
     for (Stage stage : stages) {
@@ -442,11 +470,7 @@ public final class ConvLearner implements FeatureLearner {
     for (int s = stages.size() - 1; s >= 0; s--) {
       deltas = stages.get(s).backwardWithTangent(deltas, s > 0, params, v, out);
     }
-    // the convolutions' entries, written natively; every other entry of that vector is zero
-    gradientVector.read(1, nativeGradient);
-    for (int i = 0; i < numParams; i++) {
-      out[i] += nativeGradient[i];
-    }
+    addNativeGradient(out);
   }
 
   @Override
@@ -468,7 +492,7 @@ public final class ConvLearner implements FeatureLearner {
         .filter(pass -> pass.features() == features && Arrays.equals(pass.params(), params)).findFirst().orElse(null);
     int inputs;
     if (kept != null) {
-      paramVector.write(params);
+      writeNativeParams(params);
       current = kept.pipeline();
       inputs = current.output().inputs() * (int) features.size(0);
     } else {
@@ -498,7 +522,7 @@ public final class ConvLearner implements FeatureLearner {
           + Arrays.toString(features.shape()));
     }
     reusable = null;
-    paramVector.write(params);
+    writeNativeParams(params);
     int n = (int) features.size(0);
     forgetFeaturePasses(from.get(List.of(n, (int) features.size(1), (int) features.size(2), (int) features.size(3))));
     int[] shape = {(int) features.size(1), (int) features.size(2), (int) features.size(3)};

@@ -18,6 +18,7 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
@@ -112,7 +113,7 @@ final class OneDnnConvolution {
   /** A plain memory and the floats it holds, for Java to write and read. */
   record Buffer(memory memory, FloatPointer floats) {}
 
-  /** A plain memory of {@code layout} over {@code data}, which the caller keeps alive. */
+  /** A plain memory of {@code layout} over {@code data}, which the caller keeps alive (and may repoint). */
   static memory over(memory.desc layout, FloatPointer data) {
     return new memory(layout, CPU, data);
   }
@@ -125,13 +126,11 @@ final class OneDnnConvolution {
       backwardWeightsSource.forget();
     }
     memory result = forwardDestination.target(destination);
-    try (IntMemoryMap arguments = new IntMemoryMap()) {
-      forward.execute(stream, arguments
-          .put(DNNL_ARG_SRC, convertedSource)
-          .put(DNNL_ARG_WEIGHTS, forwardWeights.from(weights, stream))
-          .put(DNNL_ARG_BIAS, bias)
-          .put(DNNL_ARG_DST, result));
-    }
+    execute(forward, new IntMemoryMap()
+        .put(DNNL_ARG_SRC, convertedSource)
+        .put(DNNL_ARG_WEIGHTS, forwardWeights.from(weights, stream))
+        .put(DNNL_ARG_BIAS, bias)
+        .put(DNNL_ARG_DST, result));
     forwardDestination.into(destination, stream);
     stream._wait();
   }
@@ -144,13 +143,11 @@ final class OneDnnConvolution {
   void backwardWeights(memory source, memory outputGradient, memory weightGradient, memory biasGradient) {
     memory convertedSource = backwardWeightsSource.fromKept(source, stream);
     memory result = weightsGradient.target(weightGradient);
-    try (IntMemoryMap arguments = new IntMemoryMap()) {
-      backwardWeights.execute(stream, arguments
-          .put(DNNL_ARG_SRC, convertedSource)
-          .put(DNNL_ARG_DIFF_DST, backwardWeightsDestinationGradient.from(outputGradient, stream))
-          .put(DNNL_ARG_DIFF_WEIGHTS, result)
-          .put(DNNL_ARG_DIFF_BIAS, biasGradient));
-    }
+    execute(backwardWeights, new IntMemoryMap()
+        .put(DNNL_ARG_SRC, convertedSource)
+        .put(DNNL_ARG_DIFF_DST, backwardWeightsDestinationGradient.from(outputGradient, stream))
+        .put(DNNL_ARG_DIFF_WEIGHTS, result)
+        .put(DNNL_ARG_DIFF_BIAS, biasGradient));
     weightsGradient.into(weightGradient, stream);
     stream._wait();
   }
@@ -181,14 +178,19 @@ final class OneDnnConvolution {
 
     void run(memory plainOutputGradient, memory plainWeights, memory plainInputGradient) {
       memory result = inputGradient.target(plainInputGradient);
-      try (IntMemoryMap arguments = new IntMemoryMap()) {
-        primitive.execute(stream, arguments
-            .put(DNNL_ARG_DIFF_DST, outputGradient.from(plainOutputGradient, stream))
-            .put(DNNL_ARG_WEIGHTS, weights.from(plainWeights, stream))
-            .put(DNNL_ARG_DIFF_SRC, result));
-      }
+      execute(primitive, new IntMemoryMap()
+          .put(DNNL_ARG_DIFF_DST, outputGradient.from(plainOutputGradient, stream))
+          .put(DNNL_ARG_WEIGHTS, weights.from(plainWeights, stream))
+          .put(DNNL_ARG_DIFF_SRC, result));
       inputGradient.into(plainInputGradient, stream);
       stream._wait();
+    }
+  }
+
+  /** Runs {@code primitive} on this stream and frees its argument map at once. */
+  private void execute(primitive primitive, IntMemoryMap arguments) {
+    try (arguments) {
+      primitive.execute(stream, arguments);
     }
   }
 

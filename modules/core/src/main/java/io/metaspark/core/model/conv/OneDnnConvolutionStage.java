@@ -27,10 +27,12 @@ final class OneDnnConvolutionStage implements Stage {
   private int weightCount;
   private OneDnnConvolution convolution;
   private float[] scratch;
-  /** The batch's input: the images' own memory for the first layer, else {@link #ownInput}'s. */
+  /** The batch's input: {@link #imagesInput} for the first layer, else {@link #ownInput}'s. */
   private memory input;
   private Buffer ownInput;
-  /** The images {@link #input} reads, kept alive while it does. */
+  /** The first layer's input, over the images' own floats, repointed at each batch's. */
+  private memory imagesInput;
+  /** The images {@link #imagesInput} reads, kept alive while it does. */
   private INDArray images;
   private Buffer weights;
   private Buffer bias;
@@ -100,14 +102,16 @@ final class OneDnnConvolutionStage implements Stage {
   @Override
   public double[] forward(double[] values, INDArray nativeIn, double[] params) {
     inputGradientKnown = false;
-    if (input != null && input != ownInput.memory()) {
-      // the previous images' memory, freed now rather than by the garbage collector
-      input.close();
-    }
     if (nativeIn != null) {
       // the images as they are: ConvLearner hands a float network a dense C-order float array
       images = nativeIn;
-      input = OneDnnConvolution.over(convolution.sourceLayout, new FloatPointer(nativeIn.data().addressPointer()));
+      FloatPointer floats = new FloatPointer(nativeIn.data().addressPointer());
+      if (imagesInput == null) {
+        imagesInput = OneDnnConvolution.over(convolution.sourceLayout, floats);
+      } else {
+        imagesInput.set_data_handle(floats);
+      }
+      input = imagesInput;
     } else {
       images = null;
       write(values, ownInput);
