@@ -1,6 +1,7 @@
 package io.metaspark.app.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TrustRegionAlgorithm;
@@ -182,7 +183,7 @@ public final class Job {
 
   /** The config with the network it resolves to: what checkpoints store, and resume compares. */
   public String fingerprint() {
-    return RunFingerprint.render(RunFingerprint.of(config, model));
+    return RunFingerprint.render(currentFingerprint());
   }
 
   /**
@@ -190,7 +191,16 @@ public final class Job {
    * job, as "key (saved -> now)"; empty when it may be.
    */
   public List<String> resumeDifferences(String savedFingerprint) {
-    return ResumeCheck.differences(savedFingerprint, RunFingerprint.of(config, model), schema);
+    return ResumeCheck.differences(savedFingerprint, currentFingerprint(), schema, model);
+  }
+
+  /** What to tell the user who continues a checkpoint under {@code savedFingerprint}, if anything. */
+  public Optional<String> resumeNote(String savedFingerprint) {
+    return RunFingerprint.unrecordedLearner(ConfigFactory.parseString(savedFingerprint), currentFingerprint());
+  }
+
+  private Config currentFingerprint() {
+    return RunFingerprint.of(config, model, settings.model().learner());
   }
 
   /**

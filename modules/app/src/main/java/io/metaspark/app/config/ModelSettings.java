@@ -36,11 +36,13 @@ public record ModelSettings(Optional<ModelPreset> preset, String jsonFile, Strin
       ParameterInit::configName,
       "where meta-training starts: dl4j (the configuration's weight init), fan-in-uniform (PyTorch's default) or"
           + " xavier-uniform (TensorFlow's and Keras's default)");
+  // changeable on resume: a checkpoint records the implementation it resolved to, and resume compares that
   public static final Key<LearnerChoice> LEARNER = Key.parsed("model.learner", LearnerChoice.AUTO, LearnerChoice::named,
-      c -> c.name().toLowerCase(Locale.ROOT),
+      LearnerChoice::configName,
       "auto: a fast path where one reproduces the network (a float network's convolutions through oneDNN), DL4J"
           + " for everything else; libnd4j, native-convolutions: the earlier convolution routes, to reproduce older"
-          + " runs; dl4j: always DL4J");
+          + " runs; dl4j: always DL4J. A resumed run must resolve to the implementation its checkpoint records")
+      .changeableOnResume();
   static final List<Key<?>> KEYS = List.of(JSON_FILE, MLP, ACTIVATION, OUTPUT_ACTIVATION, LOSS, DATA_TYPE, SEED, INIT,
       LEARNER);
 

@@ -3,6 +3,7 @@ package io.metaspark.app.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.metaspark.core.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,10 @@ final class ResumeCheck {
    * (saved -> now)"; empty when the run can resume. A key the saved config lacks came with a later
    * metaspark: at its default it changes nothing, unless its default changed what is computed
    * ({@link Key#valueBeforeTheKey}). Where both record their resolved network
-   * ({@link RunFingerprint}), the network is compared, not the path of model.json-file.
+   * ({@link RunFingerprint}), the network is compared, not the path of model.json-file; where the
+   * saved one records its learner, the learner {@code model} gets is compared, not model.learner.
    */
-  static List<String> differences(String savedConfig, Config current, Schema schema) {
+  static List<String> differences(String savedConfig, Config current, Schema schema, ModelSpec model) {
     Config saved = ConfigFactory.parseString(savedConfig);
     boolean byNetwork = RunFingerprint.bothRecordTheNetwork(saved, current);
     TreeSet<String> keys = new TreeSet<>();
@@ -49,6 +51,7 @@ final class ResumeCheck {
       }
     }
     out.addAll(RunFingerprint.networkDifferences(saved, current));
+    out.addAll(RunFingerprint.learnerDifferences(saved, current, model));
     return out;
   }
 

@@ -47,6 +47,7 @@ final class StartingPoint {
       throw new ConfigError("run " + run + " was trained with a different config, so it cannot be continued: "
           + String.join(", ", changed) + ". Use another run.name for a new run.");
     }
+    job.resumeNote(c.config()).ifPresent(note -> out.println("  " + note));
     int metaParams = algorithm.init(job.initialParams()).length;
     if (c.state().params().length != metaParams) {
       throw new ConfigError("the checkpoint of " + run + " has " + c.state().params().length

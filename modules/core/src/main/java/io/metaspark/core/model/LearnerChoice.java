@@ -1,7 +1,9 @@
 package io.metaspark.core.model;
 
 import io.metaspark.core.model.conv.ConvolutionRoute;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Which implementation evaluates a model: the fastest exact one, or DL4J itself. */
 public enum LearnerChoice {
@@ -24,12 +26,33 @@ public enum LearnerChoice {
   DL4J;
 
   public Learner create(ModelSpec spec) {
+    return this == DL4J ? spec.newDl4jLearner() : spec.newLearner(route());
+  }
+
+  /**
+   * Which implementation {@link #create} gives for {@code spec} ({@link ModelSpec#learnerImplementation}):
+   * what a run records, because what {@link #AUTO} means can change between versions.
+   */
+  public String implementation(ModelSpec spec) {
+    return this == DL4J ? "dl4j" : spec.learnerImplementation(route());
+  }
+
+  /** A choice that gives {@code implementation} for {@code spec}, the plainest first; empty if none does. */
+  public static Optional<LearnerChoice> giving(String implementation, ModelSpec spec) {
+    return Arrays.stream(values()).filter(c -> c.implementation(spec).equals(implementation)).findFirst();
+  }
+
+  private ConvolutionRoute route() {
     return switch (this) {
-      case AUTO -> spec.newLearner();
-      case LIBND4J -> spec.newLearner(ConvolutionRoute.LIBND4J_JAVA_FIRST);
-      case NATIVE_CONVOLUTIONS -> spec.newLearner(ConvolutionRoute.LIBND4J);
-      case DL4J -> spec.newDl4jLearner();
+      case AUTO -> ConvolutionRoute.ONEDNN;
+      case LIBND4J -> ConvolutionRoute.LIBND4J_JAVA_FIRST;
+      case NATIVE_CONVOLUTIONS, DL4J -> ConvolutionRoute.LIBND4J;
     };
+  }
+
+  /** The name the config uses. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public static LearnerChoice named(String name) {

@@ -3,6 +3,7 @@ package io.metaspark.core.model;
 import io.metaspark.core.model.conv.ConvLearner;
 import io.metaspark.core.model.conv.ConvolutionRoute;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -90,6 +91,19 @@ public final class ModelSpec implements Serializable {
     }
     Optional<ConvLearner> conv = ConvLearner.of(configuration(), route);
     return conv.isPresent() ? conv.get() : newDl4jLearner();
+  }
+
+  /**
+   * Which implementation {@link #newLearner(ConvolutionRoute)} gives, without building it: "dense",
+   * "conv-" and the route taken (a double network's convolutions do not go through oneDNN), or
+   * "dl4j". Each computes its own float rounding, so a run records it and resumes only on the same.
+   */
+  public String learnerImplementation(ConvolutionRoute route) {
+    if (DenseLearner.of(configuration()).isPresent()) {
+      return "dense";
+    }
+    return ConvLearner.routeFor(configuration(), route)
+        .map(r -> "conv-" + r.name().toLowerCase(Locale.ROOT).replace('_', '-')).orElse("dl4j");
   }
 
   /** DL4J itself, whatever the configuration: the reference the fast path is checked against. */

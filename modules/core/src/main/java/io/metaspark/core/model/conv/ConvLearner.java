@@ -161,7 +161,8 @@ public final class ConvLearner implements FeatureLearner {
 
   /** As {@link #of(MultiLayerConfiguration)}, its convolutions by {@code route}. */
   public static Optional<ConvLearner> of(MultiLayerConfiguration conf, ConvolutionRoute route) {
-    if (!accepts(conf)) {
+    Optional<ConvolutionRoute> effective = routeFor(conf, route);
+    if (effective.isEmpty()) {
       return Optional.empty();
     }
     MultiLayerNetwork network = new MultiLayerNetwork(conf.clone());
@@ -173,10 +174,7 @@ public final class ConvLearner implements FeatureLearner {
     INDArray gradientFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     INDArray tangentFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     boolean roundToFloat = conf.getDataType() == DataType.FLOAT;
-    // oneDNN has no double convolutions on the CPU
-    ConvolutionRoute effective = route == ConvolutionRoute.ONEDNN && !roundToFloat
-        ? ConvolutionRoute.LIBND4J_JAVA_FIRST : route;
-    boolean oneDnn = effective == ConvolutionRoute.ONEDNN;
+    boolean oneDnn = effective.get() == ConvolutionRoute.ONEDNN;
     List<Supplier<Stage>> stages = new ArrayList<>();
     Supplier<SoftmaxOutputStage> output = null;
     boolean nativeViews = false;
@@ -187,7 +185,7 @@ public final class ConvLearner implements FeatureLearner {
       long count = layer.numParams();
       Map<String, INDArray> params = layer.paramTable();
       if (layerConf instanceof ConvolutionLayer convolution && (oneDnn || l == 0
-          && effective == ConvolutionRoute.LIBND4J_JAVA_FIRST && convolution.getNIn() <= FEW_CHANNELS)) {
+          && effective.get() == ConvolutionRoute.LIBND4J_JAVA_FIRST && convolution.getNIn() <= FEW_CHANNELS)) {
         // parameters and gradients through the flat Java vectors
         int weightAt = position(params.get("W"), network);
         int biasAt = position(params.get("b"), network);
@@ -250,6 +248,19 @@ public final class ConvLearner implements FeatureLearner {
     INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
         org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + count)).reshape(1, count);
     return layer.conf().getLayer().initializer().getGradientsFromFlattened(layer.conf(), view);
+  }
+
+  /**
+   * The route a {@link ConvLearner} asked for {@code route} takes for {@code conf}, or empty when
+   * none computes what DL4J does: oneDNN has no double convolutions on the CPU, so a double network
+   * keeps {@link ConvolutionRoute#LIBND4J_JAVA_FIRST}.
+   */
+  public static Optional<ConvolutionRoute> routeFor(MultiLayerConfiguration conf, ConvolutionRoute route) {
+    if (!accepts(conf)) {
+      return Optional.empty();
+    }
+    return Optional.of(route == ConvolutionRoute.ONEDNN && conf.getDataType() != DataType.FLOAT
+        ? ConvolutionRoute.LIBND4J_JAVA_FIRST : route);
   }
 
   /** Where a parameter view starts in the network's flat vector. */
