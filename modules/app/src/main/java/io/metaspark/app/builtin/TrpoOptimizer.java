@@ -34,12 +34,24 @@ final class TrpoOptimizer implements OptimizerType {
       "each line-search trial shortens the step by this factor")
       .check(Check.that(v -> v > 0 && v < 1, "in (0, 1)"));
 
-  static final List<Key<?>> KEYS = List.of(MAX_KL, CG_ITERATIONS, CG_DAMPING, LINE_SEARCH_STEPS, BACKTRACK_RATIO);
+  static final Key<String> FISHER_PRODUCT = Key.choice("outer.trpo.fisher-product", "exact",
+      List.of("exact", "central-difference"),
+      "exact: the KL's Hessian times v by R-operators; central-difference: rllab's FiniteDifferenceHvp, the KL's"
+          + " gradient at theta +- eps v differenced, eps = central-difference-base / |theta|, as the MAML code's"
+          + " TRPO computes it (two rounds per product)");
+  static final Key<Double> DIFFERENCE_BASE = Key.number("outer.trpo.central-difference-base", 1.0,
+      "eps |theta| for fisher-product = central-difference: the MAML code's optimizer builds FiniteDifferenceHvp"
+          + " with 1 (its num_slices, passed where base_eps goes)")
+      .check(Check.positive());
+
+  static final List<Key<?>> KEYS = List.of(MAX_KL, CG_ITERATIONS, CG_DAMPING, LINE_SEARCH_STEPS, BACKTRACK_RATIO,
+      FISHER_PRODUCT, DIFFERENCE_BASE);
 
   @Override
   public GradientTransformation create(double learningRate, Values values) {
+    double differenceBase = values.get(FISHER_PRODUCT).equals("central-difference") ? values.get(DIFFERENCE_BASE) : 0;
     return new TrustRegion(values.get(MAX_KL), values.get(CG_ITERATIONS), values.get(CG_DAMPING),
-        values.get(LINE_SEARCH_STEPS), values.get(BACKTRACK_RATIO));
+        values.get(LINE_SEARCH_STEPS), values.get(BACKTRACK_RATIO), differenceBase);
   }
 
   @Override

@@ -226,6 +226,12 @@ class JobTest {
     assertEquals(new TrustRegion(0.02, 5, 0.1, 3, 0.5), load(trpo, List.of("outer.trpo.max-kl=0.02",
         "outer.trpo.cg-iterations=5", "outer.trpo.cg-damping=0.1", "outer.trpo.line-search-steps=3",
         "outer.trpo.backtrack-ratio=0.5")).optimizer());
+    // the MAML code's finite-difference products, its base of 1 unless set
+    assertEquals(new TrustRegion(0.01, 10, 1e-5, 15, 0.8, 1.0),
+        load(new File("../../conf/navigation-2d-trpo-paper.conf"), List.of("outer.trpo.fisher-product=central-difference"))
+            .optimizer());
+    assertEquals(new TrustRegion(0.01, 10, 0.01, 15, 0.8, 0.5), load(trpo,
+        List.of("outer.trpo.fisher-product=central-difference", "outer.trpo.central-difference-base=0.5")).optimizer());
     String supervised = validationError("outer.optimizer = trpo");
     assertTrue(supervised.contains("outer.optimizer = trpo needs an algorithm that keeps its tasks")
         && supervised.contains("algorithm.name = maml is not one"), supervised);
@@ -235,7 +241,9 @@ class JobTest {
         {"spark.mode=jobs", "spark.mode = jobs cannot run it"},
         {"outer.trpo.backtrack-ratio=1", "outer.trpo.backtrack-ratio must be in (0, 1), got 1.0"},
         {"outer.trpo.max-kl=0", "outer.trpo.max-kl must be a positive number, got 0.0"},
-        {"outer.trpo.cg-iterations=0", "outer.trpo.cg-iterations must be >= 1, got 0"}};
+        {"outer.trpo.cg-iterations=0", "outer.trpo.cg-iterations must be >= 1, got 0"},
+        {"outer.trpo.fisher-product=forward-difference", "outer.trpo.fisher-product"},
+        {"outer.trpo.central-difference-base=0", "outer.trpo.central-difference-base must be a positive number"}};
     for (String[] bad : refused) {
       String message = error(() -> load(trpo, List.of(bad[0])));
       assertTrue(message.contains(bad[1]), bad[0] + ": " + message);

@@ -12,6 +12,13 @@ public interface TrustRegionTask {
   /** The Hessian of the task's KL constraint at the meta-parameters it was computed at, times {@code v}. */
   double[] fisherProduct(double[] v);
 
+  /**
+   * The gradient of the task's KL constraint at the meta-parameters {@code candidate}, from the
+   * policies it adapted to at the meta-parameters it was computed at: what a finite-difference
+   * Fisher-vector product differences.
+   */
+  double[] klGradient(double[] candidate);
+
   /** The task's surrogate loss and KL constraint at the meta-parameters {@code candidate}: two entries. */
   double[] surrogateAndKl(double[] candidate);
 

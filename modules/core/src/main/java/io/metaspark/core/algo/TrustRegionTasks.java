@@ -28,6 +28,13 @@ public final class TrustRegionTasks implements MetaBatchCurvature {
     return allReduce.apply(partial).mean().metaGradient();
   }
 
+  @Override
+  public double[] klGradient(double[] candidate) {
+    OutcomeSum partial = OutcomeSum.empty();
+    mine.forEach(task -> partial.add(new TaskOutcome(task.klGradient(candidate), Double.NaN, Double.NaN)));
+    return allReduce.apply(partial).mean().metaGradient();
+  }
+
   /** The tasks' own {@link TrustRegionTask#surrogateAtStart}, in a round of one entry: nothing is recomputed. */
   @Override
   public double surrogateAtCurrent(double[] params) {

@@ -10,6 +10,14 @@ public interface MetaBatchCurvature {
   /** The mean over the meta-batch of the constraint's Hessian at the current parameters, times {@code v}. */
   double[] fisherProduct(double[] v);
 
+  /**
+   * The mean over the meta-batch of the constraint's gradient at {@code candidate}: a
+   * finite-difference Fisher-vector product's two ends. Refused where the tasks cannot give it.
+   */
+  default double[] klGradient(double[] candidate) {
+    throw new UnsupportedOperationException("this meta-batch gives no gradient of its constraint");
+  }
+
   /** The mean surrogate loss and the mean constraint (KL divergence) at {@code candidate}. */
   SurrogateAndKl at(double[] candidate);
 

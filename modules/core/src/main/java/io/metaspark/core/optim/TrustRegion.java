@@ -18,13 +18,29 @@ import java.util.Locale;
  * The arithmetic depends only on the rounds' results, so replicas that get the same results
  * (barrier mode's exact sums) take the same step bit for bit.
  *
+ * <p>The Fisher-vector product F v is exact ({@link MetaBatchCurvature#fisherProduct}) unless
+ * {@code differenceBase} is positive: then it is the central difference of the constraint's gradient
+ * (g(theta + eps v) - g(theta - eps v)) / (2 eps), eps = differenceBase / (|theta| + 1e-8), as rllab's
+ * {@code FiniteDifferenceHvp}, two rounds per product. The MAML code's optimizer builds that class as
+ * {@code FiniteDifferenceHvp(num_slices)}, whose first parameter is {@code base_eps}: its base is 1,
+ * not the class's 1e-8, so its products average the curvature over steps of |v| / |theta|.
+ *
  * <p>State: the counts of steps taken and of steps rejected.
  */
-public record TrustRegion(double maxKl, int cgIterations, double damping, int lineSearchSteps, double backtrackRatio)
-    implements GradientTransformation {
+public record TrustRegion(double maxKl, int cgIterations, double damping, int lineSearchSteps, double backtrackRatio,
+    double differenceBase) implements GradientTransformation {
   static final String NAME = "trpo";
 
+  /** With exact Fisher-vector products. */
+  public TrustRegion(double maxKl, int cgIterations, double damping, int lineSearchSteps, double backtrackRatio) {
+    this(maxKl, cgIterations, damping, lineSearchSteps, backtrackRatio, 0);
+  }
+
   public TrustRegion {
+    if (!(differenceBase >= 0) || !Double.isFinite(differenceBase)) {
+      throw new IllegalArgumentException("the finite-difference base must be >= 0 (0: exact products), got "
+          + differenceBase);
+    }
     if (!(maxKl > 0) || !Double.isFinite(maxKl)) {
       throw new IllegalArgumentException("the KL bound must be a positive number, got " + maxKl);
     }
@@ -64,8 +80,8 @@ public record TrustRegion(double maxKl, int cgIterations, double damping, int li
   @Override
   public Update update(double[] gradient, OptimizerState state, double[] params, MetaBatchCurvature curvature) {
     ConjugateGradient cg = new ConjugateGradient(cgIterations, ConjugateGradient.DEFAULT_RESIDUAL_TOLERANCE);
-    double[] direction = cg.solve(v -> damped(curvature, v), gradient);
-    double curvatureAlong = ConjugateGradient.dot(direction, damped(curvature, direction));
+    double[] direction = cg.solve(v -> damped(curvature, params, v), gradient);
+    double curvatureAlong = ConjugateGradient.dot(direction, damped(curvature, params, direction));
     // rllab's 1e-8 keeps a zero direction (a zero meta-gradient) from dividing by zero
     double scale = Math.sqrt(2 * maxKl / (curvatureAlong + 1e-8));
     double before = curvature.surrogateAtCurrent(params);
@@ -85,10 +101,26 @@ public record TrustRegion(double maxKl, int cgIterations, double damping, int li
     return new Update(new double[params.length], state(state.counter("count") + 1, state.counter("rejected") + 1));
   }
 
-  private double[] damped(MetaBatchCurvature curvature, double[] v) {
-    double[] product = curvature.fisherProduct(v);
+  private double[] damped(MetaBatchCurvature curvature, double[] params, double[] v) {
+    double[] product = differenceBase > 0 ? centralDifference(curvature, params, v) : curvature.fisherProduct(v);
     for (int i = 0; i < product.length; i++) {
       product[i] += damping * v[i];
+    }
+    return product;
+  }
+
+  private double[] centralDifference(MetaBatchCurvature curvature, double[] params, double[] v) {
+    double eps = differenceBase / (Math.sqrt(ConjugateGradient.dot(params, params)) + 1e-8);
+    double[] plus = params.clone();
+    double[] minus = params.clone();
+    for (int i = 0; i < params.length; i++) {
+      plus[i] += eps * v[i];
+      minus[i] -= eps * v[i];
+    }
+    double[] product = curvature.klGradient(plus);
+    double[] below = curvature.klGradient(minus);
+    for (int i = 0; i < product.length; i++) {
+      product[i] = (product[i] - below[i]) / (2 * eps);
     }
     return product;
   }
@@ -100,7 +132,8 @@ public record TrustRegion(double maxKl, int cgIterations, double damping, int li
 
   @Override
   public String describe() {
-    return String.format(Locale.ROOT, "trpo (max KL %s, %d CG iterations, damping %s, %d line-search steps at ratio %s)",
-        maxKl, cgIterations, damping, lineSearchSteps, backtrackRatio);
+    return String.format(Locale.ROOT, "trpo (max KL %s, %d CG iterations, damping %s, %d line-search steps at ratio %s%s)",
+        maxKl, cgIterations, damping, lineSearchSteps, backtrackRatio,
+        differenceBase > 0 ? ", Fisher products by central differences, base " + differenceBase : "");
   }
 }

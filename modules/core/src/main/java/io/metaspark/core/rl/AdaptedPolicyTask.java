@@ -94,6 +94,35 @@ public final class AdaptedPolicyTask implements TrustRegionTask {
     return firstOrder || path.steps() == 0 ? fu : adaptation.backward(path, fu, this::supportCurvature);
   }
 
+  /**
+   * The same inner steps from {@code candidate} on the same support rollouts, the KL's gradient at
+   * the parameters they reach, and (second order) back through the steps' Jacobian there.
+   */
+  @Override
+  public double[] klGradient(double[] candidate) {
+    int steps = path.steps();
+    double[][] thetas = new double[steps + 1][];
+    double[][] gradients = new double[steps][];
+    double[][] memories = new double[steps][];
+    double[] memory = new double[adaptation.rule().memoryValues(candidate.length)];
+    thetas[0] = candidate.clone();
+    for (int j = 0; j < steps; j++) {
+      gradients[j] = new double[candidate.length];
+      policy.lossAndGradient(thetas[j], support[j], gradients[j]);
+      thetas[j + 1] = thetas[j].clone();
+      adaptation.rule().step(j, new double[0], memory, thetas[j + 1], gradients[j]);
+      memories[j] = memory.clone();
+    }
+    Trajectory there = new Trajectory(thetas, gradients, memories, new double[0]);
+    double[] gradient = new double[candidate.length];
+    policy.meanKlGradient(there.adapted(), query, adaptedBefore, gradient);
+    if (firstOrder || steps == 0) {
+      return gradient;
+    }
+    return adaptation.backward(there, gradient,
+        j -> (direction, out) -> policy.hessianVectorProduct(there.theta(j), support[j], direction, out));
+  }
+
   @Override
   public double[] surrogateAndKl(double[] candidate) {
     double[] theta = candidate.clone();

@@ -78,6 +78,38 @@ final class GaussianPolicy extends Policy {
     };
   }
 
+  /**
+   * Per row and dimension l - l_old + (s_old^2 + (mu_old - mu)^2) / (2 s^2) - 1/2, as {@link
+   * Gaussians#meanKlFrom}: d/dmu = (mu - mu_old) / s^2, d/dl = 1 - (s_old^2 + (mu_old - mu)^2) / s^2.
+   */
+  @Override
+  Surrogate klFrom(double[] params, Distributions old) {
+    Gaussians o = (Gaussians) old;
+    int d = space.size();
+    double[] logStd = Arrays.copyOfRange(params, network.numParams(), numParams());
+    return new Surrogate(d) {
+      @Override
+      public double gradient(double[] means, int rows, double[] delta) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+          for (int k = 0; k < d; k++) {
+            double gap = o.means[r * d + k] - means[r * d + k];
+            double spread = (Math.exp(2 * o.logStd[k]) + gap * gap) * Math.exp(-2 * logStd[k]);
+            total += logStd[k] - o.logStd[k] + spread / 2 - 0.5;
+            delta[r * d + k] = -gap * Math.exp(-2 * logStd[k]) / rows;
+            ownGradient[k] += (1 - spread) / rows;
+          }
+        }
+        return total / rows;
+      }
+
+      @Override
+      public void curvature(double[] means, double[] tangentMeans, int rows, double[] delta, double[] tangentDelta) {
+        throw new UnsupportedOperationException("the KL's gradient only");
+      }
+    };
+  }
+
   @Override
   DenseLearner.OutputLoss outputFisher(double[] params) {
     int d = space.size();

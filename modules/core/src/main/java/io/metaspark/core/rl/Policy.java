@@ -117,6 +117,25 @@ public abstract sealed class Policy implements Learner permits GaussianPolicy, S
     return loss;
   }
 
+  /**
+   * The gradient in {@code params} of the mean KL(old || pi_params) over the observations of
+   * {@code examples} (those {@code old} was computed on) into {@code gradientOut}; returns the KL.
+   */
+  public double meanKlGradient(double[] params, Examples examples, Distributions old, double[] gradientOut) {
+    checkLength(params, "parameters");
+    checkLength(gradientOut, "gradient entries");
+    Surrogate kl = klFrom(params, old);
+    double[] networkGradient = new double[network.numParams()];
+    double value = network.outputLossGradient(networkPart(params), rowMajor(examples.features()), examples.size(), kl,
+        networkGradient);
+    System.arraycopy(networkGradient, 0, gradientOut, 0, networkGradient.length);
+    System.arraycopy(kl.ownGradient, 0, gradientOut, networkGradient.length, ownParams());
+    return value;
+  }
+
+  /** The mean KL(old || pi_params) as a loss on the network's outputs, with its own parameters' gradient; no curvature. */
+  abstract Surrogate klFrom(double[] params, Distributions old);
+
   /** The surrogate's exact Hessian times {@code v}: the network's R-operator and the own parameters' terms. */
   @Override
   public void hessianVectorProduct(double[] params, Examples examples, double[] v, double[] out) {

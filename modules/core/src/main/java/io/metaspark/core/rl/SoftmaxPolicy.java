@@ -116,6 +116,35 @@ final class SoftmaxPolicy extends Policy {
     };
   }
 
+  /** sum_a p_old(a) (log p_old(a) - log p(a)) per row, as {@link Categoricals#meanKlFrom}: d/dlogits = p - p_old. */
+  @Override
+  Surrogate klFrom(double[] params, Distributions old) {
+    double[] before = ((Categoricals) old).logProbabilities;
+    int k = space.size();
+    return new Surrogate(0) {
+      @Override
+      public double gradient(double[] logits, int rows, double[] delta) {
+        double[] pi = new double[k];
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+          double logNormalizer = softmax(logits, r * k, k, pi);
+          for (int a = 0; a < k; a++) {
+            int i = r * k + a;
+            double pOld = Math.exp(before[i]);
+            total += pOld * (before[i] - (logits[i] - logNormalizer));
+            delta[i] = (pi[a] - pOld) / rows;
+          }
+        }
+        return total / rows;
+      }
+
+      @Override
+      public void curvature(double[] logits, double[] tangentLogits, int rows, double[] delta, double[] tangentDelta) {
+        throw new UnsupportedOperationException("the KL's gradient only");
+      }
+    };
+  }
+
   @Override
   void ownFisher(double[] v, double[] out) {
     // no parameters of its own

@@ -49,6 +49,28 @@ class TrustRegionTest {
     assertEquals(0, update.state().counter("rejected"));
   }
 
+  /**
+   * rllab's finite-difference product, with the MAML code's base of 1: on a quadratic constraint a
+   * central difference of its gradient is exact whatever the step, so the step is the exact
+   * product's to rounding, at two gradient rounds per product.
+   */
+  @Test
+  void centralDifferencesOfTheConstraintsGradientTakeTheExactProductsStepOnAQuadratic() {
+    double[] params = {0.3, -0.1, 0.2};
+    double[] g = {1, 0.5, -1};
+    TrustRegion exactProducts = new TrustRegion(0.01, 10, 1e-5, 15, 0.8);
+    Update exact = exactProducts.update(g, exactProducts.init(params), params, new Quadratic(params, g, 1));
+    Quadratic problem = new Quadratic(params, g, 1);
+    TrustRegion differences = new TrustRegion(0.01, 10, 1e-5, 15, 0.8, 1.0);
+    Update update = differences.update(g, differences.init(params), params, problem);
+    assertArrayEquals(exact.delta(), update.delta(), 1e-12);
+    assertEquals(0, problem.fisherProducts, "no exact product asked");
+    assertTrue(problem.gradients >= 2 * 3 && problem.gradients % 2 == 0, problem.gradients + " gradient rounds");
+    assertTrue(differences.describe().contains("central differences, base 1.0"), differences.describe());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> new TrustRegion(0.01, 10, 0.01, 15, 0.8, -1))
+        .getMessage().contains("finite-difference base"));
+  }
+
   @Test
   void whenTheKlGrowsFasterThanItsModelTheStepBacktracksUntilWithinTheBound() {
     double[] params = {0.3, -0.1, 0.2};
@@ -103,6 +125,8 @@ class TrustRegionTest {
     private final double[] g;
     private final double klScale;
     int trials = -1; // the first call is the surrogate at the current parameters
+    int fisherProducts;
+    int gradients;
 
     Quadratic(double[] params, double[] g, double klScale) {
       this.params = params;
@@ -112,7 +136,23 @@ class TrustRegionTest {
 
     @Override
     public double[] fisherProduct(double[] v) {
+      fisherProducts++;
       return timesA(v);
+    }
+
+    /** c A (x - p). */
+    @Override
+    public double[] klGradient(double[] candidate) {
+      gradients++;
+      double[] d = new double[candidate.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = candidate[i] - params[i];
+      }
+      double[] out = timesA(d);
+      for (int i = 0; i < out.length; i++) {
+        out[i] *= klScale;
+      }
+      return out;
     }
 
     @Override

@@ -89,6 +89,55 @@ class AdaptedPolicyTaskTest {
     assertMatchesKlHessian(maml.prepare(learner, meta, task, false), meta, "softmax");
   }
 
+  /**
+   * What TRPO's finite-difference products difference: the KL's gradient in the meta-parameters,
+   * through the inner steps, away from the old parameters (where the KL and its gradient are not
+   * zero), against central differences of the KL; and its central difference at the old parameters
+   * against the exact Fisher-vector product. Gaussian through one and two steps, and softmax.
+   */
+  @Test
+  void theKlGradientIsTheKlsSlopeAndItsDifferenceTheFisherProduct() {
+    List<Object[]> cases = new ArrayList<>();
+    for (int steps : new int[] {1, 2}) {
+      ModelSpec spec = PolicyGradientTest.mlp("2-6-2");
+      PolicyGradientMaml maml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.1), steps), 2,
+          NAVIGATION.actionSpace(), -0.3, false);
+      double[] meta = maml.init(spec.initialParams());
+      EnvironmentTask task = new EnvironmentTask(new TaskDescriptor(2, 0, 31), NAVIGATION, SETTINGS);
+      cases.add(new Object[] {maml.prepare(spec.newLearner(), meta, task, false), meta, steps + " inner steps"});
+    }
+    BernoulliBandit bandit = new BernoulliBandit(4, 6);
+    ModelSpec softmax = PolicyGradientTest.mlp("1-5-4");
+    PolicyGradientMaml banditMaml = new PolicyGradientMaml(new Adaptation(new ScalarSgd(0.5), 1), 1,
+        bandit.actionSpace(), 0, false);
+    double[] banditMeta = banditMaml.init(softmax.initialParams());
+    EnvironmentTask banditTask = new EnvironmentTask(new TaskDescriptor(1, 2, 9), bandit, new RolloutSettings(4, 4, 1, 1));
+    cases.add(new Object[] {banditMaml.prepare(softmax.newLearner(), banditMeta, banditTask, false), banditMeta,
+        "softmax"});
+    for (Object[] c : cases) {
+      AdaptedPolicyTask task = (AdaptedPolicyTask) c[0];
+      double[] meta = (double[]) c[1];
+      String what = (String) c[2];
+      double[] away = along(meta, direction(meta.length, 7), 0.05);
+      double[] w = direction(meta.length, 8);
+      double h = 1e-5;
+      double slope = (kl(task, along(away, w, h)) - kl(task, along(away, w, -h))) / (2 * h);
+      double analytic = dot(w, task.klGradient(away));
+      assertTrue(Math.abs(analytic) > 1e-4, what + ": a slope too small to check, " + analytic);
+      assertEquals(slope, analytic, 1e-6 * Math.abs(slope), what + ": the KL's slope away from the old parameters");
+      double[] v = direction(meta.length, 9);
+      double eps = 1e-5;
+      double[] plus = task.klGradient(along(meta, v, eps));
+      double[] minus = task.klGradient(along(meta, v, -eps));
+      double[] exact = task.fisherProduct(v);
+      double worst = 0;
+      for (int i = 0; i < exact.length; i++) {
+        worst = Math.max(worst, Math.abs((plus[i] - minus[i]) / (2 * eps) - exact[i]));
+      }
+      assertTrue(worst < 1e-6 * (1 + Math.sqrt(dot(exact, exact))), what + ": central difference off by " + worst);
+    }
+  }
+
   @Test
   void atTheOldParametersTheKlIsZeroAndTheSurrogatesSlopeIsTheMetaGradients() {
     ModelSpec spec = PolicyGradientTest.mlp("2-6-2");
