@@ -46,6 +46,7 @@ public enum LearnerChoice {
     return switch (this) {
       case AUTO -> ConvolutionRoute.ONEDNN;
       case LIBND4J -> ConvolutionRoute.LIBND4J_JAVA_FIRST;
+      // DL4J runs no ConvLearner: its route is never asked
       case NATIVE_CONVOLUTIONS, DL4J -> ConvolutionRoute.LIBND4J;
     };
   }
