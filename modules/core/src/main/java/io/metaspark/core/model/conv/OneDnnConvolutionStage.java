@@ -96,6 +96,9 @@ final class OneDnnConvolutionStage implements Stage {
     inGradientValues = new double[n * in[0] * in[1] * in[2]];
     scratch = new float[Math.max(weightCount, Math.max(outputValues.length, inGradientValues.length))];
     tangents = null;
+    // the images' memory was made for the previous batch shape's layout: made again on first use
+    imagesInput = null;
+    images = null;
     return out;
   }
 
