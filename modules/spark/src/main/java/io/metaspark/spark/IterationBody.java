@@ -52,7 +52,7 @@ final class IterationBody {
     OuterStep.Result r = step.apply(state, mean, measure, summed.curvature());
     IterationReport report = new IterationReport(t, mean.tasks(), measure, mean.queryLossBefore(),
         mean.queryLossAfter(), r.gradientNorm(), (System.nanoTime() - began) / 1e6, (summedAt - began) / 1e6,
-        r.skipReason());
+        r.skipReason(), r.lineSearch());
     return new Done(r.state(), report);
   }
 }

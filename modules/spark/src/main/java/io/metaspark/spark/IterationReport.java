@@ -1,5 +1,6 @@
 package io.metaspark.spark;
 
+import io.metaspark.core.optim.LineSearch;
 import java.io.Serializable;
 
 /**
@@ -17,6 +18,8 @@ import java.io.Serializable;
  *     outer update
  * @param skipReason why the update was not applied (a non-finite meta-gradient or loss, or an update
  *     that would blow the state up, see {@link OuterStep}); null when it was applied
+ * @param lineSearch what the outer step's line search did (TRPO's), null for an optimizer without one
+ *     and for a skipped update
  */
 public record IterationReport(
     long iteration,
@@ -27,7 +30,8 @@ public record IterationReport(
     double metaGradientNorm,
     double millis,
     double jobMillis,
-    String skipReason) implements Serializable {
+    String skipReason,
+    LineSearch lineSearch) implements Serializable {
 
   /** Whether the update was skipped by the divergence guard. */
   public boolean skipped() {
@@ -36,6 +40,6 @@ public record IterationReport(
 
   IterationReport plusMillis(double extra) {
     return new IterationReport(iteration, tasks, logged, queryLossBefore, queryLossAfter, metaGradientNorm,
-        millis + extra, jobMillis + extra, skipReason);
+        millis + extra, jobMillis + extra, skipReason, lineSearch);
   }
 }

@@ -1,6 +1,7 @@
 package io.metaspark.spark;
 
 import io.metaspark.core.optim.GradientTransformation;
+import io.metaspark.core.optim.LineSearch;
 import io.metaspark.core.optim.MetaBatchCurvature;
 import io.metaspark.core.optim.OptimizerState;
 import io.metaspark.core.optim.Update;
@@ -30,10 +31,10 @@ record OuterStep(GradientTransformation optimizer, double maxParameterMagnitude)
   }
 
   /**
-   * The state after the iteration, the mean meta-gradient's norm, and why the update was skipped
-   * (null when it was applied).
+   * The state after the iteration, the mean meta-gradient's norm, why the update was skipped (null
+   * when it was applied), and what the optimizer's line search did (null without one, or when skipped).
    */
-  record Result(TrainingState state, double gradientNorm, String skipReason) {
+  record Result(TrainingState state, double gradientNorm, String skipReason, LineSearch lineSearch) {
     boolean skipped() {
       return skipReason != null;
     }
@@ -54,10 +55,10 @@ record OuterStep(GradientTransformation optimizer, double maxParameterMagnitude)
       update.applyTo(params);
       why = blownUp(params, update.state());
       if (why == null) {
-        return new Result(new TrainingState(next, params, update.state()), gradientNorm, null);
+        return new Result(new TrainingState(next, params, update.state()), gradientNorm, null, update.lineSearch());
       }
     }
-    return new Result(new TrainingState(next, state.params(), state.optimizerState()), gradientNorm, why);
+    return new Result(new TrainingState(next, state.params(), state.optimizerState()), gradientNorm, why, null);
   }
 
   /** Why a state counts as blown up, or null when it does not. */

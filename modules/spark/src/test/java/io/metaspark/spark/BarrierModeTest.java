@@ -145,7 +145,7 @@ class BarrierModeTest {
     /** The reports with the timings zeroed: they differ between runs, nothing else may. */
     List<IterationReport> reports() {
       return reports.stream().map(r -> new IterationReport(r.iteration(), r.tasks(), r.logged(), r.queryLossBefore(),
-          r.queryLossAfter(), r.metaGradientNorm(), 0, 0, r.skipReason())).toList();
+          r.queryLossAfter(), r.metaGradientNorm(), 0, 0, r.skipReason(), r.lineSearch())).toList();
     }
   }
 

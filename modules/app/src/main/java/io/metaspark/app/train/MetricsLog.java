@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metaspark.app.evaluate.AdaptationEvaluation;
 import io.metaspark.app.evaluate.ReturnEvaluation;
 import io.metaspark.app.run.RunDirectory;
+import io.metaspark.core.optim.LineSearch;
 import io.metaspark.spark.IterationReport;
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
 
-/** {@code metrics.jsonl}: one JSON object per logged iteration or skipped update, flushed as it is written. */
+/**
+ * {@code metrics.jsonl}: one JSON object per logged iteration, skipped update or rejected TRPO step,
+ * flushed as it is written.
+ */
 final class MetricsLog implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FSDataOutputStream out;
@@ -60,6 +64,18 @@ final class MetricsLog implements Closeable {
     if (r.skipped()) {
       line.put("skipped_update", true);
       line.put("skip_reason", r.skipReason());
+    }
+    LineSearch s = r.lineSearch();
+    if (s != null) {
+      Map<String, Object> search = new LinkedHashMap<>();
+      search.put("accepted", s.accepted());
+      search.put("trials", s.trials());
+      search.put("max_trials", s.maxTrials());
+      search.put("mean_kl", finiteOrNull(s.kl()));
+      search.put("kl_bound", s.klBound());
+      search.put("surrogate_before", finiteOrNull(s.surrogateBefore()));
+      search.put("surrogate_after", finiteOrNull(s.surrogateAfter()));
+      line.put("line_search", search);
     }
     append(line);
   }

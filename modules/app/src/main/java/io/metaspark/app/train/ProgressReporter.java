@@ -1,6 +1,7 @@
 package io.metaspark.app.train;
 
 import io.metaspark.app.run.Clock;
+import io.metaspark.core.optim.LineSearch;
 import io.metaspark.spark.IterationListener;
 import io.metaspark.spark.IterationReport;
 import io.metaspark.spark.TrainingState;
@@ -8,9 +9,10 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Every logged iteration: a progress line (losses, throughput, ETA) and a metrics.jsonl record; every
- * skipped update: a metrics.jsonl record. Throughput is measured over the window since the previous
- * line, so it tracks warm-up.
+ * Every logged iteration: a progress line (losses, throughput, ETA), for a line-searched outer step
+ * (TRPO's) a second line with what its search did, and a metrics.jsonl record; every skipped update
+ * and every step its line search rejected: a metrics.jsonl record. Throughput is measured over the
+ * window since the previous line, so it tracks warm-up.
  */
 final class ProgressReporter implements IterationListener {
   private final PrintStream out;
@@ -20,6 +22,7 @@ final class ProgressReporter implements IterationListener {
   private long windowStart = System.nanoTime();
   private long windowTasks;
   private long windowIterations;
+  private long windowRejected;
 
   ProgressReporter(PrintStream out, MetricsLog metrics, long totalIterations) {
     this.out = out;
@@ -31,9 +34,14 @@ final class ProgressReporter implements IterationListener {
   public void onIteration(IterationReport report, TrainingState state) {
     windowTasks += report.tasks();
     windowIterations++;
+    LineSearch search = report.lineSearch();
+    boolean rejected = search != null && !search.accepted();
+    if (rejected) {
+      windowRejected++;
+    }
     if (!report.logged()) {
-      if (report.skipped()) {
-        // a skipped update is on record whether or not its iteration is a logged one
+      if (report.skipped() || rejected) {
+        // a skipped update or a rejected step is on record whether or not its iteration is a logged one
         metrics.write(report, Double.NaN, (System.nanoTime() - started) / 1e9);
       }
       return;
@@ -51,8 +59,22 @@ final class ProgressReporter implements IterationListener {
         report.metaGradientNorm(), tasksPerSecond, Clock.of(elapsed),
         // the first iteration pays for JIT and network builds: no estimate from it alone
         report.iteration() == 0 && remaining > 0 ? "-" : Clock.of(remaining * secondsPerIteration)));
+    if (search != null) {
+      out.println(lineSearch(search, windowRejected, windowIterations));
+    }
     windowStart = now;
     windowTasks = 0;
     windowIterations = 0;
+    windowRejected = 0;
+  }
+
+  /** The logged iteration's line search, and how many steps were rejected since the previous line. */
+  static String lineSearch(LineSearch s, long rejected, long iterations) {
+    String outcome = s.accepted()
+        ? String.format(Locale.ROOT, "step taken at trial %d of %d", s.trials(), s.maxTrials())
+        : String.format(Locale.ROOT, "step rejected (no trial of %d passed; parameters kept), the last trial's", s.maxTrials());
+    return String.format(Locale.ROOT, "              line search: %s: mean KL %.3g (bound %s), surrogate %.5g -> %.5g;"
+        + "  %d of %d step(s) rejected since the previous line", outcome, s.kl(), s.klBound(), s.surrogateBefore(),
+        s.surrogateAfter(), rejected, iterations);
   }
 }

@@ -138,6 +138,11 @@ class MetaRlCliTest {
         "local[2]", "--set", "outer.optimizer=trpo", "--set", "evaluate.after-train=false")));
     assertTrue(out.contains("outer trpo (max KL 0.01, 10 CG iterations"), out);
     assertTrue(out.contains("mode barrier (auto: all 2 partitions run at once"), out);
+    // each logged iteration says what TRPO's line search did, in the log and in metrics.jsonl
+    assertTrue(out.contains("line search: step taken at trial ") || out.contains("line search: step rejected"), out);
+    assertTrue(out.contains("(bound 0.01), surrogate "), out);
+    List<String> records = Files.readAllLines(dir.resolve("nav").resolve("metrics.jsonl"));
+    assertEquals(3, records.stream().filter(r -> r.contains("\"line_search\":{\"accepted\":")).count(), records.toString());
 
     String err = Console.err(() -> assertEquals(2, MetasparkCli.run("train", "--config", conf.toString(), "--master",
         "local[1]", "--set", "outer.optimizer=trpo", "--set", "run.name=nav-one-slot")));

@@ -25,7 +25,8 @@ import java.util.Locale;
  * {@code FiniteDifferenceHvp(num_slices)}, whose first parameter is {@code base_eps}: its base is 1,
  * not the class's 1e-8, so its products average the curvature over steps of |v| / |theta|.
  *
- * <p>State: the counts of steps taken and of steps rejected.
+ * <p>State: the counts of steps taken and of steps rejected. Each {@link Update} also says what its
+ * line search did ({@link LineSearch}), for the training log.
  */
 public record TrustRegion(double maxKl, int cgIterations, double damping, int lineSearchSteps, double backtrackRatio,
     double differenceBase) implements GradientTransformation {
@@ -88,17 +89,20 @@ public record TrustRegion(double maxKl, int cgIterations, double damping, int li
     double[] delta = new double[params.length];
     double[] candidate = new double[params.length];
     double fraction = 1;
+    MetaBatchCurvature.SurrogateAndKl after = null;
     for (int trial = 0; trial < lineSearchSteps; trial++, fraction *= backtrackRatio) {
       for (int i = 0; i < delta.length; i++) {
         delta[i] = -fraction * scale * direction[i];
         candidate[i] = params[i] + delta[i];
       }
-      MetaBatchCurvature.SurrogateAndKl after = curvature.at(candidate);
+      after = curvature.at(candidate);
       if (after.surrogate() < before && after.kl() <= maxKl) {
-        return new Update(delta, state(state.counter("count") + 1, state.counter("rejected")));
+        return new Update(delta, state(state.counter("count") + 1, state.counter("rejected")),
+            new LineSearch(before, after.surrogate(), after.kl(), maxKl, trial + 1, lineSearchSteps, true));
       }
     }
-    return new Update(new double[params.length], state(state.counter("count") + 1, state.counter("rejected") + 1));
+    return new Update(new double[params.length], state(state.counter("count") + 1, state.counter("rejected") + 1),
+        new LineSearch(before, after.surrogate(), after.kl(), maxKl, lineSearchSteps, lineSearchSteps, false));
   }
 
   private double[] damped(MetaBatchCurvature curvature, double[] params, double[] v) {

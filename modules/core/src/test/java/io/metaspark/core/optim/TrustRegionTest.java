@@ -2,6 +2,7 @@ package io.metaspark.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,9 @@ class TrustRegionTest {
     }
     assertEquals(1, update.state().counter("count"));
     assertEquals(0, update.state().counter("rejected"));
+    // what the log shows of the step: the trial taken and the surrogate and KL there
+    LineSearch search = update.lineSearch();
+    assertEquals(new LineSearch(problem.at(params).surrogate(), at.surrogate(), at.kl(), 0.01, 1, 15, true), search);
   }
 
   /**
@@ -85,6 +89,9 @@ class TrustRegionTest {
     assertTrue(problem.at(after).surrogate() < problem.at(params).surrogate());
     // the KL at trial k is 0.03 x 0.8^2k (a little less with damping): within 0.01 first at k = 3, the 4th trial
     assertEquals(4, trials);
+    assertEquals(4, update.lineSearch().trials());
+    assertTrue(update.lineSearch().accepted());
+    assertEquals(problem.at(after).kl(), update.lineSearch().kl(), 0);
   }
 
   @Test
@@ -103,6 +110,10 @@ class TrustRegionTest {
     assertArrayEquals(new double[3], update.delta(), 0);
     assertEquals(5, problem.trials, "all five trials were tried");
     assertEquals(1, update.state().counter("rejected"));
+    LineSearch search = update.lineSearch();
+    assertFalse(search.accepted());
+    assertEquals(5, search.trials());
+    assertTrue(search.surrogateAfter() > search.surrogateBefore(), search.toString());
   }
 
   @Test
