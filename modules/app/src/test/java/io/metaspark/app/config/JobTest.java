@@ -217,18 +217,19 @@ class JobTest {
   void trpoIsMamlRlsOuterStepAndRefusesWhatCannotGoWithIt() throws IOException {
     File trpo = new File("../../conf/navigation-2d-trpo.conf");
     assertEquals(new TrustRegion(0.01, 10, 0.01, 15, 0.8), load(trpo, List.of()).optimizer());
-    // the MAML code's protocol: its damping, its normalized action units, its test's step sizes
+    // the MAML code's protocol: its damping and finite-difference products (base 1), its normalized
+    // action units, its test's step sizes
     Job paper = load(new File("../../conf/navigation-2d-trpo-paper.conf"), List.of());
-    assertEquals(new TrustRegion(0.01, 10, 1e-5, 15, 0.8), paper.optimizer());
+    assertEquals(new TrustRegion(0.01, 10, 1e-5, 15, 0.8, 1.0), paper.optimizer());
     assertTrue(((io.metaspark.core.rl.EnvironmentTaskFamily) paper.taskFamily(ClassSplit.Part.TRAIN)).environments()
         .describe().contains("actions normalized"));
     assertEquals(List.of(0.5, 0.25), paper.values().get(EvaluateSettings.STEP_SIZES));
     assertEquals(new TrustRegion(0.02, 5, 0.1, 3, 0.5), load(trpo, List.of("outer.trpo.max-kl=0.02",
         "outer.trpo.cg-iterations=5", "outer.trpo.cg-damping=0.1", "outer.trpo.line-search-steps=3",
         "outer.trpo.backtrack-ratio=0.5")).optimizer());
-    // the MAML code's finite-difference products, its base of 1 unless set
-    assertEquals(new TrustRegion(0.01, 10, 1e-5, 15, 0.8, 1.0),
-        load(new File("../../conf/navigation-2d-trpo-paper.conf"), List.of("outer.trpo.fisher-product=central-difference"))
+    // exact products if asked; the finite-difference base is 1 unless set
+    assertEquals(new TrustRegion(0.01, 10, 1e-5, 15, 0.8),
+        load(new File("../../conf/navigation-2d-trpo-paper.conf"), List.of("outer.trpo.fisher-product=exact"))
             .optimizer());
     assertEquals(new TrustRegion(0.01, 10, 0.01, 15, 0.8, 0.5), load(trpo,
         List.of("outer.trpo.fisher-product=central-difference", "outer.trpo.central-difference-base=0.5")).optimizer());
