@@ -23,7 +23,14 @@ public enum LearnerChoice {
    */
   NATIVE_CONVOLUTIONS,
   /** Always DL4J: the reference, and a way to rule the fast path out. */
-  DL4J;
+  DL4J,
+  /**
+   * As {@link #AUTO}, but a float network whose body is [convolution, batch norm, ReLU] blocks
+   * (conv4 with strides) runs it in oneDNN alone, in float on oneDNN's layouts, as the PyTorch
+   * reference does: faster, float arithmetic in batch norm, and no exact Hessian-vector product
+   * (an algorithm that needs one takes central differences). Other networks as {@link #AUTO}.
+   */
+  ONEDNN_FLOAT;
 
   public Learner create(ModelSpec spec) {
     return this == DL4J ? spec.newDl4jLearner() : spec.newLearner(route());
@@ -45,6 +52,7 @@ public enum LearnerChoice {
   private ConvolutionRoute route() {
     return switch (this) {
       case AUTO -> ConvolutionRoute.ONEDNN;
+      case ONEDNN_FLOAT -> ConvolutionRoute.ONEDNN_FLOAT;
       case LIBND4J -> ConvolutionRoute.LIBND4J_JAVA_FIRST;
       // DL4J runs no ConvLearner: its route is never asked
       case NATIVE_CONVOLUTIONS, DL4J -> ConvolutionRoute.LIBND4J;

@@ -64,7 +64,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>The Java stages compute in double on parameters rounded to the network's data type, so a float
  * network agrees with DL4J to float rounding, and a double one to about 1e-12.
  *
- * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}): every stage has its R-operator,
+ * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}), but on the float route
+ * ({@link ConvolutionRoute#ONEDNN_FLOAT}, whose body has none): every stage has its R-operator,
  * the convolutions' through the same native ops, batch norm through the batch's statistics, max
  * pooling through the forward pass's argmax.
  *
@@ -105,6 +106,8 @@ public final class ConvLearner implements FeatureLearner {
    * copying 100,000 parameters each way on every pass for no reader would be waste.
    */
   private final boolean nativeViews;
+  /** Whether every stage has its R-operator (all but {@link OneDnnFloatBody}). */
+  private final boolean exactHessian;
   private Pipeline current;
   /** The latest {@link #lossAndGradientForProducts}: its pipeline, parameters and features; or null. */
   private Kept kept;
@@ -141,7 +144,9 @@ public final class ConvLearner implements FeatureLearner {
   }
 
   private ConvLearner(MultiLayerNetwork network, List<Supplier<Stage>> stageFactories,
-      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat, INDArray tangentFlat, boolean nativeViews) {
+      Supplier<SoftmaxOutputStage> outputFactory, INDArray gradientFlat, INDArray tangentFlat, boolean nativeViews,
+      boolean exactHessian) {
+    this.exactHessian = exactHessian;
     this.network = network;
     this.dataType = network.params().dataType();
     this.numParams = (int) network.params().length();
@@ -174,6 +179,9 @@ public final class ConvLearner implements FeatureLearner {
     INDArray gradientFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     INDArray tangentFlat = Nd4j.create(conf.getDataType(), 1, network.params().length());
     boolean roundToFloat = conf.getDataType() == DataType.FLOAT;
+    if (effective.get() == ConvolutionRoute.ONEDNN_FLOAT) {
+      return Optional.of(withFloatBody(network, gradientFlat, tangentFlat));
+    }
     boolean oneDnn = effective.get() == ConvolutionRoute.ONEDNN;
     List<Supplier<Stage>> stages = new ArrayList<>();
     Supplier<SoftmaxOutputStage> output = null;
@@ -234,7 +242,54 @@ public final class ConvLearner implements FeatureLearner {
       }
       offset += count;
     }
-    return Optional.of(new ConvLearner(network, stages, output, gradientFlat, tangentFlat, nativeViews));
+    return Optional.of(new ConvLearner(network, stages, output, gradientFlat, tangentFlat, nativeViews, true));
+  }
+
+  /** {@link ConvolutionRoute#ONEDNN_FLOAT}'s learner: the body's blocks as one stage, then the output layer. */
+  private static ConvLearner withFloatBody(MultiLayerNetwork network, INDArray gradientFlat, INDArray tangentFlat) {
+    List<OneDnnFloatBody.Block> blocks = new ArrayList<>();
+    Supplier<SoftmaxOutputStage> output = null;
+    // fitsFloatBody: convolution, batch norm, ReLU, block after block, then the output layer (if any)
+    int l = 0;
+    for (; l < network.getnLayers() && network.getLayer(l).conf().getLayer() instanceof ConvolutionLayer; l += 3) {
+      ConvolutionLayer convolution = (ConvolutionLayer) network.getLayer(l).conf().getLayer();
+      Map<String, INDArray> convolutionParams = network.getLayer(l).paramTable();
+      BatchNormalization norm = (BatchNormalization) network.getLayer(l + 1).conf().getLayer();
+      Map<String, INDArray> normParams = network.getLayer(l + 1).paramTable();
+      blocks.add(new OneDnnFloatBody.Block(position(convolutionParams.get("W"), network),
+          position(convolutionParams.get("b"), network), (int) convolution.getNOut(), window(convolution),
+          position(normParams.get("gamma"), network), position(normParams.get("beta"), network), norm.getEps()));
+    }
+    if (l < network.getnLayers()) {
+      OutputLayer out = (OutputLayer) network.getLayer(l).conf().getLayer();
+      Map<String, INDArray> params = network.getLayer(l).paramTable();
+      INDArray w = params.get("W");
+      int weightAt = position(w, network);
+      long[] strides = {w.stride(0), w.stride(1)};
+      int biasAt = position(params.get("b"), network);
+      output = () -> new SoftmaxOutputStage(weightAt, strides, biasAt, (int) out.getNIn(), (int) out.getNOut(), true);
+    }
+    List<Supplier<Stage>> stages = List.of(() -> new OneDnnFloatBody(blocks));
+    return new ConvLearner(network, stages, output, gradientFlat, tangentFlat, false, false);
+  }
+
+  /**
+   * Whether {@link OneDnnFloatBody} computes {@code conf}'s body: a float network of [convolution
+   * without activation, batch norm, ReLU] blocks and nothing else before its output layer.
+   */
+  private static boolean fitsFloatBody(MultiLayerConfiguration conf) {
+    List<NeuralNetConfiguration> confs = conf.getConfs();
+    int blocks = 0;
+    int l = 0;
+    for (; l + 2 < confs.size() && confs.get(l).getLayer() instanceof ConvolutionLayer c; l += 3, blocks++) {
+      if (!(c.getActivationFn() instanceof ActivationIdentity)
+          || !(confs.get(l + 1).getLayer() instanceof BatchNormalization)
+          || !(confs.get(l + 2).getLayer() instanceof ActivationLayer)) {
+        return false;
+      }
+    }
+    boolean rest = l == confs.size() || l == confs.size() - 1 && confs.get(l).getLayer() instanceof OutputLayer;
+    return conf.getDataType() == DataType.FLOAT && blocks > 0 && rest;
   }
 
   private static Window window(ConvolutionLayer convolution) {
@@ -253,14 +308,18 @@ public final class ConvLearner implements FeatureLearner {
   /**
    * The route a {@link ConvLearner} asked for {@code route} takes for {@code conf}, or empty when
    * none computes what DL4J does: oneDNN has no double convolutions on the CPU, so a double network
-   * keeps {@link ConvolutionRoute#LIBND4J_JAVA_FIRST}.
+   * keeps {@link ConvolutionRoute#LIBND4J_JAVA_FIRST}, and a float one whose body is not
+   * {@link OneDnnFloatBody}'s blocks takes {@link ConvolutionRoute#ONEDNN} for {@link ConvolutionRoute#ONEDNN_FLOAT}.
    */
   public static Optional<ConvolutionRoute> routeFor(MultiLayerConfiguration conf, ConvolutionRoute route) {
     if (!accepts(conf)) {
       return Optional.empty();
     }
-    return Optional.of(route == ConvolutionRoute.ONEDNN && conf.getDataType() != DataType.FLOAT
-        ? ConvolutionRoute.LIBND4J_JAVA_FIRST : route);
+    boolean oneDnn = route == ConvolutionRoute.ONEDNN || route == ConvolutionRoute.ONEDNN_FLOAT;
+    if (oneDnn && conf.getDataType() != DataType.FLOAT) {
+      return Optional.of(ConvolutionRoute.LIBND4J_JAVA_FIRST);
+    }
+    return Optional.of(route == ConvolutionRoute.ONEDNN_FLOAT && !fitsFloatBody(conf) ? ConvolutionRoute.ONEDNN : route);
   }
 
   /** Where a parameter view starts in the network's flat vector. */
@@ -393,7 +452,7 @@ public final class ConvLearner implements FeatureLearner {
 
   @Override
   public boolean exactHessian() {
-    return true;
+    return exactHessian;
   }
 
   /** The backward pass of {@link #lossAndGradient}, started from G at the softmax's outputs (an embedding network's: at its embeddings). */

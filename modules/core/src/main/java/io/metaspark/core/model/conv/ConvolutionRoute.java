@@ -14,5 +14,12 @@ public enum ConvolutionRoute {
    * ({@link OneDnnConvolutionStage}); a double network, which oneDNN does not compute, keeps
    * {@link #LIBND4J_JAVA_FIRST}.
    */
-  ONEDNN
+  ONEDNN,
+  /**
+   * A float network whose body is [convolution, batch norm, ReLU] blocks (conv4 with strides) run by
+   * oneDNN alone, in float on its own layouts ({@link OneDnnFloatBody}): batch norm's arithmetic
+   * changes (float, oneDNN's order) and there is no exact Hessian-vector product. Other float
+   * networks take {@link #ONEDNN}, double ones {@link #LIBND4J_JAVA_FIRST}.
+   */
+  ONEDNN_FLOAT
 }

@@ -40,7 +40,7 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 final class OneDnnConvolution {
   /** The CPU engine primitives are made for; oneDNN's engines may be shared across threads. */
-  private static final engine CPU = new engine(engine.kind.cpu, 0);
+  static final engine CPU = new engine(engine.kind.cpu, 0);
 
   final memory.desc sourceLayout;
   final memory.desc weightsLayout;
@@ -66,17 +66,28 @@ final class OneDnnConvolution {
   private final long[] trailingPadding;
 
   /**
+   * With plain NCHW activations on both sides.
+   *
    * @param n the batch size
    * @param in, out the input's and output's (channels, height, width)
    */
   OneDnnConvolution(int n, int[] in, int[] out, Window window) {
+    this(n, in, out, window, null, false);
+  }
+
+  /**
+   * @param source the layout the caller hands the input (and takes its gradient) in; null for plain NCHW
+   * @param chosenDestination whether the caller takes the output (and hands its gradient) in the
+   *     layout the forward primitive chose ({@link #destinationLayout}) rather than plain NCHW: a
+   *     float pipeline on oneDNN's own layouts, with no reorder between its primitives
+   */
+  OneDnnConvolution(int n, int[] in, int[] out, Window window, memory.desc source, boolean chosenDestination) {
     sourceDims = new long[] {n, in[0], in[1], in[2]};
     destinationDims = new long[] {n, out[0], out[1], out[2]};
     weightsDims = new long[] {out[0], in[0], window.kernel()[0], window.kernel()[1]};
-    sourceLayout = plain(sourceDims, memory.format_tag.nchw);
+    sourceLayout = source != null ? source : plain(sourceDims, memory.format_tag.nchw);
     weightsLayout = plain(weightsDims, memory.format_tag.oihw);
     biasLayout = plain(new long[] {out[0]}, memory.format_tag.x);
-    destinationLayout = plain(destinationDims, memory.format_tag.nchw);
     int[] leading = window.leadingPadding(in, out);
     strides = new long[] {window.stride()[0], window.stride()[1]};
     leadingPadding = new long[] {leading[0], leading[1]};
@@ -91,6 +102,7 @@ final class OneDnnConvolution {
         prop_kind.forward_training, algorithm.convolution_direct, anySource, anyWeights, biasLayout, anyDestination,
         strides, leadingPadding, trailingPadding), CPU);
     forward = new convolution_forward(forwardDescription);
+    destinationLayout = chosenDestination ? forwardDescription.dst_desc() : plain(destinationDims, memory.format_tag.nchw);
     forwardSource = new Converted(sourceLayout, forwardDescription.src_desc());
     forwardWeights = new Converted(weightsLayout, forwardDescription.weights_desc());
     forwardDestination = new Converted(destinationLayout, forwardDescription.dst_desc());

@@ -1,6 +1,7 @@
 package io.metaspark.core.model.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.Examples;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -247,6 +249,29 @@ class ConvLearnerTest {
     oneDnn.lossAndGradient(params, support, actual);
     nativeOnly.lossAndGradient(params, support, expected);
     assertClose(expected, actual, 2e-5, "gradient after the product");
+  }
+
+  /**
+   * The float route runs conv4's strided body in oneDNN alone, batch norm included, in float: DL4J's
+   * loss, gradient and outputs to float rounding, with 4 and 16 filters (oneDNN's blocked layouts),
+   * on small and query-sized batches. It has no R-operator, so no exact Hessian-vector product, and a
+   * network it does not fit (max pooling between the blocks, a double network) keeps another route.
+   */
+  @ParameterizedTest
+  @CsvSource({"4, 3", "4, 25", "16, 9"})
+  void theFloatRouteIsDl4jsFunctionToFloatRounding(int filters, int batch) {
+    ModelSpec spec = Conv4.of(16, 3).filters(filters).downsample("stride").dataType(DataType.FLOAT).toSpec();
+    assertEquals(Optional.of(ConvolutionRoute.ONEDNN_FLOAT),
+        ConvLearner.routeFor(spec.configuration(), ConvolutionRoute.ONEDNN_FLOAT));
+    assertSameFunction(spec, ConvolutionRoute.ONEDNN_FLOAT, 16, DataType.FLOAT, 5e-5, batch);
+    ConvLearner learner = ConvLearner.of(spec.configuration(), ConvolutionRoute.ONEDNN_FLOAT).orElseThrow();
+    assertFalse(learner.exactHessian());
+    ModelSpec pooled = Conv4.of(16, 3).filters(4).downsample("pool").dataType(DataType.FLOAT).toSpec();
+    assertEquals(Optional.of(ConvolutionRoute.ONEDNN),
+        ConvLearner.routeFor(pooled.configuration(), ConvolutionRoute.ONEDNN_FLOAT));
+    ModelSpec inDouble = Conv4.of(16, 3).filters(4).downsample("stride").dataType(DataType.DOUBLE).toSpec();
+    assertEquals(Optional.of(ConvolutionRoute.LIBND4J_JAVA_FIRST),
+        ConvLearner.routeFor(inDouble.configuration(), ConvolutionRoute.ONEDNN_FLOAT));
   }
 
   /** Colour images' first convolution stays native (not measured faster in Java): both libnd4j routes give the same bits. */
