@@ -15,11 +15,15 @@ import java.io.Serializable;
 
 /**
  * What an executor needs to turn a task descriptor into a result: the model (and which learner
- * evaluates it), the task family and the algorithm. Broadcast once per run; the per-iteration
- * broadcast carries only parameters.
+ * evaluates it, as the algorithm resolves the choice: {@link LearnerChoice#resolvedFor}), the task
+ * family and the algorithm. Broadcast once per run; the per-iteration broadcast carries only parameters.
  */
 public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algorithm, LearnerChoice learner)
     implements Serializable {
+
+  public TaskRunner {
+    learner = learner.resolvedFor(algorithm.usesHessianProducts());
+  }
 
   public TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algorithm) {
     this(model, family, algorithm, LearnerChoice.AUTO);

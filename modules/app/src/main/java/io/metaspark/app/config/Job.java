@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.metaspark.core.algo.MetaAlgorithm;
 import io.metaspark.core.algo.TrustRegionAlgorithm;
+import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.optim.Chain;
 import io.metaspark.core.optim.ClipByGlobalNorm;
@@ -112,6 +113,15 @@ public final class Job {
     return algorithm;
   }
 
+  /**
+   * What computes the network: {@code model.learner} as the algorithm resolves it ({@code auto}
+   * takes the float route for one that asks no Hessian-vector products), for training, evaluation
+   * and adaptation alike.
+   */
+  public LearnerChoice learner() {
+    return settings.model().learner().resolvedFor(algorithm.usesHessianProducts());
+  }
+
   /** The outer optimizer: clipping, the optimizer and the schedule, chained. */
   public GradientTransformation optimizer() {
     return optimizer;
@@ -141,7 +151,7 @@ public final class Job {
 
   /** What computes a task of {@code part} for the network {@code network} (the job's own, or a saved model's). */
   public TaskRunner runner(ModelSpec network, Part part) {
-    return new TaskRunner(network, taskFamily(part), algorithm, settings.model().learner());
+    return new TaskRunner(network, taskFamily(part), algorithm, learner());
   }
 
   /** The network's parameters where meta-training starts (model.init with model.seed); a fresh copy. */
@@ -191,7 +201,8 @@ public final class Job {
    * job, as "key (saved -> now)"; empty when it may be.
    */
   public List<String> resumeDifferences(String savedFingerprint) {
-    return ResumeCheck.differences(savedFingerprint, currentFingerprint(), schema, model);
+    return ResumeCheck.differences(savedFingerprint, currentFingerprint(), schema, model,
+        algorithm.usesHessianProducts());
   }
 
   /** What to tell the user who continues a checkpoint under {@code savedFingerprint}, if anything. */
@@ -200,7 +211,7 @@ public final class Job {
   }
 
   private Config currentFingerprint() {
-    return RunFingerprint.of(config, model, settings.model().learner());
+    return RunFingerprint.of(config, model, learner());
   }
 
   /**

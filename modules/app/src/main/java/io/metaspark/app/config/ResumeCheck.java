@@ -29,7 +29,8 @@ final class ResumeCheck {
    * ({@link RunFingerprint}), the network is compared, not the path of model.json-file; where the
    * saved one records its learner, the learner {@code model} gets is compared, not model.learner.
    */
-  static List<String> differences(String savedConfig, Config current, Schema schema, ModelSpec model) {
+  static List<String> differences(String savedConfig, Config current, Schema schema, ModelSpec model,
+      boolean hessianProducts) {
     Config saved = ConfigFactory.parseString(savedConfig);
     boolean byNetwork = RunFingerprint.bothRecordTheNetwork(saved, current);
     TreeSet<String> keys = new TreeSet<>();
@@ -51,7 +52,7 @@ final class ResumeCheck {
       }
     }
     out.addAll(RunFingerprint.networkDifferences(saved, current));
-    out.addAll(RunFingerprint.learnerDifferences(saved, current, model));
+    out.addAll(RunFingerprint.learnerDifferences(saved, current, model, hessianProducts));
     return out;
   }
 

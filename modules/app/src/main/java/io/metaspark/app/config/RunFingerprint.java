@@ -36,14 +36,15 @@ final class RunFingerprint {
 
   /**
    * How the saved run's learner differs from the current one, with the model.learner that continues
-   * it; nothing when it does not or the checkpoint predates the record ({@link #unrecordedLearner}).
+   * it under the run's algorithm (which does or does not ask Hessian-vector products); nothing when
+   * it does not differ or the checkpoint predates the record ({@link #unrecordedLearner}).
    */
-  static List<String> learnerDifferences(Config saved, Config current, ModelSpec model) {
+  static List<String> learnerDifferences(Config saved, Config current, ModelSpec model, boolean hessianProducts) {
     if (!saved.hasPath(LEARNER) || saved.getString(LEARNER).equals(current.getString(LEARNER))) {
       return List.of();
     }
     String before = saved.getString(LEARNER);
-    String remedy = LearnerChoice.giving(before, model)
+    String remedy = LearnerChoice.giving(before, model, hessianProducts)
         .map(c -> "; --set " + ModelSettings.LEARNER.path() + "=" + c.configName() + " continues it").orElse("");
     return List.of("the learner (" + before + " -> " + current.getString(LEARNER) + remedy + ")");
   }

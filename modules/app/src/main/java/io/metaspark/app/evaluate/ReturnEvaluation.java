@@ -134,7 +134,7 @@ public final class ReturnEvaluation {
     PolicyGradientAlgorithm algorithm = atEvaluationStepSizes(trained);
     int trajectories = job.values().get(EvaluateSettings.TRAJECTORIES);
     int[] steps = job.settings().evaluate().steps().stream().mapToInt(Integer::intValue).sorted().toArray();
-    TaskRunner runner = new TaskRunner(network, family, algorithm, job.settings().model().learner());
+    TaskRunner runner = new TaskRunner(network, family, algorithm, job.learner());
     List<double[]> returns = sc.parallelize(tasks, job.settings().spark().partitions()).map(descriptor ->
         algorithm.returnsAfter(ThreadLearners.forCurrentThread(runner.model(), runner.learner()), meta,
             runner.family().open(descriptor, DataType.DOUBLE), steps, trajectories)).collect();

@@ -63,9 +63,11 @@ public final class TrainingRun {
   /** What the run will do, printed before Spark starts: algorithm, tasks, model, plan, Hessian products. */
   public void announce() {
     MetaAlgorithm algorithm = job.algorithm();
-    out.printf(Locale.ROOT, "metaspark train: %s, %s; %s; model %d parameters (%s, init %s)%n", algorithm.name(),
-        algorithm.adaptation().describe(), plan.runner().family().describe(), job.initialParams().length,
-        job.model().dataType().name().toLowerCase(Locale.ROOT), job.settings().model().init().configName());
+    // the learner decides the arithmetic, and auto's meaning depends on the algorithm: say which it is
+    out.printf(Locale.ROOT, "metaspark train: %s, %s; %s; model %d parameters (%s, init %s, learner %s)%n",
+        algorithm.name(), algorithm.adaptation().describe(), plan.runner().family().describe(),
+        job.initialParams().length, job.model().dataType().name().toLowerCase(Locale.ROOT),
+        job.settings().model().init().configName(), job.learner().implementation(job.model()));
     // a trust-region step sets its own length: it has no learning rate to print
     String rate = plan.optimizer().needsCurvature() ? "" : " lr " + job.settings().outer().lr();
     out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s%s, seed %d%n", plan.iterations(),

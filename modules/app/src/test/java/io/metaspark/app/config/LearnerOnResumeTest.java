@@ -47,6 +47,22 @@ class LearnerOnResumeTest {
     // oneDNN has no double convolutions: auto keeps libnd4j's for a double network
     assertEquals("conv-libnd4j-java-first", recorded(conv4("model.data-type=double")));
     assertEquals("dense", recorded(sinusoid()));
+    // an algorithm that asks no Hessian-vector products gives auto the float route; MAML keeps oneDNN's
+    assertEquals("conv-onednn-float", recorded(conv4("algorithm.name=fomaml")));
+    assertEquals("conv-onednn-float", recorded(conv4("algorithm.name=reptile")));
+    assertEquals("conv-onednn", recorded(conv4("algorithm.name=fomaml", "model.learner=onednn")));
+    assertEquals("conv-onednn-float", recorded(conv4("model.learner=onednn-float")));
+    // max pooling between the blocks: the float route does not fit, oneDNN's takes it
+    assertEquals("conv-onednn", recorded(conv4("algorithm.name=fomaml", "model.conv4.downsample=pool")));
+  }
+
+  /** A first-order run started before auto took the float route for it continues with model.learner = onednn. */
+  @Test
+  void aFirstOrderRunFromBeforeTheFloatRouteIsToldHowToContinue() {
+    String before = conv4("algorithm.name=fomaml", "model.learner=onednn").fingerprint();
+    assertEquals(List.of("the learner (conv-onednn -> conv-onednn-float; --set model.learner=onednn continues it)"),
+        conv4("algorithm.name=fomaml").resumeDifferences(before));
+    assertEquals(List.of(), conv4("algorithm.name=fomaml", "model.learner=onednn").resumeDifferences(before));
   }
 
   @Test

@@ -12,7 +12,7 @@ class ResumeCheckTest {
   private static final Schema SCHEMA = new Schema(BuiltIns.registries());
 
   private static List<String> differences(String saved, String current) {
-    return ResumeCheck.differences(saved, ConfigFactory.parseString(current), SCHEMA, null);
+    return ResumeCheck.differences(saved, ConfigFactory.parseString(current), SCHEMA, null, true);
   }
 
   @Test

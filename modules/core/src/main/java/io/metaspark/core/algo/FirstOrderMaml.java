@@ -38,6 +38,12 @@ public record FirstOrderMaml(Adaptation adaptation) implements MetaAlgorithm {
     return (long) adaptation.steps() * supportSize + querySize;
   }
 
+  /** None: the Hessian is taken as zero. */
+  @Override
+  public boolean usesHessianProducts() {
+    return false;
+  }
+
   @Override
   public String name() {
     return "fomaml";

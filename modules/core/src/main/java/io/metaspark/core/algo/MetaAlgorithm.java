@@ -45,6 +45,16 @@ public interface MetaAlgorithm extends Serializable {
 
   String name();
 
+  /**
+   * Whether {@link #compute} may ask the learner for Hessian-vector products of the network's loss.
+   * The default, yes, keeps {@code model.learner = auto} on a learner with exact ones; an algorithm
+   * that never asks lets auto take a faster learner without them ({@link
+   * io.metaspark.core.model.LearnerChoice#resolvedFor}).
+   */
+  default boolean usesHessianProducts() {
+    return true;
+  }
+
   /** For algorithms that have no gradient for a rule's learned values: refuses such a rule, naming it. */
   static void requireNothingLearned(String algorithm, Adaptation adaptation) {
     if (adaptation.rule().learnedValues() > 0) {

@@ -37,6 +37,12 @@ public record Reptile(Adaptation adaptation) implements MetaAlgorithm {
     return (long) adaptation.steps() * supportSize;
   }
 
+  /** None: its update is a difference of parameters. */
+  @Override
+  public boolean usesHessianProducts() {
+    return false;
+  }
+
   @Override
   public String name() {
     return "reptile";

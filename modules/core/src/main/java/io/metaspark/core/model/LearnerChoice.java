@@ -9,7 +9,8 @@ import java.util.Optional;
 public enum LearnerChoice {
   /**
    * {@link DenseLearner} or {@link io.metaspark.core.model.conv.ConvLearner} when one reproduces the
-   * configuration, DL4J otherwise; a float network's convolutions through oneDNN's primitives.
+   * configuration, DL4J otherwise; a float network's convolutions through oneDNN's primitives; for
+   * an algorithm that asks no Hessian-vector products, {@link #ONEDNN_FLOAT} ({@link #resolvedFor}).
    */
   AUTO,
   /**
@@ -28,9 +29,23 @@ public enum LearnerChoice {
    * As {@link #AUTO}, but a float network whose body is [convolution, batch norm, ReLU] blocks
    * (conv4 with strides) runs it in oneDNN alone, in float on oneDNN's layouts, as the PyTorch
    * reference does: faster, float arithmetic in batch norm, and no exact Hessian-vector product
-   * (an algorithm that needs one takes central differences). Other networks as {@link #AUTO}.
+   * (an algorithm that needs one takes central differences). Other networks as {@link #ONEDNN}.
    */
-  ONEDNN_FLOAT;
+  ONEDNN_FLOAT,
+  /**
+   * As {@link #AUTO} for an algorithm that asks Hessian-vector products, whatever the algorithm: a
+   * float network's convolutions through oneDNN, batch norm and ReLU in Java double, exact R-operators.
+   */
+  ONEDNN;
+
+  /**
+   * What this choice means for an algorithm that does ({@code hessianProducts}) or does not ask
+   * Hessian-vector products: {@link #AUTO} takes the float route for one that does not, where the
+   * exact products it would give up are never used; every other choice is itself.
+   */
+  public LearnerChoice resolvedFor(boolean hessianProducts) {
+    return this == AUTO && !hessianProducts ? ONEDNN_FLOAT : this;
+  }
 
   public Learner create(ModelSpec spec) {
     return this == DL4J ? spec.newDl4jLearner() : spec.newLearner(route());
@@ -44,14 +59,18 @@ public enum LearnerChoice {
     return this == DL4J ? "dl4j" : spec.learnerImplementation(route());
   }
 
-  /** A choice that gives {@code implementation} for {@code spec}, the plainest first; empty if none does. */
-  public static Optional<LearnerChoice> giving(String implementation, ModelSpec spec) {
-    return Arrays.stream(values()).filter(c -> c.implementation(spec).equals(implementation)).findFirst();
+  /**
+   * A choice that gives {@code implementation} for {@code spec} under an algorithm that does or does
+   * not ask Hessian-vector products ({@link #resolvedFor}), the plainest first; empty if none does.
+   */
+  public static Optional<LearnerChoice> giving(String implementation, ModelSpec spec, boolean hessianProducts) {
+    return Arrays.stream(values())
+        .filter(c -> c.resolvedFor(hessianProducts).implementation(spec).equals(implementation)).findFirst();
   }
 
   private ConvolutionRoute route() {
     return switch (this) {
-      case AUTO -> ConvolutionRoute.ONEDNN;
+      case AUTO, ONEDNN -> ConvolutionRoute.ONEDNN;
       case ONEDNN_FLOAT -> ConvolutionRoute.ONEDNN_FLOAT;
       case LIBND4J -> ConvolutionRoute.LIBND4J_JAVA_FIRST;
       // DL4J runs no ConvLearner: its route is never asked
