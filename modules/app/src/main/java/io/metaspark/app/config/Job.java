@@ -115,8 +115,8 @@ public final class Job {
 
   /**
    * What computes the network: {@code model.learner} as the algorithm resolves it ({@code auto}
-   * takes the float route for one that asks no Hessian-vector products), for training, evaluation
-   * and adaptation alike.
+   * takes the float route for one that asks no Hessian-vector products), for training, validation
+   * and evaluation alike, and what a checkpoint records.
    */
   public LearnerChoice learner() {
     return settings.model().learner().resolvedFor(algorithm.usesHessianProducts());

@@ -64,8 +64,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>The Java stages compute in double on parameters rounded to the network's data type, so a float
  * network agrees with DL4J to float rounding, and a double one to about 1e-12.
  *
- * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}), but on the float route
- * ({@link ConvolutionRoute#ONEDNN_FLOAT}, whose body has none): every stage has its R-operator,
+ * <p>Its Hessian-vector product is exact ({@link Learner#exactHessian}) on every route but the float
+ * one ({@link ConvolutionRoute#ONEDNN_FLOAT}, whose body has no R-operator): every stage has its R-operator,
  * the convolutions' through the same native ops, batch norm through the batch's statistics, max
  * pooling through the forward pass's argmax.
  *

@@ -26,8 +26,9 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * One convolution's three oneDNN primitives (forward, the input's gradient, the weights' and bias's
  * gradient) for one batch shape, created once and run many times, with plain float layouts at their
- * edges: NCHW activations, weights [out, in, kh, kw] as DL4J keeps them. Inside, each primitive
- * works in the blocked layouts it chose; the conversions to and from them are reorders built once.
+ * edges: NCHW activations (or, for {@link OneDnnFloatBody}, the layouts its neighbours work in),
+ * weights [out, in, kh, kw] as DL4J keeps them. Inside, each primitive works in the blocked layouts
+ * it chose; the conversions to and from them are reorders built once, none where the layouts agree.
  *
  * <p>libnd4j's {@code conv2d} ops, which {@link ConvolutionStage} calls, build all of this on every
  * call, and its {@code conv2d_bp} adds conversions to channels-last: on conv4's layers the
