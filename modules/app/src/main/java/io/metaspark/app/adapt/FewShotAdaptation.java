@@ -7,6 +7,7 @@ import io.metaspark.app.run.RunDirectory;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.model.Dl4jLearner;
 import io.metaspark.core.model.Learner;
+import io.metaspark.core.model.LearnerChoice;
 import io.metaspark.core.task.Examples;
 import io.metaspark.core.task.image.ImagePreprocessing;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class FewShotAdaptation {
       return;
     }
     int stepCount = request.steps() != null ? request.steps() : adaptation.steps();
-    Learner learner = model.spec().newLearner();
+    Learner learner = trainingLearner(model).create(model.spec());
     TaskInputs inputs = inputs(model, learner);
     Examples examples = inputs.examples();
     double before = learner.loss(adaptation.networkPart(meta), examples);
@@ -93,6 +94,17 @@ public final class FewShotAdaptation {
     // network with batch norm uses the batch's statistics, as in meta-training and adaptation: its
     // stored running statistics mean nothing
     inputs.writePredictions(new Dl4jLearner(net), adapted, dir, out);
+  }
+
+  /**
+   * The learner training computed with, as the card records it, so that adapt adapts as training
+   * did (adaptation asks no Hessian-vector products); a card that predates the record: the default.
+   */
+  private static LearnerChoice trainingLearner(SavedModel model) {
+    String recorded = model.card().learner();
+    LearnerChoice choice = recorded == null ? LearnerChoice.AUTO
+        : LearnerChoice.giving(recorded, model.spec(), false).orElse(LearnerChoice.AUTO);
+    return choice.resolvedFor(false);
   }
 
   /** What the config the model was trained with (model.json records it) says about preparing images. */

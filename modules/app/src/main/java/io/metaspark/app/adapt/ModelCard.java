@@ -42,6 +42,9 @@ import java.util.Map;
  * @param hessianProduct how second-order MAML multiplied by the Hessian ("exact" or
  *     "central-difference"), or null for the other algorithms
  * @param numParams the network's parameters (model.zip's)
+ * @param learner the implementation that computed the network in training ({@code learner}: "dense",
+ *     "conv-onednn", "conv-onednn-float", ..., as a checkpoint's {@code resolved.learner}), which
+ *     adapt takes too; null in cards written before 2026-11-27
  * @param config the training config, rendered; null when unknown
  * @param tasks table tasks' group counts ({@code tasks.json}), or null
  * @param evaluation the final evaluation ({@code evaluation.json}), or null when there was none
@@ -50,8 +53,8 @@ import java.util.Map;
  */
 public record ModelCard(String created, String algorithm, String innerRule, int innerSteps, double innerLr,
     double[] learnedAdaptation, String hessianProduct, String taskFamily, long iterations, int metaBatch, long seed,
-    int numParams, String init, String config, Map<String, Object> tasks, Map<String, Object> evaluation,
-    PolicyCard policy) {
+    int numParams, String init, String learner, String config, Map<String, Object> tasks,
+    Map<String, Object> evaluation, PolicyCard policy) {
   public static final String FORMAT = "metaspark-model/2";
   private static final String BEFORE_THE_CARD = "metaspark-model/1";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -59,16 +62,16 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
   /** The card of a model trained with {@code adaptation}, whose meta-parameters' learned part is {@code learned}. */
   public static ModelCard of(String created, String algorithm, Adaptation adaptation, double[] learned,
       String hessianProduct, String taskFamily, long iterations, int metaBatch, long seed, int numParams, String init,
-      String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
+      String learner, String config, Map<String, Object> tasks, Map<String, Object> evaluation) {
     return new ModelCard(created, algorithm, adaptation.rule().name(), adaptation.steps(),
         adaptation.rule().learningRate(), learned, hessianProduct, taskFamily, iterations, metaBatch, seed, numParams,
-        init, config, tasks, evaluation, null);
+        init, learner, config, tasks, evaluation, null);
   }
 
   /** This card, of a policy: with its own parameters, environments and rollouts. */
   public ModelCard withPolicy(PolicyCard section) {
     return new ModelCard(created, algorithm, innerRule, innerSteps, innerLr, learnedAdaptation, hessianProduct,
-        taskFamily, iterations, metaBatch, seed, numParams, init, config, tasks, evaluation, section);
+        taskFamily, iterations, metaBatch, seed, numParams, init, learner, config, tasks, evaluation, section);
   }
 
   /**
@@ -77,7 +80,7 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
    */
   public ModelCard adaptedPolicy(String when, PolicyCard adapted) {
     return new ModelCard(when, algorithm, innerRule, innerSteps, innerLr, learnedAdaptation, hessianProduct,
-        taskFamily, iterations, metaBatch, seed, numParams, init, config, tasks, null, adapted);
+        taskFamily, iterations, metaBatch, seed, numParams, init, learner, config, tasks, null, adapted);
   }
 
   /**
@@ -190,6 +193,7 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
     card.put("seed", seed);
     card.put("num_params", numParams);
     card.put("init", init);
+    putPresent(card, "learner", learner);
     card.put("config", config);
     putPresent(card, "tasks", tasks);
     putPresent(card, "evaluation", evaluation);
@@ -229,7 +233,7 @@ public record ModelCard(String created, String algorithm, String innerRule, int 
         required(json, "inner_lr").asDouble(), learned, json.path("hessian_product").asText(null),
         json.path("task_family").asText(null), json.path("iterations").asLong(), json.path("meta_batch").asInt(),
         json.path("seed").asLong(), required(json, "num_params").asInt(), json.path("init").asText(null),
-        json.path("config").asText(null),
+        json.path("learner").asText(null), json.path("config").asText(null),
         json.hasNonNull("tasks") ? JSON.convertValue(json.get("tasks"), Map.class) : null,
         json.hasNonNull("evaluation") ? JSON.convertValue(json.get("evaluation"), Map.class) : null,
         json.hasNonNull("policy") ? PolicyCard.fromJson(json.get("policy")) : null);

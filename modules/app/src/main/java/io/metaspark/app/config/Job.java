@@ -116,7 +116,7 @@ public final class Job {
   /**
    * What computes the network: {@code model.learner} as the algorithm resolves it ({@code auto}
    * takes the float route for one that asks no Hessian-vector products), for training, validation
-   * and evaluation alike, and what a checkpoint records.
+   * and evaluation alike; checkpoints and the model card record it, and adapt takes the card's.
    */
   public LearnerChoice learner() {
     return settings.model().learner().resolvedFor(algorithm.usesHessianProducts());

@@ -172,7 +172,8 @@ public final class TrainingRun {
     ModelCard card = ModelCard.of(Instant.now().toString(), algorithm.name(), adaptation,
         adaptation.learnedPart(end.params()), hessianProduct.modelCardValue(), plan.runner().family().describe(),
         plan.iterations(), plan.metaBatch(), job.settings().run().seed(), network.length,
-        job.settings().model().init().configName(), job.render(), tasksReport,
+        job.settings().model().init().configName(), job.learner().implementation(job.model()), job.render(),
+        tasksReport,
         evaluation == null ? returns : evaluation.document());
     if (algorithm instanceof PolicyGradientAlgorithm policyGradient) {
       card = card.withPolicy(PolicyCard.of(policyGradient, end.params(), plan.runner().family().describe(),

@@ -53,7 +53,7 @@ class ModelCardTest {
   @Test
   void aCardReadsBackWhatItWroteUnderTheKeysOfFormatOne() throws Exception {
     ModelCard card = new ModelCard("2026-01-01T00:00:00Z", "maml", "sgd", 3, 0.4, new double[] {0.1, -0.2}, "exact",
-        "sinusoid(...)", 100, 25, 42, 2, "dl4j", "a { b = 1 }", Map.of("groups", 60), Map.of("tasks", 20),
+        "sinusoid(...)", 100, 25, 42, 2, "dl4j", "dense", "a { b = 1 }", Map.of("groups", 60), Map.of("tasks", 20),
         null);
     String json = card.toJson();
     JsonNode tree = new ObjectMapper().readTree(json);
@@ -68,12 +68,14 @@ class ModelCardTest {
         "the network's parameters, then what the rule learned");
     assertEquals(List.of(card.created(), card.algorithm(), card.innerRule(), card.innerSteps(), card.innerLr(),
             card.hessianProduct(), card.taskFamily(), card.iterations(), card.metaBatch(), card.seed(), card.numParams(),
-            card.init(), card.config(), card.tasks(), card.evaluation()),
+            card.init(), card.learner(), card.config(), card.tasks(), card.evaluation()),
         List.of(read.created(), read.algorithm(), read.innerRule(), read.innerSteps(), read.innerLr(),
             read.hessianProduct(), read.taskFamily(), read.iterations(), read.metaBatch(), read.seed(), read.numParams(),
-            read.init(), read.config(), read.tasks(), read.evaluation()));
-    assertNull(ModelCard.fromJson(new ModelCard(null, "fomaml", "sgd", 1, 0.1, new double[0], null, null, 1, 1, 1, 2,
-        null, null, null, null, null).toJson()).hessianProduct());
+            read.init(), read.learner(), read.config(), read.tasks(), read.evaluation()));
+    ModelCard older = ModelCard.fromJson(new ModelCard(null, "fomaml", "sgd", 1, 0.1, new double[0], null, null, 1, 1,
+        1, 2, null, null, null, null, null, null).toJson());
+    assertNull(older.hessianProduct());
+    assertNull(older.learner(), "a card from before the learner was recorded");
   }
 
   /** A Gaussian policy's log standard deviations come back after the network's parameters, with its environments. */
@@ -82,7 +84,7 @@ class ModelCardTest {
     PolicyCard policy = new PolicyCard(PolicyCard.GAUSSIAN, new double[] {-0.25, 0.125}, "navigation-2d(...)",
         Map.of("tasks.family", "navigation-2d", "tasks.rl.discount", 0.99), null);
     ModelCard card = new ModelCard(null, "maml-rl", "sgd", 1, 0.1, new double[0], "exact", "navigation-2d(...)", 3, 2,
-        42, 2, null, null, null, null, policy);
+        42, 2, null, null, null, null, null, policy);
     ModelCard read = ModelCard.fromJson(card.toJson());
     assertArrayEquals(new double[] {5, 6, -0.25, 0.125}, read.meta(new double[] {5, 6}), 0.0);
     assertEquals(policy.settings(), read.policy().settings());
@@ -98,7 +100,7 @@ class ModelCardTest {
   void anUpdateNetworksCardRebuildsItsRuleFromTheWeightsCount() {
     ModelSpec network = MlpShorthand.parse("10-1").toSpec();
     ModelCard card = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[8 * 6 + 1], null,
-        null, 1, 1, 1, 11, null, null, null, null, null);
+        null, 1, 1, 1, 11, null, null, null, null, null, null);
     Adaptation adaptation = card.adaptation(network);
     assertEquals(new UpdateNetwork(8, 0.1, 0), adaptation.rule());
     assertEquals(20, adaptation.steps());
@@ -106,7 +108,7 @@ class ModelCardTest {
     assertTrue(lr.getMessage().contains("inner_rule update-network takes the steps it learned to take"),
         lr.getMessage());
     ModelCard odd = new ModelCard(null, "learned-optimizer", "update-network", 20, 0.1, new double[50], null, null, 1,
-        1, 1, 11, null, null, null, null, null);
+        1, 1, 11, null, null, null, null, null, null);
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> odd.adaptation(network));
     assertTrue(error.getMessage().contains("50 values are no update network's weights"), error.getMessage());
   }

@@ -45,7 +45,7 @@ class CliInputErrorsTest {
   private Path model(String name, ModelSpec spec, List<String> config, double innerLr) throws IOException {
     double[] params = ParameterInit.named("fan-in-uniform").initialParams(spec, 1);
     ModelCard card = ModelCard.of("2026-11-25T00:00:00Z", "maml", new Adaptation(new ScalarSgd(innerLr), 1), new double[0],
-        "exact", "test tasks", 0, 25, 42, params.length, "fan-in-uniform",
+        "exact", "test tasks", 0, 25, 42, params.length, "fan-in-uniform", "dense",
         Job.load(new java.io.File(SINUSOID), config, BuiltIns.registries()).render(), null, null);
     RunDirectory out = RunDirectory.openOrCreate(dir.resolve(name).toString(), new Configuration());
     ModelExport.write(out, spec, params, card);

@@ -45,8 +45,11 @@ class ImageCliTest {
     String out = Console.out(() ->
         assertEquals(0, MetasparkCli.run("train", "--config", conf.toString(), "--master", "local[2]")));
     assertTrue(out.contains("accuracy") && out.contains("F1"), out);
+    // first-order MAML on a strided conv4: auto takes the float route, says so, and the card records it for adapt
+    assertTrue(out.contains("learner conv-onednn-float)"), out);
 
     Path run = dir.resolve("glyphs");
+    assertEquals("conv-onednn-float", JSON.readTree(run.resolve("final/model.json").toFile()).get("learner").asText());
     JsonNode evaluation = JSON.readTree(run.resolve("evaluation.json").toFile());
     assertEquals(12, evaluation.get("tasks").asInt());
     assertEquals(3, evaluation.get("results").size());

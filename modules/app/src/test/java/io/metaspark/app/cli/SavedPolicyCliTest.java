@@ -312,7 +312,7 @@ class SavedPolicyCliTest {
       ModelSpec spec = MlpShorthand.parse("1-8-1").activation("relu").dataType(DataType.DOUBLE).seed(1).toSpec();
       double[] params = ParameterInit.named("fan-in-uniform").initialParams(spec, 1);
       ModelCard card = ModelCard.of("2026-11-26T00:00:00Z", "maml", new Adaptation(new ScalarSgd(0.01), 1),
-          new double[0], "exact", "sinusoid", 0, 25, 42, params.length, "fan-in-uniform",
+          new double[0], "exact", "sinusoid", 0, 25, 42, params.length, "fan-in-uniform", "dense",
           Job.load(new File("../../conf/sinusoid.conf"), List.of(), BuiltIns.registries()).render(), null, null);
       ModelExport.write(RunDirectory.openOrCreate(out.toString(), new Configuration()), spec, params, card);
     }
