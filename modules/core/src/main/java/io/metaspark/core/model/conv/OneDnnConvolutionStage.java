@@ -25,6 +25,7 @@ final class OneDnnConvolutionStage implements Stage {
   private final int outChannels;
   private final Window window;
   private int weightCount;
+  private ConvolutionParameters parameters;
   private OneDnnConvolution convolution;
   private float[] scratch;
   /** The batch's input: {@link #imagesInput} for the first layer, else {@link #ownInput}'s. */
@@ -84,6 +85,7 @@ final class OneDnnConvolutionStage implements Stage {
     int[] out = window.outputShape(outChannels, in);
     convolution = new OneDnnConvolution(n, in, out, window);
     weightCount = outChannels * in[0] * window.kernel()[0] * window.kernel()[1];
+    parameters = new ConvolutionParameters(weightAt, biasAt, outChannels, weightCount);
     ownInput = OneDnnConvolution.buffer(convolution.sourceLayout);
     weights = OneDnnConvolution.buffer(convolution.weightsLayout);
     bias = OneDnnConvolution.buffer(convolution.biasLayout);
@@ -188,30 +190,12 @@ final class OneDnnConvolutionStage implements Stage {
 
   /** The layer's weights and bias from a flat vector (parameters or a direction), rounded to float. */
   private void writeParameters(double[] flat, Buffer weightsInto, Buffer biasInto) {
-    float[] f = scratch;
-    for (int k = 0; k < weightCount; k++) {
-      f[k] = (float) flat[weightAt + k];
-    }
-    weightsInto.floats().put(f, 0, weightCount);
-    for (int o = 0; o < outChannels; o++) {
-      f[o] = (float) flat[biasAt + o];
-    }
-    biasInto.floats().put(f, 0, outChannels);
+    parameters.write(flat, weightsInto, biasInto, scratch);
   }
 
   /** Adds a weight gradient (and a bias gradient, unless null) into the flat vector {@code into}. */
   private void addParameterGradients(Buffer weightsFrom, Buffer biasFrom, double[] into) {
-    float[] f = scratch;
-    weightsFrom.floats().get(f, 0, weightCount);
-    for (int k = 0; k < weightCount; k++) {
-      into[weightAt + k] += f[k];
-    }
-    if (biasFrom != null) {
-      biasFrom.floats().get(f, 0, outChannels);
-      for (int o = 0; o < outChannels; o++) {
-        into[biasAt + o] += f[o];
-      }
-    }
+    parameters.addGradients(weightsFrom, biasFrom, into, scratch);
   }
 
   private void write(double[] values, Buffer into) {

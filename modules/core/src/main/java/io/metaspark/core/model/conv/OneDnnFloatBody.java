@@ -48,7 +48,7 @@ final class OneDnnFloatBody implements Stage {
     final Block block;
     final OneDnnConvolution convolution;
     final OneDnnBatchNormRelu norm;
-    final int weightCount;
+    final ConvolutionParameters parameters;
     final Buffer weights;
     final Buffer bias;
     final Buffer weightGradient;
@@ -66,7 +66,8 @@ final class OneDnnFloatBody implements Stage {
       this.block = block;
       convolution = new OneDnnConvolution(n, in, out, block.window(), source, true);
       norm = new OneDnnBatchNormRelu(convolution.destinationLayout, block.eps(), stream);
-      weightCount = block.outChannels() * in[0] * block.window().kernel()[0] * block.window().kernel()[1];
+      parameters = new ConvolutionParameters(block.weightAt(), block.biasAt(), block.outChannels(),
+          block.outChannels() * in[0] * block.window().kernel()[0] * block.window().kernel()[1]);
       weights = OneDnnConvolution.buffer(convolution.weightsLayout);
       bias = OneDnnConvolution.buffer(convolution.biasLayout);
       weightGradient = OneDnnConvolution.buffer(convolution.weightsLayout);
@@ -103,7 +104,7 @@ final class OneDnnFloatBody implements Stage {
       int[] out = block.window().outputShape(block.outChannels(), shape);
       layers[l] = new Layer(block, n, shape, out, source, stream);
       source = layers[l].convolution.destinationLayout;
-      largest = Math.max(largest, Math.max(layers[l].weightCount, 2 * block.outChannels()));
+      largest = Math.max(largest, Math.max(layers[l].parameters.weightCount(), 2 * block.outChannels()));
       shape = out;
     }
     Layer last = layers[layers.length - 1];
@@ -194,17 +195,10 @@ final class OneDnnFloatBody implements Stage {
 
   /** The block's convolution weights and bias, gamma and beta, from the flat vector rounded to float. */
   private void writeParameters(double[] flat, Layer layer) {
+    layer.parameters.write(flat, layer.weights, layer.bias, scratch);
     Block block = layer.block;
-    float[] f = scratch;
-    for (int k = 0; k < layer.weightCount; k++) {
-      f[k] = (float) flat[block.weightAt() + k];
-    }
-    layer.weights.floats().put(f, 0, layer.weightCount);
     int channels = block.outChannels();
-    for (int c = 0; c < channels; c++) {
-      f[c] = (float) flat[block.biasAt() + c];
-    }
-    layer.bias.floats().put(f, 0, channels);
+    float[] f = scratch;
     for (int c = 0; c < channels; c++) {
       f[c] = (float) flat[block.gammaAt() + c];
       f[channels + c] = (float) flat[block.betaAt() + c];
@@ -214,17 +208,10 @@ final class OneDnnFloatBody implements Stage {
 
   /** Adds the block's parameter gradients into the flat vector {@code into}. */
   private void addGradients(Layer layer, double[] into) {
+    layer.parameters.addGradients(layer.weightGradient, layer.biasGradient, into, scratch);
     Block block = layer.block;
-    float[] f = scratch;
-    layer.weightGradient.floats().get(f, 0, layer.weightCount);
-    for (int k = 0; k < layer.weightCount; k++) {
-      into[block.weightAt() + k] += f[k];
-    }
     int channels = block.outChannels();
-    layer.biasGradient.floats().get(f, 0, channels);
-    for (int c = 0; c < channels; c++) {
-      into[block.biasAt() + c] += f[c];
-    }
+    float[] f = scratch;
     layer.scaleShiftGradient.floats().get(f, 0, 2 * channels);
     for (int c = 0; c < channels; c++) {
       into[block.gammaAt() + c] += f[c];
