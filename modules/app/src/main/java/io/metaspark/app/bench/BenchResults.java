@@ -79,6 +79,8 @@ final class BenchResults {
       r.put("master", row.master);
       r.put("task_slots", row.slots);
       r.put("configuration", row.configuration);
+      // what computed the network: auto's meaning depends on the algorithm, and the route decides the speed
+      r.put("learner", job.learner().implementation(job.model()));
       r.put("ms_per_iteration_median", ms);
       r.put("tasks_per_second", tasksPerSecond(job, ms));
       r.put("ms_per_iteration_by_repeat", byRepeat);

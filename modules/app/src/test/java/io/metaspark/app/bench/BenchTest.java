@@ -43,6 +43,7 @@ class BenchTest {
     JsonNode row = doc.get("results").get(0);
     assertEquals("local[1]", row.get("master").asText());
     assertEquals("reptile", row.get("configuration").asText());
+    assertEquals("dense", row.get("learner").asText());
     assertTrue(row.get("ms_per_iteration_median").asDouble() > 0);
     // Reptile, 1 inner step on K = 10 points of a 1-40-40-1 MLP, 25 tasks, a gradient = 3 forwards
     assertEquals(25 * 10 * 3 * 2 * (40 + 40 * 40 + 40) / 1e9, row.get("gflop_per_iteration").asDouble(), 1e-15);
