@@ -24,7 +24,6 @@ final class OneDnnConvolutionStage implements Stage {
   private final int biasAt;
   private final int outChannels;
   private final Window window;
-  private int weightCount;
   private ConvolutionParameters parameters;
   private OneDnnConvolution convolution;
   private float[] scratch;
@@ -35,13 +34,9 @@ final class OneDnnConvolutionStage implements Stage {
   private memory imagesInput;
   /** The images {@link #imagesInput} reads, kept alive while it does. */
   private INDArray images;
-  private Buffer weights;
-  private Buffer bias;
   private Buffer output;
   private Buffer outGradient;
   private Buffer inGradient;
-  private Buffer weightGradient;
-  private Buffer biasGradient;
   private double[] outputValues;
   private double[] inGradientValues;
   /** Whether {@link #inGradient} holds dx of the latest forward pass. */
@@ -84,19 +79,14 @@ final class OneDnnConvolutionStage implements Stage {
   public int[] prepare(int n, int[] in) {
     int[] out = window.outputShape(outChannels, in);
     convolution = new OneDnnConvolution(n, in, out, window);
-    weightCount = outChannels * in[0] * window.kernel()[0] * window.kernel()[1];
-    parameters = new ConvolutionParameters(weightAt, biasAt, outChannels, weightCount);
+    parameters = new ConvolutionParameters(weightAt, biasAt, outChannels, in[0], window, convolution);
     ownInput = OneDnnConvolution.buffer(convolution.sourceLayout);
-    weights = OneDnnConvolution.buffer(convolution.weightsLayout);
-    bias = OneDnnConvolution.buffer(convolution.biasLayout);
     output = OneDnnConvolution.buffer(convolution.destinationLayout);
     outGradient = OneDnnConvolution.buffer(convolution.destinationLayout);
     inGradient = OneDnnConvolution.buffer(convolution.sourceLayout);
-    weightGradient = OneDnnConvolution.buffer(convolution.weightsLayout);
-    biasGradient = OneDnnConvolution.buffer(convolution.biasLayout);
     outputValues = new double[n * out[0] * out[1] * out[2]];
     inGradientValues = new double[n * in[0] * in[1] * in[2]];
-    scratch = new float[Math.max(weightCount, Math.max(outputValues.length, inGradientValues.length))];
+    scratch = new float[Math.max(parameters.weightCount(), Math.max(outputValues.length, inGradientValues.length))];
     tangents = null;
     // the images' memory was made for the previous batch shape's layout: made again on first use
     imagesInput = null;
@@ -122,20 +112,21 @@ final class OneDnnConvolutionStage implements Stage {
       write(values, ownInput);
       input = ownInput.memory();
     }
-    writeParameters(params, weights, bias);
-    convolution.forward(input, weights.memory(), bias.memory(), output.memory());
+    parameters.write(params, scratch);
+    convolution.forward(input, parameters.weights.memory(), parameters.bias.memory(), output.memory());
     return read(output, outputValues);
   }
 
   @Override
   public double[] backward(double[] gradientValues, boolean inputGradient, double[] params, double[] gradient) {
     write(gradientValues, outGradient);
-    convolution.backwardWeights(input, outGradient.memory(), weightGradient.memory(), biasGradient.memory());
-    addParameterGradients(weightGradient, biasGradient, gradient);
+    convolution.backwardWeights(input, outGradient.memory(), parameters.weightGradient.memory(),
+        parameters.biasGradient.memory());
+    parameters.addGradients(gradient, true, scratch);
     if (!inputGradient) {
       return null;
     }
-    convolution.backwardData(outGradient.memory(), weights.memory(), inGradient.memory());
+    convolution.backwardData(outGradient.memory(), parameters.weights.memory(), inGradient.memory());
     inputGradientKnown = true;
     return read(inGradient, inGradientValues);
   }
@@ -145,7 +136,7 @@ final class OneDnnConvolutionStage implements Stage {
     if (tangents == null) {
       tangents = new Tangents();
     }
-    writeParameters(v, tangents.weights, tangents.bias);
+    parameters.write(v, tangents.weights, tangents.bias, scratch);
     // conv(x, V) + R b
     convolution.forward(input, tangents.weights.memory(), tangents.bias.memory(), tangents.output.memory());
     double[] result = read(tangents.output, tangents.outputValues);
@@ -153,7 +144,7 @@ final class OneDnnConvolutionStage implements Stage {
     if (tangents.hasInput) {
       // + conv(Rx, W)
       write(tangentIn, tangents.input);
-      convolution.forward(tangents.input.memory(), weights.memory(), tangents.zeroBias.memory(),
+      convolution.forward(tangents.input.memory(), parameters.weights.memory(), tangents.zeroBias.memory(),
           tangents.output.memory());
       addRead(tangents.output, result);
     }
@@ -165,37 +156,28 @@ final class OneDnnConvolutionStage implements Stage {
     write(out.gradient(), outGradient);
     write(out.tangent(), tangents.outGradient);
     // dW(x, R delta) and R db
-    convolution.backwardWeights(input, tangents.outGradient.memory(), weightGradient.memory(), biasGradient.memory());
-    addParameterGradients(weightGradient, biasGradient, hv);
+    convolution.backwardWeights(input, tangents.outGradient.memory(), parameters.weightGradient.memory(),
+        parameters.biasGradient.memory());
+    parameters.addGradients(hv, true, scratch);
     if (tangents.hasInput) {
       // + dW(Rx, delta)
-      convolution.backwardWeights(tangents.input.memory(), outGradient.memory(), weightGradient.memory(),
+      convolution.backwardWeights(tangents.input.memory(), outGradient.memory(), parameters.weightGradient.memory(),
           tangents.biasScratch.memory());
-      addParameterGradients(weightGradient, null, hv);
+      parameters.addGradients(hv, false, scratch);
     }
     if (!inputGradient) {
       return null;
     }
     // R dx = dx(R delta, W) + dx(delta, V)
-    convolution.backwardData(tangents.outGradient.memory(), weights.memory(), tangents.inGradient.memory());
+    convolution.backwardData(tangents.outGradient.memory(), parameters.weights.memory(), tangents.inGradient.memory());
     double[] tangentResult = read(tangents.inGradient, tangents.inGradientValues);
     convolution.backwardData(outGradient.memory(), tangents.weights.memory(), tangents.inGradient.memory());
     addRead(tangents.inGradient, tangentResult);
     if (!inputGradientKnown) {
-      convolution.backwardData(outGradient.memory(), weights.memory(), inGradient.memory());
+      convolution.backwardData(outGradient.memory(), parameters.weights.memory(), inGradient.memory());
       inputGradientKnown = true;
     }
     return new Deltas(read(inGradient, inGradientValues), tangentResult);
-  }
-
-  /** The layer's weights and bias from a flat vector (parameters or a direction), rounded to float. */
-  private void writeParameters(double[] flat, Buffer weightsInto, Buffer biasInto) {
-    parameters.write(flat, weightsInto, biasInto, scratch);
-  }
-
-  /** Adds a weight gradient (and a bias gradient, unless null) into the flat vector {@code into}. */
-  private void addParameterGradients(Buffer weightsFrom, Buffer biasFrom, double[] into) {
-    parameters.addGradients(weightsFrom, biasFrom, into, scratch);
   }
 
   private void write(double[] values, Buffer into) {

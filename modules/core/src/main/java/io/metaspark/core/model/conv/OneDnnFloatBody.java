@@ -49,10 +49,6 @@ final class OneDnnFloatBody implements Stage {
     final OneDnnConvolution convolution;
     final OneDnnBatchNormRelu norm;
     final ConvolutionParameters parameters;
-    final Buffer weights;
-    final Buffer bias;
-    final Buffer weightGradient;
-    final Buffer biasGradient;
     final Buffer scaleShift;
     final Buffer scaleShiftGradient;
     /** In the convolution's chosen layout: its output (batch norm's input), and that output's gradient. */
@@ -66,12 +62,8 @@ final class OneDnnFloatBody implements Stage {
       this.block = block;
       convolution = new OneDnnConvolution(n, in, out, block.window(), source, true);
       norm = new OneDnnBatchNormRelu(convolution.destinationLayout, block.eps(), stream);
-      parameters = new ConvolutionParameters(block.weightAt(), block.biasAt(), block.outChannels(),
-          block.outChannels() * in[0] * block.window().kernel()[0] * block.window().kernel()[1]);
-      weights = OneDnnConvolution.buffer(convolution.weightsLayout);
-      bias = OneDnnConvolution.buffer(convolution.biasLayout);
-      weightGradient = OneDnnConvolution.buffer(convolution.weightsLayout);
-      biasGradient = OneDnnConvolution.buffer(convolution.biasLayout);
+      parameters = new ConvolutionParameters(block.weightAt(), block.biasAt(), block.outChannels(), in[0],
+          block.window(), convolution);
       scaleShift = OneDnnConvolution.buffer(norm.scaleShiftLayout);
       scaleShiftGradient = OneDnnConvolution.buffer(norm.scaleShiftLayout);
       convolutionOutput = new memory(convolution.destinationLayout, OneDnnConvolution.CPU);
@@ -136,7 +128,8 @@ final class OneDnnFloatBody implements Stage {
     memory input = imagesInput;
     for (Layer layer : layers) {
       writeParameters(params, layer);
-      layer.convolution.forward(input, layer.weights.memory(), layer.bias.memory(), layer.convolutionOutput);
+      layer.convolution.forward(input, layer.parameters.weights.memory(), layer.parameters.bias.memory(),
+          layer.convolutionOutput);
       layer.norm.forward(layer.convolutionOutput, layer.scaleShift.memory(), layer.output);
       input = layer.output;
     }
@@ -167,11 +160,11 @@ final class OneDnnFloatBody implements Stage {
       layer.norm.backward(layer.convolutionOutput, layer.scaleShift.memory(), layer.outputGradient,
           layer.convolutionOutputGradient, layer.scaleShiftGradient.memory());
       memory input = l == 0 ? imagesInput : layers[l - 1].output;
-      layer.convolution.backwardWeights(input, layer.convolutionOutputGradient, layer.weightGradient.memory(),
-          layer.biasGradient.memory());
+      layer.convolution.backwardWeights(input, layer.convolutionOutputGradient,
+          layer.parameters.weightGradient.memory(), layer.parameters.biasGradient.memory());
       addGradients(layer, gradient);
       if (l > 0) {
-        layer.convolution.backwardData(layer.convolutionOutputGradient, layer.weights.memory(),
+        layer.convolution.backwardData(layer.convolutionOutputGradient, layer.parameters.weights.memory(),
             layers[l - 1].outputGradient);
       }
     }
@@ -195,7 +188,7 @@ final class OneDnnFloatBody implements Stage {
 
   /** The block's convolution weights and bias, gamma and beta, from the flat vector rounded to float. */
   private void writeParameters(double[] flat, Layer layer) {
-    layer.parameters.write(flat, layer.weights, layer.bias, scratch);
+    layer.parameters.write(flat, scratch);
     Block block = layer.block;
     int channels = block.outChannels();
     float[] f = scratch;
@@ -208,7 +201,7 @@ final class OneDnnFloatBody implements Stage {
 
   /** Adds the block's parameter gradients into the flat vector {@code into}. */
   private void addGradients(Layer layer, double[] into) {
-    layer.parameters.addGradients(layer.weightGradient, layer.biasGradient, into, scratch);
+    layer.parameters.addGradients(into, true, scratch);
     Block block = layer.block;
     int channels = block.outChannels();
     float[] f = scratch;
