@@ -3,6 +3,7 @@ package io.metaspark.app.adapt;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.run.RunDirectory;
 import io.metaspark.core.algo.Adaptation;
+import io.metaspark.core.algo.SteppedSgd;
 import io.metaspark.core.rl.BernoulliBandit;
 import io.metaspark.core.rl.Environment;
 import io.metaspark.core.rl.EnvironmentFamily;
@@ -39,10 +40,11 @@ public final class PolicyAdaptation {
    * @param arms a bandit's arm probabilities, or null
    * @param steps adaptation steps, or null for the policy's own
    * @param learningRate the step size, or null for the policy's own
+   * @param stepSizes the step size of each step, the last for every later step (as evaluate.step-sizes), or null
    * @param trajectories rollouts per step, or null for the trajectories it was trained with ({@code tasks.support})
    */
   public record Request(String model, Long seed, double[] goal, double[] arms, Integer steps, Double learningRate,
-      Integer trajectories, String output) {}
+      double[] stepSizes, Integer trajectories, String output) {}
 
   private final Request request;
   private final PrintStream out;
@@ -75,6 +77,10 @@ public final class PolicyAdaptation {
     } catch (IllegalArgumentException e) {
       throw new ConfigError("--model " + request.model() + ": " + e.getMessage(), e);
     }
+    if (request.stepSizes() != null) {
+      // a policy adapts by plain SGD, so only its rate changes, step by step
+      adaptation = new Adaptation(new SteppedSgd(request.stepSizes()), adaptation.steps());
+    }
     PolicyGradientMaml algorithm = policy.adaptingIn(environment, adaptation);
     int steps = request.steps() == null ? adaptation.steps() : request.steps();
     int trajectories = request.trajectories() == null ? policy.tasks().rollouts().supportTrajectories()
@@ -100,6 +106,9 @@ public final class PolicyAdaptation {
     how.put("seed", seed);
     how.put("steps", steps);
     how.put("lr", adaptation.rule().learningRate());
+    if (request.stepSizes() != null) {
+      how.put("step_sizes", request.stepSizes());
+    }
     how.put("trajectories", trajectories);
     how.put("returns", returns);
     PolicyCard adaptedPolicy = policy.policy().adapted(Arrays.copyOfRange(adapted, network.length, adapted.length),

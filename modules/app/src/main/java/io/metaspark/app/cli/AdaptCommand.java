@@ -95,6 +95,11 @@ final class AdaptCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "adaptation step size (default: the model's inner_lr)")
   Double learningRate;
 
+  @Option(names = "--step-sizes", split = ",", paramLabel = "LR1,LR2,...",
+      description = "a policy: the step sizes of steps 1, 2, ..., the last for every later step, as evaluate.step-sizes"
+          + " (the MAML code tests navigation at 0.5,0.25)")
+  double[] stepSizes;
+
   @Option(names = "--output", defaultValue = "adapted", paramLabel = "DIR",
       description = "where the adapted model.zip and predictions.csv (--table: predictions.parquet, parameters.parquet,"
           + " adapt.json; a policy: model.zip and model.json) go (default: ${DEFAULT-VALUE})")
@@ -108,6 +113,10 @@ final class AdaptCommand implements Callable<Integer> {
     if (goal != null || arms != null || seed != null || trajectories != null) {
       return adaptPolicy();
     }
+    if (stepSizes != null) {
+      throw new ConfigError("--step-sizes adapts a policy (with --goal, --arms or --seed); a supervised model takes one"
+          + " step size, --lr");
+    }
     requireSensibleOptions();
     new FewShotAdaptation(new FewShotAdaptation.Request(model.dir, support, predict, supportImages, predictImages,
         steps, learningRate, output), System.out).run();
@@ -116,10 +125,11 @@ final class AdaptCommand implements Callable<Integer> {
 
   private int personalizeTable() throws Exception {
     if (support != null || supportImages != null || predict != null || predictImages != null || steps != null
-        || learningRate != null || goal != null || arms != null || seed != null || trajectories != null) {
+        || learningRate != null || stepSizes != null || goal != null || arms != null || seed != null
+        || trajectories != null) {
       throw new ConfigError("--table adapts each group as the model was trained to and predicts its rows: it takes"
-          + " none of --support, --predict, --support-images, --predict-images, --steps, --lr, --goal, --arms, --seed,"
-          + " --trajectories");
+          + " none of --support, --predict, --support-images, --predict-images, --steps, --lr, --step-sizes, --goal,"
+          + " --arms, --seed, --trajectories");
     }
     if (!format.equals("parquet") && !format.equals("csv")) {
       throw new ConfigError("--format must be parquet or csv, got '" + format + "'");
@@ -146,8 +156,18 @@ final class AdaptCommand implements Callable<Integer> {
     if (trajectories != null && trajectories < 1) {
       throw new ConfigError("--trajectories must be >= 1, got " + trajectories);
     }
-    new PolicyAdaptation(new PolicyAdaptation.Request(model.dir, seed, goal, arms, steps, learningRate, trajectories,
-        output), System.out).run();
+    if (stepSizes != null) {
+      if (learningRate != null) {
+        throw new ConfigError("--lr and --step-sizes both set the step size: give one");
+      }
+      for (double size : stepSizes) {
+        if (!(size > 0 && Double.isFinite(size))) {
+          throw new ConfigError("--step-sizes must be positive numbers, got " + size);
+        }
+      }
+    }
+    new PolicyAdaptation(new PolicyAdaptation.Request(model.dir, seed, goal, arms, steps, learningRate, stepSizes,
+        trajectories, output), System.out).run();
     return 0;
   }
 

@@ -18,6 +18,7 @@ import io.metaspark.app.run.RunDirectory;
 import io.metaspark.app.testing.Console;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.algo.ScalarSgd;
+import io.metaspark.core.algo.SteppedSgd;
 import io.metaspark.core.model.MlpShorthand;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.model.ParameterInit;
@@ -224,6 +225,30 @@ class SavedPolicyCliTest {
     assertTrue(drawn.contains("navigation-2d with its goal at (" + goal[0] + ", " + goal[1] + ") (seed 3)"), drawn);
   }
 
+  /** The MAML code tests navigation at 0.5 and then 0.25: adapt steps as evaluate.step-sizes does. */
+  @Test
+  void adaptTakesAStepSizePerStep() throws Exception {
+    Path adapted = dir.resolve("adapted-stepped");
+    String out = Console.out(() -> assertEquals(0, MetasparkCli.run("adapt", "--model", model("nav"), "--goal",
+        "0.3,-0.2", "--steps", "3", "--seed", "5", "--step-sizes", "0.2,0.05", "--output", adapted.toString())));
+    assertTrue(out.contains("3 step(s) at lr 0.2, 0.05 by step"), out);
+
+    SavedPolicy saved = SavedPolicy.of(SavedModel.read(model("nav"), new Configuration()));
+    Navigation2d goal = ((Navigation2d) saved.tasks().environments()).withGoal(0.3, -0.2);
+    PolicyGradientMaml algorithm = saved.adaptingIn(goal, new Adaptation(new SteppedSgd(0.2, 0.05), 1));
+    double[] expected = algorithm.adapt(saved.model().spec().newLearner(), saved.meta(),
+        new EnvironmentTaskFamily(goal, saved.tasks().rollouts()).open(new TaskDescriptor(-1, 0, 5), DataType.DOUBLE),
+        3, 3, new double[4]);
+    assertArrayEquals(expected, SavedModel.read(adapted.toString(), new Configuration()).meta(), 0);
+    PolicyGradientMaml constant = saved.adaptingIn(goal, new Adaptation(new ScalarSgd(0.2), 1));
+    double[] atOneRate = constant.adapt(saved.model().spec().newLearner(), saved.meta(),
+        new EnvironmentTaskFamily(goal, saved.tasks().rollouts()).open(new TaskDescriptor(-1, 0, 5), DataType.DOUBLE),
+        3, 3, new double[4]);
+    assertFalse(java.util.Arrays.equals(expected, atOneRate), "the second and third steps took the second size");
+    assertArrayEquals(new double[] {0.2, 0.05}, JSON.convertValue(json(adapted.resolve("model.json")).get("policy")
+        .get("adapted_to").get("step_sizes"), double[].class), 0);
+  }
+
   @Test
   void reportDrawsTheReturnsOfTrainingAndOfTheEvaluation() throws IOException {
     String out = Console.out(() -> assertEquals(0, MetasparkCli.run("report", "--run", run("bandit").toString())));
@@ -283,6 +308,15 @@ class SavedPolicyCliTest {
     String trajectories = err(2, "adapt", "--model", model("nav"), "--seed", "1", "--trajectories", "0", "--output",
         nowhere.toString());
     assertTrue(trajectories.contains("--trajectories must be >= 1, got 0"), trajectories);
+    String bothRates = err(2, "adapt", "--model", model("nav"), "--seed", "1", "--lr", "0.1", "--step-sizes", "0.5,0.25",
+        "--output", nowhere.toString());
+    assertTrue(bothRates.contains("--lr and --step-sizes both set the step size"), bothRates);
+    String negative = err(2, "adapt", "--model", model("nav"), "--seed", "1", "--step-sizes", "0.5,-0.25", "--output",
+        nowhere.toString());
+    assertTrue(negative.contains("--step-sizes must be positive numbers, got -0.25"), negative);
+    String steppedSupervised = err(2, "adapt", "--model", supervisedModel(), "--support", navigationConf.toString(),
+        "--step-sizes", "0.5,0.25", "--output", nowhere.toString());
+    assertTrue(steppedSupervised.contains("--step-sizes adapts a policy"), steppedSupervised);
     assertFalse(Files.exists(nowhere), "nothing saved before the options are checked");
   }
 
