@@ -69,7 +69,8 @@ public final class TrainingRun {
         job.initialParams().length, job.model().dataType().name().toLowerCase(Locale.ROOT),
         job.settings().model().init().configName(), job.learner().implementation(job.model()));
     // a trust-region step sets its own length: it has no learning rate to print
-    String rate = plan.optimizer().needsCurvature() ? "" : " lr " + job.settings().outer().lr();
+    // after the whole chain, comma-separated: "adam, then cosine annealing ..., lr 0.001" names the base rate
+    String rate = plan.optimizer().needsCurvature() ? "" : ", lr " + job.settings().outer().lr();
     out.printf(Locale.ROOT, "  %d iterations x %d tasks, outer %s%s, seed %d%n", plan.iterations(),
         plan.metaBatch(), plan.optimizer().describe(), rate, job.settings().run().seed());
     hessianProduct.print(out);
