@@ -40,11 +40,11 @@ public final class PolicyAdaptation {
    * @param arms a bandit's arm probabilities, or null
    * @param steps adaptation steps, or null for the policy's own
    * @param learningRate the step size, or null for the policy's own
-   * @param stepSizes the step size of each step, the last for every later step (as evaluate.step-sizes), or null
+   * @param stepSizes a step size for each step, the last for every later step (as evaluate.step-sizes), or null
    * @param trajectories rollouts per step, or null for the trajectories it was trained with ({@code tasks.support})
    */
   public record Request(String model, Long seed, double[] goal, double[] arms, Integer steps, Double learningRate,
-      double[] stepSizes, Integer trajectories, String output) {}
+      SteppedSgd stepSizes, Integer trajectories, String output) {}
 
   private final Request request;
   private final PrintStream out;
@@ -79,7 +79,7 @@ public final class PolicyAdaptation {
     }
     if (request.stepSizes() != null) {
       // a policy adapts by plain SGD, so only its rate changes, step by step
-      adaptation = new Adaptation(new SteppedSgd(request.stepSizes()), adaptation.steps());
+      adaptation = new Adaptation(request.stepSizes(), adaptation.steps());
     }
     PolicyGradientMaml algorithm = policy.adaptingIn(environment, adaptation);
     int steps = request.steps() == null ? adaptation.steps() : request.steps();
@@ -107,7 +107,7 @@ public final class PolicyAdaptation {
     how.put("steps", steps);
     how.put("lr", adaptation.rule().learningRate());
     if (request.stepSizes() != null) {
-      how.put("step_sizes", request.stepSizes());
+      how.put("step_sizes", request.stepSizes().rates());
     }
     how.put("trajectories", trajectories);
     how.put("returns", returns);

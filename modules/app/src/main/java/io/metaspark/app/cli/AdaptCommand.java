@@ -5,6 +5,7 @@ import io.metaspark.app.adapt.PolicyAdaptation;
 import io.metaspark.app.adapt.TablePersonalization;
 import io.metaspark.app.config.ConfigError;
 import io.metaspark.app.run.SparkContexts;
+import io.metaspark.core.algo.SteppedSgd;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -156,19 +157,24 @@ final class AdaptCommand implements Callable<Integer> {
     if (trajectories != null && trajectories < 1) {
       throw new ConfigError("--trajectories must be >= 1, got " + trajectories);
     }
-    if (stepSizes != null) {
-      if (learningRate != null) {
-        throw new ConfigError("--lr and --step-sizes both set the step size: give one");
-      }
-      for (double size : stepSizes) {
-        if (!(size > 0 && Double.isFinite(size))) {
-          throw new ConfigError("--step-sizes must be positive numbers, got " + size);
-        }
-      }
-    }
-    new PolicyAdaptation(new PolicyAdaptation.Request(model.dir, seed, goal, arms, steps, learningRate, stepSizes,
-        trajectories, output), System.out).run();
+    new PolicyAdaptation(new PolicyAdaptation.Request(model.dir, seed, goal, arms, steps, learningRate,
+        steppedRates(), trajectories, output), System.out).run();
     return 0;
+  }
+
+  /** --step-sizes as the rule they make (which checks them), or null; refused beside --lr. */
+  private SteppedSgd steppedRates() {
+    if (stepSizes == null) {
+      return null;
+    }
+    if (learningRate != null) {
+      throw new ConfigError("--lr and --step-sizes both set the step size: give one");
+    }
+    try {
+      return new SteppedSgd(stepSizes);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("--step-sizes: " + e.getMessage(), e);
+    }
   }
 
   private void requireSensibleSteps() {

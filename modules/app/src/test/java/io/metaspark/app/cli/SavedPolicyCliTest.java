@@ -313,7 +313,7 @@ class SavedPolicyCliTest {
     assertTrue(bothRates.contains("--lr and --step-sizes both set the step size"), bothRates);
     String negative = err(2, "adapt", "--model", model("nav"), "--seed", "1", "--step-sizes", "0.5,-0.25", "--output",
         nowhere.toString());
-    assertTrue(negative.contains("--step-sizes must be positive numbers, got -0.25"), negative);
+    assertTrue(negative.contains("--step-sizes: step sizes must be positive numbers, got [0.5, -0.25]"), negative);
     String steppedSupervised = err(2, "adapt", "--model", supervisedModel(), "--support", navigationConf.toString(),
         "--step-sizes", "0.5,0.25", "--output", nowhere.toString());
     assertTrue(steppedSupervised.contains("--step-sizes adapts a policy"), steppedSupervised);
