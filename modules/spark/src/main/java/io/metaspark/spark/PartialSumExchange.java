@@ -94,6 +94,12 @@ final class PartialSumExchange implements AutoCloseable {
   private final BooleanSupplier stopRequested;
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
+  /**
+   * Set by {@link #close}: from then on no connection is served and no round is joined. Closing
+   * the listening socket alone does not ensure that: a connection can still complete while the
+   * acceptor thread is waking from accept().
+   */
+  private volatile boolean closed;
 
   private record RoundKey(long attempt, long round) {}
 
@@ -146,6 +152,10 @@ final class PartialSumExchange implements AutoCloseable {
           LOG.warn("partial-sum exchange: accept failed", e);
         }
         continue;
+      }
+      if (closed) {
+        closeQuietly(socket);
+        return;
       }
       if (!connections.tryAcquire()) {
         LOG.warn("partial-sum exchange: more than {} connections at once; {} refused", maxConnections,
@@ -235,17 +245,19 @@ final class PartialSumExchange implements AutoCloseable {
   }
 
   /** Takes {@code partition}'s place in {@code attempt}: one end per partition, by socket or in memory. */
-  private synchronized void claim(long attempt, int partition) throws ProtocolException {
+  private synchronized void claim(long attempt, int partition) throws IOException {
+    refuseOnceClosed();
     if (partition < 0 || partition >= partitions || !connected.add(new RoundKey(attempt, partition))) {
       throw new ProtocolException("partition " + partition + " of stage attempt " + attempt
           + " is not one of 0.." + (partitions - 1) + " or is already connected");
     }
   }
 
-  private synchronized Round roundOf(RoundKey key) {
+  private synchronized Round roundOf(RoundKey key) throws IOException {
+    refuseOnceClosed();
     Round round = rounds.computeIfAbsent(key, k -> new Round());
     if (brokenAttempts.contains(key.attempt())) {
-      round.abort();
+      round.abort(WENT_AWAY);
     }
     if (++round.joined == partitions) {
       rounds.remove(key);
@@ -257,9 +269,17 @@ final class PartialSumExchange implements AutoCloseable {
     brokenAttempts.add(attempt);
     rounds.forEach((key, round) -> {
       if (key.attempt() == attempt) {
-        round.abort();
+        round.abort(WENT_AWAY);
       }
     });
+  }
+
+  private static final String WENT_AWAY = "another task of this barrier stage attempt went away";
+
+  private void refuseOnceClosed() throws IOException {
+    if (closed) {
+      throw new IOException("the partial-sum exchange is closed");
+    }
   }
 
   /**
@@ -279,7 +299,8 @@ final class PartialSumExchange implements AutoCloseable {
     private final OutcomeSum[] partials = new OutcomeSum[partitions];
     private int joined;
     private int arrived;
-    private boolean aborted;
+    /** Why the round can never complete, once it cannot; null until then. */
+    private String aborted;
     /** Decided when the last partial arrives, the same for every task. */
     private boolean stop;
     /** The merged sum, rounded: every task only reads it. */
@@ -302,7 +323,7 @@ final class PartialSumExchange implements AutoCloseable {
         notifyAll();
       }
       long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-      while (arrived < partitions && !aborted) {
+      while (arrived < partitions && aborted == null) {
         long leftNanos = deadline - System.nanoTime();
         if (timeoutMillis != 0 && leftNanos <= 0) {
           throw new IOException("the other tasks' partial sums did not arrive within " + timeoutMillis + " ms");
@@ -311,7 +332,7 @@ final class PartialSumExchange implements AutoCloseable {
         wait(timeoutMillis == 0 ? 0 : (leftNanos + 999_999) / 1_000_000);
       }
       if (arrived < partitions) {
-        throw new IOException("another task of this barrier stage attempt went away");
+        throw new IOException(aborted);
       }
       return this;
     }
@@ -333,8 +354,10 @@ final class PartialSumExchange implements AutoCloseable {
       return sum.rounded();
     }
 
-    synchronized void abort() {
-      aborted = true;
+    synchronized void abort(String why) {
+      if (aborted == null) {
+        aborted = why;
+      }
       notifyAll();
     }
   }
@@ -342,6 +365,11 @@ final class PartialSumExchange implements AutoCloseable {
   @Override
   public void close() throws IOException {
     IN_THIS_JVM.remove(token, this);
+    synchronized (this) {
+      closed = true;
+      rounds.values().forEach(round -> round.abort("the partial-sum exchange was closed"));
+      rounds.clear();
+    }
     server.close();
   }
 

@@ -131,8 +131,8 @@ class InMemoryTaskEndTest {
     relay.close();
     // The socket is closed too, so the task fails as a task on another JVM would: at connect, or,
     // when the acceptor thread was still blocked in accept() (the JDK then closes the listening
-    // socket only once that thread wakes, which on a loaded machine can be after close() returned),
-    // at its first round, whose connection the closing socket resets.
+    // socket only once that thread wakes, which on a loaded machine can be after close() returned,
+    // and a connection can complete meanwhile), at its first round, which a closed exchange refuses.
     PartialSumExchange.TaskEnd end;
     try {
       end = PartialSumExchange.open(address, 1, 0);
@@ -142,6 +142,28 @@ class InMemoryTaskEndTest {
     try (end) {
       assertInstanceOf(PartialSumExchange.Connection.class, end, "not found in memory");
       assertThrows(IOException.class, () -> end.allReduce(0, partial(0, 0)));
+    }
+  }
+
+  @Test
+  void closingTheExchangeEndsEveryTaskStillInIt() throws Exception {
+    PartialSumExchange relay = exchange(2, FAST);
+    try (PartialSumExchange.TaskEnd overSocket = new PartialSumExchange.Connection(relay.address(), 1, 0);
+        PartialSumExchange.TaskEnd inMemory = PartialSumExchange.open(relay.address(), 1, 1)) {
+      CompletableFuture<PartialSumExchange.Merged> waiting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return overSocket.allReduce(0, partial(0, 0));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      relay.close();
+      // Both tasks had connected, so neither is refused at connect: their rounds are. Without
+      // that, these two would complete round 0 between them after the driver had closed it.
+      IOException late = assertThrows(IOException.class, () -> inMemory.allReduce(0, partial(1, 0)));
+      assertTrue(late.getMessage().contains("closed"), late.getMessage());
+      ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+      assertInstanceOf(UncheckedIOException.class, e.getCause());
     }
   }
 }
