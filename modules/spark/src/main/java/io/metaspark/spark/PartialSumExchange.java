@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * of order, a message longer than a partial sum of this model can be, or one that is not such a sum
  * (of at most the model's parameter count of entries) ends the connection (and breaks its stage attempt) before anything is stored; and a connection silent for
  * {@link Timeouts#idle} is closed. Rounds are keyed by the stage attempt as well, so a rerun attempt
- * never mixes with a dead one's messages.
+ * never mixes with a dead one's messages. Once the exchange is closed, no task gets a merged sum
+ * from it: rounds still waiting fail, and later connections and rounds are refused.
  *
  * <p>A task that runs in the driver's own JVM (Spark's {@code local[N]}) skips the socket: its end
  * ({@link #open}) deposits its sum in the round directly and takes the merged sum as it is, with
@@ -66,6 +67,8 @@ final class PartialSumExchange implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartialSumExchange.class);
   /** The exchanges open in this JVM, by token: only the driver's JVM has them. */
   private static final Map<Long, PartialSumExchange> IN_THIS_JVM = new ConcurrentHashMap<>();
+  /** Why a round of a stage attempt one of whose tasks went away can never complete. */
+  private static final String WENT_AWAY = "another task of this barrier stage attempt went away";
 
   /** How long a connection may take to authenticate, and to say anything at all once it has. */
   record Timeouts(Duration handshake, Duration idle) implements Serializable {
@@ -273,8 +276,6 @@ final class PartialSumExchange implements AutoCloseable {
       }
     });
   }
-
-  private static final String WENT_AWAY = "another task of this barrier stage attempt went away";
 
   private void refuseOnceClosed() throws IOException {
     if (closed) {
