@@ -2,8 +2,10 @@ package io.metaspark.spark;
 
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.CurveEstimate;
+import io.metaspark.core.eval.EnsembleCurve;
 import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.task.TaskDescriptor;
+import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -40,14 +42,30 @@ public final class SparkEvaluator {
     return out;
   }
 
+  /** The same for an ensemble, member i starting from {@code params[i]}: one job, each task adapting every member. */
+  public CurveEstimate estimate(TaskRunner runner, double[][] params, List<TaskDescriptor> tasks, EnsembleCurve curve) {
+    return CurveEstimate.of(measures(runner, params, tasks,
+        (r, task, members) -> r.ensembleMeasures(task, members, curve)));
+  }
+
   private List<QueryMeasures> measures(
       TaskRunner runner, double[] params, List<TaskDescriptor> tasks, AdaptationCurve curve) {
+    return measures(runner, params, tasks, (r, task, theta) -> r.adaptationMeasures(task, theta, curve));
+  }
+
+  /** What an executor measures on one task, with the broadcast parameters. */
+  private interface TaskMeasure<P> extends Serializable {
+    QueryMeasures apply(TaskRunner runner, TaskDescriptor task, P params);
+  }
+
+  private <P> List<QueryMeasures> measures(TaskRunner runner, P params, List<TaskDescriptor> tasks,
+      TaskMeasure<P> measure) {
     Broadcast<TaskRunner> r = sc.broadcast(runner);
-    Broadcast<double[]> theta = sc.broadcast(params);
+    Broadcast<P> theta = sc.broadcast(params);
     try {
       // collect() keeps the RDD's order, which is the order of the list
       return sc.parallelize(tasks, Math.min(partitions, tasks.size()))
-          .map(task -> r.value().adaptationMeasures(task, theta.value(), curve))
+          .map(task -> measure.apply(r.value(), task, theta.value()))
           .collect();
     } finally {
       theta.destroy();

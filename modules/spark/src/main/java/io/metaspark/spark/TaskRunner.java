@@ -5,6 +5,7 @@ import io.metaspark.core.algo.TaskOutcome;
 import io.metaspark.core.algo.TrustRegionAlgorithm;
 import io.metaspark.core.algo.TrustRegionTask;
 import io.metaspark.core.eval.AdaptationCurve;
+import io.metaspark.core.eval.EnsembleCurve;
 import io.metaspark.core.eval.QueryMeasures;
 import io.metaspark.core.model.Learner;
 import io.metaspark.core.model.LearnerChoice;
@@ -55,6 +56,16 @@ public record TaskRunner(ModelSpec model, TaskFamily family, MetaAlgorithm algor
     try {
       Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
       return curve.measure(learner, meta, family.open(descriptor, learner.dataType()));
+    } catch (RuntimeException | Error e) {
+      throw TaskFailedException.of(descriptor, e);
+    }
+  }
+
+  /** An ensemble's measures on one task: every member of {@code curve} adapted from its own {@code metas[i]}. */
+  public QueryMeasures ensembleMeasures(TaskDescriptor descriptor, double[][] metas, EnsembleCurve curve) {
+    try {
+      Learner learner = ThreadLearners.forCurrentThread(model, this.learner);
+      return curve.measure(learner, metas, family.open(descriptor, learner.dataType()));
     } catch (RuntimeException | Error e) {
       throw TaskFailedException.of(descriptor, e);
     }

@@ -40,6 +40,29 @@ public final class AdaptationCurve implements java.io.Serializable {
     return steps.clone();
   }
 
+  /** The network's part of {@code meta}, where a supervised task's query set is read. */
+  double[] networkPart(double[] meta) {
+    return adaptation.networkPart(meta);
+  }
+
+  /**
+   * The network's query outputs (for classification, its class probabilities) after each step count,
+   * for the model with meta-parameters {@code meta}: what an {@link EnsembleCurve} combines.
+   */
+  INDArray[] queryOutputs(Learner learner, double[] meta, Task task) {
+    double[] theta = adaptation.networkPart(meta);
+    Examples support = task.support(theta, 0);
+    if (adaptation.byPrototypes()) {
+      return new INDArray[] {PrototypeEpisode.embed(learner, theta, support, task.query(theta, 0).features())
+          .probabilities()};
+    }
+    INDArray[] outputs = new INDArray[steps.length];
+    // a learner may hand back its own buffer: each step's outputs are copied before the next step
+    adaptation.adaptThrough(learner, meta, support, steps,
+        (i, adapted) -> outputs[i] = learner.outputs(adapted, task.query(adapted, 0).features()).dup());
+    return outputs;
+  }
+
   /**
    * Query loss, and for classification tasks accuracy and macro precision, recall and F1, one per step
    * count in ascending order, for the model with meta-parameters {@code meta}.
