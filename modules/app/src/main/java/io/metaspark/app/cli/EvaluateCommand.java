@@ -2,6 +2,7 @@ package io.metaspark.app.cli;
 
 import io.metaspark.app.adapt.ModelCard;
 import io.metaspark.app.adapt.ModelExport;
+import io.metaspark.app.adapt.SavedEnsemble;
 import io.metaspark.app.adapt.SavedModel;
 import io.metaspark.app.adapt.SavedPolicy;
 import io.metaspark.app.config.ConfigError;
@@ -53,9 +54,17 @@ final class EvaluateCommand implements Callable<Integer> {
     if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
       throw new ConfigError("--lr must be a positive number, got " + learningRate);
     }
+    Configuration hadoop = new Configuration();
+    try {
+      if (SavedEnsemble.holdsMembers(model.dir, hadoop)) {
+        return evaluateEnsemble(job, SavedEnsemble.read(model.dir, hadoop));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
+    }
     SavedModel saved;
     try {
-      saved = SavedModel.read(model.dir, new Configuration());
+      saved = SavedModel.read(model.dir, hadoop);
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigError("--model " + model.dir + ": " + e.getMessage(), e);
     }
@@ -79,6 +88,30 @@ final class EvaluateCommand implements Callable<Integer> {
         saved.card().numParams(), rule == null ? "as trained" : "by hand-set " + rule, adaptation.describe());
     try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
       new ModelEvaluation(sc, job, System.out).evaluate(saved, adaptation, meta, output).requireConverged();
+    }
+    return 0;
+  }
+
+  /**
+   * Models in subdirectories (a run's best/): adapted each as it was trained, their query predictions
+   * combined as the softmax of their averaged logits, on the same tasks.
+   */
+  private int evaluateEnsemble(Job job, SavedEnsemble ensemble) throws IOException {
+    if (rule != null) {
+      throw new ConfigError("--rule adapts one model by a hand-set optimizer; --model " + ensemble.dir()
+          + " holds an ensemble, whose members adapt as they were trained");
+    }
+    if (job.algorithm() instanceof PolicyGradientAlgorithm
+        || ensemble.members().stream().anyMatch(m -> m.card().policy() != null)) {
+      throw new ConfigError("--model " + ensemble.dir() + " holds several models: an ensemble is of classifiers, and"
+          + " policies are evaluated one at a time (give one model's directory)");
+    }
+    System.out.printf(Locale.ROOT, "metaspark evaluate: an ensemble of the %d models in %s (%d parameters each),"
+        + " each adapting as trained, predicting the softmax of their averaged logits%n", ensemble.members().size(),
+        ensemble.dir(), ensemble.members().get(0).card().numParams());
+    try (JavaSparkContext sc = SparkContexts.start(job, options.master)) {
+      new ModelEvaluation(sc, job, System.out).evaluateEnsemble(ensemble.dir(), ensemble.members(), output)
+          .requireConverged();
     }
     return 0;
   }

@@ -10,6 +10,7 @@ import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.optim.Chain;
 import io.metaspark.core.optim.ClipByGlobalNorm;
 import io.metaspark.core.optim.GradientTransformation;
+import io.metaspark.core.rl.PolicyGradientAlgorithm;
 import io.metaspark.core.task.TaskFamily;
 import io.metaspark.core.task.TaskSampler;
 import io.metaspark.core.task.image.ClassSplit.Part;
@@ -19,6 +20,7 @@ import io.metaspark.spark.TrainingPlan;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,7 @@ public final class Job {
           + " its tasks for the step's rounds (maml-rl, fomaml-rl); " + AlgorithmSettings.NAME.path() + " = "
           + algorithm.name() + " is not one");
     }
+    checkKeepBest();
     settings.tasks().family().checkData(values(), locations, model);
     this.plan = TrainingPlan.builder(runner(model, Part.TRAIN), new TaskSampler(settings.run().seed()), optimizer)
         .iterations(settings.train().iterations()).metaBatch(settings.train().metaBatch())
@@ -82,6 +85,33 @@ public final class Job {
       return build.get();
     } catch (IllegalArgumentException e) {
       throw new ConfigError(section + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * validate.keep-best ranks validations after the algorithm's own inner-step count, so it needs
+   * validations, with that count among evaluate.steps, of a model an ensemble can combine.
+   */
+  private void checkKeepBest() {
+    int keep = settings.validate().keepBest();
+    if (keep == 0) {
+      return;
+    }
+    String key = ValidateSettings.KEEP_BEST.path() + " = " + keep;
+    if (settings.validate().every() == 0) {
+      throw new ConfigError(key + " keeps the models of the best validations, but " + ValidateSettings.EVERY.path()
+          + " = 0 never validates: set it, e.g. --set validate.every=500");
+    }
+    if (algorithm instanceof PolicyGradientAlgorithm) {
+      throw new ConfigError(key + " ranks supervised models by their validation; " + AlgorithmSettings.NAME.path()
+          + " = " + algorithm.name() + " trains a policy, whose validation returns are not ranked (yet)");
+    }
+    int steps = algorithm.adaptation().steps();
+    int[] evaluated = settings.evaluate().stepCounts();
+    if (!algorithm.adaptation().byPrototypes() && Arrays.stream(evaluated).noneMatch(n -> n == steps)) {
+      throw new ConfigError(key + " ranks validations after the algorithm's " + steps + " inner steps ("
+          + AlgorithmSettings.INNER_STEPS.path() + "), but " + EvaluateSettings.STEPS.path() + " = "
+          + Arrays.toString(evaluated) + " does not list " + steps);
     }
   }
 

@@ -4,6 +4,7 @@ import io.metaspark.app.config.Job;
 import io.metaspark.core.algo.Adaptation;
 import io.metaspark.core.eval.AdaptationCurve;
 import io.metaspark.core.eval.CurveEstimate;
+import io.metaspark.core.eval.EnsembleCurve;
 import io.metaspark.core.eval.MeanEstimate;
 import io.metaspark.core.model.ModelSpec;
 import io.metaspark.core.task.TaskSampler;
@@ -31,7 +32,12 @@ public record AdaptationEvaluation(int tasks, long seed, double innerLearningRat
    * An adaptation whose steps are meta-learned (Meta-SGD's rates, MAML++'s, an update network): its
    * rule's name and the inner steps it was trained for, or null for a hand-set step size.
    */
-  public record LearnedRule(String name, int trainedSteps) {}
+  public record LearnedRule(String name, int trainedSteps) {
+    static LearnedRule of(Adaptation adaptation) {
+      return adaptation.rule().learnedValues() > 0 ? new LearnedRule(adaptation.rule().name(), adaptation.steps())
+          : null;
+    }
+  }
 
   /**
    * The model with meta-parameters {@code meta}, adapted by {@code adaptation} (training's: the
@@ -50,12 +56,29 @@ public record AdaptationEvaluation(int tasks, long seed, double innerLearningRat
     TaskRunner runner = job.runner(model, part);
     CurveEstimate estimate = new SparkEvaluator(sc, job.settings().spark().partitions())
         .estimate(runner, meta, TaskSampler.evaluationTasks(seed, tasks), curve);
-    LearnedRule learned = adaptation.rule().learnedValues() > 0
-        ? new LearnedRule(adaptation.rule().name(), adaptation.steps()) : null;
-    return new AdaptationEvaluation(tasks, seed, adaptation.rule().learningRate(), curve.steps(), estimate, learned);
+    return new AdaptationEvaluation(tasks, seed, adaptation.rule().learningRate(), curve.steps(), estimate,
+        LearnedRule.of(adaptation));
   }
 
-  boolean classification() {
+  /**
+   * An ensemble of saved models of the network {@code model} on the test tasks, member i adapted by
+   * {@code adaptations.get(i)} from {@code metas[i]} ({@link EnsembleCurve}); the step size shown is the
+   * first member's.
+   */
+  static AdaptationEvaluation ensemble(JavaSparkContext sc, Job job, ModelSpec model, List<Adaptation> adaptations,
+      double[][] metas) {
+    int[] steps = job.settings().evaluate().stepCounts();
+    EnsembleCurve curve = new EnsembleCurve(adaptations.stream().map(a -> new AdaptationCurve(steps, a)).toList());
+    int tasks = job.settings().evaluate().tasks();
+    long seed = job.settings().evaluate().seed();
+    CurveEstimate estimate = new SparkEvaluator(sc, job.settings().spark().partitions())
+        .estimate(job.runner(model, ClassSplit.Part.TEST), metas, TaskSampler.evaluationTasks(seed, tasks), curve);
+    Adaptation first = adaptations.get(0);
+    return new AdaptationEvaluation(tasks, seed, first.rule().learningRate(), curve.steps(), estimate,
+        LearnedRule.of(first));
+  }
+
+  public boolean classification() {
     return estimate.classification();
   }
 

@@ -21,6 +21,7 @@ final class EvaluationTable {
   private final AdaptationEvaluation metaLearned;
   private final Map<String, AdaptationEvaluation> baselines = new LinkedHashMap<>();
   private final Map<String, Map<String, Object>> baselineFacts = new LinkedHashMap<>();
+  private final Map<String, Object> notes = new LinkedHashMap<>();
 
   EvaluationTable(AdaptationEvaluation metaLearned) {
     this.metaLearned = metaLearned;
@@ -32,7 +33,13 @@ final class EvaluationTable {
     baselineFacts.put(name, facts);
   }
 
+  /** A fact about the evaluated model, printed first and written beside the results (an ensemble's members). */
+  void note(String name, Object value) {
+    notes.put(name, value);
+  }
+
   void print(PrintStream out) {
+    notes.forEach((name, value) -> out.printf(Locale.ROOT, "%s: %s%n", name, value));
     // prototypes (protonet) take no steps, and have no step size
     out.printf(Locale.ROOT, "evaluation: %d fresh tasks (seed %d), %s%s%n", metaLearned.tasks(),
         metaLearned.seed(), metaLearned.innerLearningRate() > 0 ? "inner lr " + metaLearned.innerLearningRate()
@@ -59,6 +66,7 @@ final class EvaluationTable {
     doc.put("tasks", metaLearned.tasks());
     doc.put("seed", metaLearned.seed());
     doc.put("inner_lr", metaLearned.innerLearningRate());
+    doc.putAll(notes);
     doc.put("results", metaLearned.rows());
     if (!baselines.isEmpty()) {
       Map<String, Object> all = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.metaspark.app.evaluate;
 
 import io.metaspark.app.adapt.SavedModel;
 import io.metaspark.app.config.ConfigError;
+import io.metaspark.app.config.EvaluateSettings;
 import io.metaspark.app.config.Job;
 import io.metaspark.app.run.RunDirectory;
 import io.metaspark.core.algo.Adaptation;
@@ -10,6 +11,7 @@ import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.ModelFitCheck;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,5 +76,43 @@ public final class ModelEvaluation {
     Result result = evaluate(spec, adaptation, meta, saved.dir().parent(), saved.dir(), file);
     out.printf("written: %s/%s%n", saved.dir(), file);
     return result;
+  }
+
+  /**
+   * Saved models of one network as an ensemble ({@link AdaptationEvaluation#ensemble}), each adapted
+   * as it was trained to, after checking that the config's tasks are there and that every member fits
+   * them; the results go to {@code dir}, the directory that holds the members.
+   */
+  public Result evaluateEnsemble(RunDirectory dir, List<SavedModel> members, String file) throws IOException {
+    if (!job.settings().evaluate().baselines().isEmpty()) {
+      throw new ConfigError(EvaluateSettings.BASELINES.path() + " = " + job.settings().evaluate().baselines()
+          + " is for one model: an ensemble's members adapt each their own way, so a baseline has no one way to"
+          + " adapt as they do; evaluate the baselines beside one --model, or set evaluate.baselines=[]");
+    }
+    job.prepareTasks(sc, out);
+    job.checkTaskData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
+    ModelSpec spec = members.get(0).spec();
+    List<Adaptation> adaptations = new ArrayList<>();
+    double[][] metas = new double[members.size()][];
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      SavedModel member = members.get(i);
+      Adaptation adaptation = member.adaptation();
+      metas[i] = member.meta();
+      Optional<String> misfit = ModelFitCheck.problem(sc, job.runner(spec, ClassSplit.Part.TEST), adaptation,
+          metas[i]);
+      if (misfit.isPresent()) {
+        throw new ConfigError("--model " + member.dir() + " does not fit the tasks of the config: " + misfit.get());
+      }
+      adaptations.add(adaptation);
+      names.add(member.dir().root().getName());
+    }
+    AdaptationEvaluation evaluation = AdaptationEvaluation.ensemble(sc, job, spec, adaptations, metas);
+    EvaluationTable table = new EvaluationTable(evaluation);
+    table.note("ensemble", names);
+    table.print(out);
+    table.write(dir, file);
+    out.printf("written: %s/%s%n", dir, file);
+    return new Result(table.document(), EvaluationDivergence.of(evaluation));
   }
 }

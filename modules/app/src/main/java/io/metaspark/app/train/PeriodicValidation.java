@@ -10,7 +10,9 @@ import io.metaspark.core.task.image.ClassSplit;
 import io.metaspark.spark.IterationListener;
 import io.metaspark.spark.IterationReport;
 import io.metaspark.spark.TrainingState;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -19,8 +21,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * held-out tasks, which the meta-batch's own noisy losses are not. Validation adapts the job's
  * network as training does: by the algorithm's adaptation. A policy's validation is its average
  * return on held-out environments after evaluate.steps policy-gradient steps, as its evaluation.
+ * With {@code validate.keep-best}, the best validations' models are kept ({@code best}, else null).
  */
-record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, PrintStream out)
+record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, BestValidatedModels best, PrintStream out)
     implements IterationListener {
 
   @Override
@@ -47,5 +50,13 @@ record PeriodicValidation(JavaSparkContext sc, Job job, MetricsLog metrics, Prin
         state.params(), ClassSplit.Part.VALIDATION, validate.tasks(), validate.seed());
     metrics.writeValidation(state.nextIteration(), validation);
     out.println("  after " + state.nextIteration() + " iterations, " + validation.summary("validation"));
+    if (best != null) {
+      try {
+        best.offer(state.nextIteration(), state.params(), validation);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot keep the model of the validation after " + state.nextIteration()
+            + " iterations", e);
+      }
+    }
   }
 }

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * What a training run does after each iteration, in order: report progress, validate, and
+ * What a training run does after each iteration, in order: report progress, then validate and
  * checkpoint while it still holds the run's lock. It stops training on a SIGTERM or SIGINT.
  */
 record RunListener(RunDirectory run, RunLock lock, ProgressReporter progress, PeriodicValidation validation,
@@ -29,9 +29,10 @@ record RunListener(RunDirectory run, RunLock lock, ProgressReporter progress, Pe
   @Override
   public void onIteration(IterationReport report, TrainingState state) {
     progress.onIteration(report, state);
-    validation.onIteration(report, state);
     try {
+      // validation may keep a model in the run (validate.keep-best): only while this job holds it
       lock.requireHeld();
+      validation.onIteration(report, state);
       checkpoints.onIteration(report, state);
     } catch (RunLock.RunLockedException e) {
       throw new UncheckedIOException(e.getMessage(), e);

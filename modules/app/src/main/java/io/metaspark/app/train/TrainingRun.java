@@ -102,14 +102,14 @@ public final class TrainingRun {
         out.printf(Locale.ROOT, "  resuming %s from its checkpoint at iteration %d%n", run, start.nextIteration());
       }
       job.checkTaskData(sc, job.familiesOfTraining());
-      TrainingState end = train(sc, run, lock, checkpoints, start);
+      TrainingState end = train(sc, run, lock, checkpoints, start, tasksReport);
       finish(sc, run, end, tasksReport);
       return run;
     }
   }
 
   private TrainingState train(JavaSparkContext sc, RunDirectory run, RunLock lock, CheckpointStore checkpoints,
-      TrainingState start) throws IOException {
+      TrainingState start, Map<String, Object> tasksReport) throws IOException {
     SparkMetaTrainer trainer;
     try {
       trainer = new SparkMetaTrainer(sc, plan);
@@ -124,8 +124,12 @@ public final class TrainingRun {
     try (MetricsLog metrics = MetricsLog.continuing(run, start.nextIteration())) {
       ConfirmedCheckpoints confirmed = new ConfirmedCheckpoints(checkpoints, job.settings().checkpoint().every(),
           job.fingerprint(), LOG::warn);
+      BestValidatedModels best = job.settings().validate().keepBest() == 0 ? null
+          : new BestValidatedModels(run, job.settings().validate().keepBest(), job.algorithm().adaptation().steps(),
+              start.nextIteration(), (dir, params, iteration, validation) -> export(dir, params, iteration,
+                  tasksReport, Map.of("validation", validation)));
       RunListener listener = new RunListener(run, lock, new ProgressReporter(out, metrics, plan.iterations()),
-          new PeriodicValidation(sc, job, metrics, out), confirmed);
+          new PeriodicValidation(sc, job, metrics, best, out), confirmed);
       Interruption.allowGracefulStop(job.settings().run().stopGracePeriod());
       try {
         end = trainer.train(start, listener);
@@ -159,31 +163,41 @@ public final class TrainingRun {
   private void finish(JavaSparkContext sc, RunDirectory run, TrainingState end, Map<String, Object> tasksReport)
       throws IOException {
     MetaAlgorithm algorithm = job.algorithm();
-    Adaptation adaptation = algorithm.adaptation();
     ModelEvaluation.Result evaluation = null;
     Map<String, Object> returns = null;
     if (job.settings().evaluate().afterTrain() && algorithm instanceof PolicyGradientAlgorithm policyGradient) {
       returns = new ReturnEvaluation(sc, job, out).evaluate(policyGradient, job.model(),
           (EnvironmentTaskFamily) job.taskFamily(ClassSplit.Part.TEST), end.params(), run, RunDirectory.EVALUATION);
     } else if (job.settings().evaluate().afterTrain()) {
-      evaluation = new ModelEvaluation(sc, job, out).evaluate(job.model(), adaptation, end.params(), run, run,
-          RunDirectory.EVALUATION);
+      evaluation = new ModelEvaluation(sc, job, out).evaluate(job.model(), algorithm.adaptation(), end.params(), run,
+          run, RunDirectory.EVALUATION);
     }
-    double[] network = algorithm.networkPart(end.params());
-    ModelCard card = ModelCard.of(Instant.now().toString(), algorithm.name(), adaptation,
-        adaptation.learnedPart(end.params()), hessianProduct.modelCardValue(), plan.runner().family().describe(),
-        plan.iterations(), plan.metaBatch(), job.settings().run().seed(), network.length,
-        job.settings().model().init().configName(), job.learner().implementation(job.model()), job.render(),
-        tasksReport,
+    export(run.child(RunDirectory.FINAL), end.params(), plan.iterations(), tasksReport,
         evaluation == null ? returns : evaluation.document());
-    if (algorithm instanceof PolicyGradientAlgorithm policyGradient) {
-      card = card.withPolicy(PolicyCard.of(policyGradient, end.params(), plan.runner().family().describe(),
-          EnvironmentTasks.settings(job.values())));
-    }
-    ModelExport.write(run.child(RunDirectory.FINAL), job.model(), network, card);
     out.printf("model: %s/%s%n", run, RunDirectory.FINAL);
     if (evaluation != null) {
       evaluation.requireConverged();
     }
+  }
+
+  /**
+   * The model of meta-parameters {@code params}, trained {@code iterations} iterations, exported into
+   * {@code dir} with its card (the final model, and the best validations' models).
+   */
+  private void export(RunDirectory dir, double[] params, long iterations, Map<String, Object> tasksReport,
+      Map<String, Object> evaluation) throws IOException {
+    MetaAlgorithm algorithm = job.algorithm();
+    Adaptation adaptation = algorithm.adaptation();
+    double[] network = algorithm.networkPart(params);
+    ModelCard card = ModelCard.of(Instant.now().toString(), algorithm.name(), adaptation,
+        adaptation.learnedPart(params), hessianProduct.modelCardValue(), plan.runner().family().describe(),
+        iterations, plan.metaBatch(), job.settings().run().seed(), network.length,
+        job.settings().model().init().configName(), job.learner().implementation(job.model()), job.render(),
+        tasksReport, evaluation);
+    if (algorithm instanceof PolicyGradientAlgorithm policyGradient) {
+      card = card.withPolicy(PolicyCard.of(policyGradient, params, plan.runner().family().describe(),
+          EnvironmentTasks.settings(job.values())));
+    }
+    ModelExport.write(dir, job.model(), network, card);
   }
 }
