@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate",
     description = "Adapt a saved initialization (and evaluate.baselines) to fresh tasks as it was trained to adapt "
         + "(model.json) and report the query loss after 0, 1, ... steps; for a policy, the average return on fresh"
-        + " environments.")
+        + " environments; for a directory of saved models (a run's best/), their ensemble's.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;

@@ -49,6 +49,22 @@ class JobTest {
     assertEquals(1761, job.model().initialParams().length);
   }
 
+  @Test
+  void keepingTheBestModelsNeedsValidationsRankedAtTheAlgorithmsOwnSteps() {
+    File sinusoid = new File("../../conf/sinusoid.conf");
+    assertEquals(5, load(sinusoid, List.of("validate.keep-best=5")).settings().validate().keepBest());
+    String never = error(() -> load(sinusoid, List.of("validate.keep-best=5", "validate.every=0")));
+    assertTrue(never.contains("validate.keep-best = 5") && never.contains("validate.every = 0 never validates"), never);
+    String steps = error(() -> load(sinusoid, List.of("validate.keep-best=2", "algorithm.inner-steps=5")));
+    assertTrue(steps.contains("after the algorithm's 5 inner steps") && steps.contains("evaluate.steps = [0, 1, 10]"),
+        steps);
+    String policy = error(() -> load(new File("../../conf/navigation-2d.conf"),
+        List.of("validate.keep-best=2", "validate.every=10")));
+    assertTrue(policy.contains("trains a policy"), policy);
+    String negative = error(() -> load(sinusoid, List.of("validate.keep-best=-1")));
+    assertTrue(negative.contains("validate.keep-best"), negative);
+  }
+
   /** Executors in their own JVMs run elsewhere: relative data paths must reach them resolved. */
   @Test
   void relativeDataPathsAreResolvedOnTheDriver() {
