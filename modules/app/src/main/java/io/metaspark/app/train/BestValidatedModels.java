@@ -101,7 +101,8 @@ final class BestValidatedModels {
     RunDirectory dir = best.child(name);
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("iteration", iteration);
-    facts.put("ranked_by", (byAccuracy ? "query_accuracy" : "minus query_loss") + " after " + rankedSteps + " steps");
+    facts.put("ranked_by", (byAccuracy ? "query_accuracy" : "minus query_loss") + " after " + rankedSteps
+        + (rankedSteps == 1 ? " step" : " steps"));
     facts.put("score", candidate.score());
     facts.put("tasks", validation.tasks());
     facts.put("seed", validation.seed());

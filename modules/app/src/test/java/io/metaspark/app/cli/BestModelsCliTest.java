@@ -76,7 +76,7 @@ class BestModelsCliTest {
     assertEquals(expected, members(whole.resolve("best")));
     for (String member : expected) {
       JsonNode ranking = JSON.readTree(whole.resolve("best").resolve(member).resolve("validation.json").toFile());
-      assertEquals("query_accuracy after 1 steps", ranking.get("ranked_by").asText());
+      assertEquals("query_accuracy after 1 step", ranking.get("ranked_by").asText());
       assertEquals(Long.parseLong(member.substring("iteration-".length())),
           JSON.readTree(whole.resolve("best").resolve(member).resolve("model.json").toFile()).get("iterations")
               .asLong());
