@@ -23,9 +23,10 @@ import org.apache.hadoop.fs.Path;
  * {@code evaluate --model <run>/best} evaluates as one ensemble.
  *
  * <p>A validation ranks by its query accuracy after the algorithm's own inner-step count
- * (classification), else by its query loss there; a tie goes to the later model. The ranking lives
- * in the directories (each one's {@value #RANKING}, written after its model), so a resumed run
- * carries it on: it drops the models of iterations it will train again, which it validates again.
+ * (classification), else by its query loss there, to 12 decimals; a tie goes to the later model.
+ * The ranking lives in the directories (each one's {@value #RANKING}, written after its model), so
+ * a resumed run carries it on: it drops the models of iterations it will train again, which it
+ * validates again.
  */
 final class BestValidatedModels {
   static final String DIR = "best";
@@ -86,11 +87,13 @@ final class BestValidatedModels {
   void offer(long iteration, double[] params, AdaptationEvaluation validation) throws IOException {
     int row = rowOf(validation);
     boolean byAccuracy = validation.classification();
-    double score = byAccuracy ? validation.estimate().accuracies()[row].mean()
+    double mean = byAccuracy ? validation.estimate().accuracies()[row].mean()
         : -validation.estimate().losses()[row].mean();
+    // equal accuracies summed from different tasks' shares differ in the last bits: round them equal
+    double score = Math.rint(mean * 1e12) / 1e12;
     String name = String.format(Locale.ROOT, "iteration-%012d", iteration);
     kept.removeIf(k -> k.name().equals(name));
-    Kept candidate = new Kept(iteration, Double.isNaN(score) ? Double.NEGATIVE_INFINITY : score, name);
+    Kept candidate = new Kept(iteration, Double.isFinite(score) ? score : Double.NEGATIVE_INFINITY, name);
     if (kept.size() >= keep && BEST_FIRST.compare(candidate, kept.stream().max(BEST_FIRST).orElseThrow()) > 0) {
       return;
     }
