@@ -65,13 +65,9 @@ public final class ModelEvaluation {
    * and that the model fits them; the results go to its directory, beside it.
    */
   public Result evaluate(SavedModel saved, Adaptation adaptation, double[] meta, String file) throws IOException {
-    job.prepareTasks(sc, out);
-    job.checkTaskData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
+    prepareTestTasks();
     ModelSpec spec = saved.spec();
-    Optional<String> misfit = ModelFitCheck.problem(sc, job.runner(spec, ClassSplit.Part.TEST), adaptation, meta);
-    if (misfit.isPresent()) {
-      throw new ConfigError("--model " + saved.dir() + " does not fit the tasks of the config: " + misfit.get());
-    }
+    requireFit(saved, adaptation, meta);
     // the run directory, which holds final/ and joint/: train and evaluate of a run share the joint network
     Result result = evaluate(spec, adaptation, meta, saved.dir().parent(), saved.dir(), file);
     out.printf("written: %s/%s%n", saved.dir(), file);
@@ -89,8 +85,7 @@ public final class ModelEvaluation {
           + " is for one model: an ensemble's members adapt each their own way, so a baseline has no one way to"
           + " adapt as they do; evaluate the baselines beside one --model, or set evaluate.baselines=[]");
     }
-    job.prepareTasks(sc, out);
-    job.checkTaskData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
+    prepareTestTasks();
     ModelSpec spec = members.get(0).spec();
     List<Adaptation> adaptations = new ArrayList<>();
     double[][] metas = new double[members.size()][];
@@ -99,11 +94,7 @@ public final class ModelEvaluation {
       SavedModel member = members.get(i);
       Adaptation adaptation = member.adaptation();
       metas[i] = member.meta();
-      Optional<String> misfit = ModelFitCheck.problem(sc, job.runner(spec, ClassSplit.Part.TEST), adaptation,
-          metas[i]);
-      if (misfit.isPresent()) {
-        throw new ConfigError("--model " + member.dir() + " does not fit the tasks of the config: " + misfit.get());
-      }
+      requireFit(member, adaptation, metas[i]);
       adaptations.add(adaptation);
       names.add(member.dir().root().getName());
     }
@@ -114,5 +105,19 @@ public final class ModelEvaluation {
     table.write(dir, file);
     out.printf("written: %s/%s%n", dir, file);
     return new Result(table.document(), EvaluationDivergence.of(evaluation));
+  }
+
+  /** The config's test tasks, prepared and checked to be there before any model is adapted to them. */
+  private void prepareTestTasks() {
+    job.prepareTasks(sc, out);
+    job.checkTaskData(sc, List.of(job.taskFamily(ClassSplit.Part.TEST)));
+  }
+
+  private void requireFit(SavedModel saved, Adaptation adaptation, double[] meta) {
+    Optional<String> misfit = ModelFitCheck.problem(sc, job.runner(saved.spec(), ClassSplit.Part.TEST), adaptation,
+        meta);
+    if (misfit.isPresent()) {
+      throw new ConfigError("--model " + saved.dir() + " does not fit the tasks of the config: " + misfit.get());
+    }
   }
 }
