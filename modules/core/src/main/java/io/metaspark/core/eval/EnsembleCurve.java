@@ -43,10 +43,6 @@ public final class EnsembleCurve implements Serializable {
     return members.get(0).steps();
   }
 
-  public int size() {
-    return members.size();
-  }
-
   /** The ensemble's measures on {@code task}, member i starting from {@code metas[i]}. */
   public QueryMeasures measure(Learner learner, double[][] metas, Task task) {
     if (metas.length != members.size()) {
