@@ -23,10 +23,16 @@ final class Conv4Preset implements ModelPreset {
   static final Key<Boolean> BATCH_NORM = Key.flag("model.conv4.batch-norm", true,
       "batch normalization after each convolution, transductive as the MAML reference code");
 
+  static final Key<Boolean> GLOBAL_AVERAGE_POOLING = Key.flag("model.conv4.global-average-pooling", false,
+      "average the last block's activations over their positions before the softmax layer (the MAML code's"
+          + " Omniglot network); false: DL4J's flattening, every position its own weights");
+  static final Key<String> OUTPUT_INIT = Key.string("model.conv4.output-init", "xavier",
+      "how the softmax layer's weights start: xavier, or standard-normal (N(0, 1), the MAML code's Omniglot network)");
+
   static final Key<Boolean> EMBEDDING = Key.flag("model.conv4.embedding", false,
       "no softmax layer: the network outputs the last block's activations (for algorithm.name = protonet)");
 
-  static final List<Key<?>> KEYS = List.of(FILTERS, DOWNSAMPLE, BATCH_NORM, EMBEDDING);
+  static final List<Key<?>> KEYS = List.of(FILTERS, DOWNSAMPLE, BATCH_NORM, GLOBAL_AVERAGE_POOLING, OUTPUT_INIT, EMBEDDING);
 
   @Override
   public void check(Values values) {
@@ -41,7 +47,9 @@ final class Conv4Preset implements ModelPreset {
     try {
       Conv4 conv4 = values.get(EMBEDDING) ? Conv4.embedding(size) : Conv4.of(size, values.get(ImageTasks.WAYS));
       return conv4.channels(values.get(ImageTasks.CHANNELS)).filters(values.get(FILTERS))
-          .downsample(values.get(DOWNSAMPLE)).batchNorm(values.get(BATCH_NORM)).dataType(dataType).seed(seed).toSpec();
+          .downsample(values.get(DOWNSAMPLE)).batchNorm(values.get(BATCH_NORM))
+          .globalAveragePooling(values.get(GLOBAL_AVERAGE_POOLING)).outputInit(values.get(OUTPUT_INIT))
+          .dataType(dataType).seed(seed).toSpec();
     } catch (IllegalArgumentException e) {
       throw new ConfigError("model.conv4 (with tasks.images.size " + size + "): " + e.getMessage(), e);
     }

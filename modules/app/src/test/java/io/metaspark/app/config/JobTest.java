@@ -291,6 +291,15 @@ class JobTest {
     Job noBatchNorm = load(f,
         List.of("model.preset=conv4", "model.conv4.filters=4", "model.conv4.batch-norm=false"));
     assertEquals(plain, noBatchNorm.model().initialParams().length);
+    // with strides 28 -> 14 -> 7 -> 4 -> 2: flattened, 4 x 4 features per class; averaged, 4
+    List<String> strided = List.of("model.preset=conv4", "model.conv4.filters=4", "model.conv4.downsample=stride");
+    int flattened = load(f, strided).model().initialParams().length;
+    List<String> averaged = new java.util.ArrayList<>(strided);
+    averaged.add("model.conv4.global-average-pooling=true");
+    averaged.add("model.conv4.output-init=standard-normal");
+    assertEquals(flattened - 3 * 4 * 4 + 3 * 4, load(f, averaged).model().initialParams().length);
+    String badInit = validationError(GLYPHS + "model.preset = conv4\nmodel.conv4.output-init = uniform");
+    assertTrue(badInit.contains("model.conv4") && badInit.contains("'uniform'"), badInit);
     assertTrue(validationError(GLYPHS + "model.preset = conv5").contains("model.preset"));
     assertTrue(validationError("model.preset = conv4").contains("needs tasks.family = images"));
   }

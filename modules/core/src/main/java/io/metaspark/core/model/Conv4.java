@@ -3,6 +3,7 @@ package io.metaspark.core.model;
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -39,6 +40,14 @@ public final class Conv4 {
     STRIDE
   }
 
+  /** How the softmax layer's weights start (its biases start at zero). */
+  public enum OutputInit {
+    /** DL4J's Xavier: normal with variance 2 / (fan-in + fan-out). */
+    XAVIER,
+    /** N(0, 1) for every weight, as the MAML code's Omniglot network ({@code tf.random_normal}). */
+    STANDARD_NORMAL
+  }
+
   private final int size;
   /** 0 for an embedding network: no softmax layer. */
   private final int ways;
@@ -46,6 +55,8 @@ public final class Conv4 {
   private int filters = 64;
   private Downsample downsample = Downsample.POOL;
   private boolean batchNorm = true;
+  private boolean globalAveragePooling;
+  private OutputInit outputInit = OutputInit.XAVIER;
   private DataType dataType = DataType.FLOAT;
   private long seed = 1;
 
@@ -109,6 +120,28 @@ public final class Conv4 {
     return this;
   }
 
+  /**
+   * Averages the last block's activations over their positions, so the softmax layer reads one value
+   * per filter, as the MAML code's Omniglot network does ({@code tf.reduce_mean} over height and
+   * width; on its strided 28x28 network the last block is 2x2). Off by default: DL4J flattens the
+   * block instead, and the softmax layer reads every position (4 x filters values there). Where the
+   * last block is 1x1 (28x28 with pooling) the two are the same network.
+   */
+  public Conv4 globalAveragePooling(boolean globalAveragePooling) {
+    this.globalAveragePooling = globalAveragePooling;
+    return this;
+  }
+
+  /** "xavier" (the default) or "standard-normal": see {@link OutputInit}. */
+  public Conv4 outputInit(String name) {
+    try {
+      this.outputInit = OutputInit.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("conv4 output init must be xavier or standard-normal, got '" + name + "'");
+    }
+    return this;
+  }
+
   public Conv4 dataType(DataType dataType) {
     if (!dataType.isFPType()) {
       throw new IllegalArgumentException("parameters need a floating-point type, got " + dataType);
@@ -154,16 +187,37 @@ public final class Conv4 {
             .build());
       }
     }
-    if (ways > 0) {
-      list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-          .nOut(ways)
-          .activation(Activation.SOFTMAX)
-          .weightInit(WeightInit.XAVIER)
+    int last = lastBlockSize();
+    if (globalAveragePooling && last > 1) {
+      list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG)
+          .kernelSize(last, last)
+          .stride(last, last)
+          .convolutionMode(ConvolutionMode.Truncate)
           .build());
+    }
+    if (ways > 0) {
+      OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+          .nOut(ways)
+          .activation(Activation.SOFTMAX);
+      if (outputInit == OutputInit.STANDARD_NORMAL) {
+        output.weightInit(new NormalDistribution(0, 1));
+      } else {
+        output.weightInit(WeightInit.XAVIER);
+      }
+      list.layer(output.build());
     }
     // DL4J infers every nIn, and the flattening before the output layer, from the input type
     list.setInputType(InputType.convolutional(size, size, channels));
     return list.build();
+  }
+
+  /** The last block's height and width: "same" convolutions, then halved by stride (ceiling) or pooling (floor). */
+  private int lastBlockSize() {
+    int side = size;
+    for (int block = 0; block < 4; block++) {
+      side = downsample == Downsample.STRIDE ? (side + 1) / 2 : side / 2;
+    }
+    return side;
   }
 
   public ModelSpec toSpec() {

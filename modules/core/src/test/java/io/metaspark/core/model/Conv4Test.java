@@ -51,6 +51,45 @@ class Conv4Test {
         Conv4.of(28, 5).filters(small).downsample("stride").batchNorm(false).toSpec().initialParams().length);
   }
 
+  /** The MAML code's Omniglot head: the 2x2 last block averaged to one value per filter, N(0, 1) weights. */
+  @Test
+  void globalAveragePoolingFeedsTheSoftmaxOneValuePerFilter() {
+    int f = 64;
+    int convs = (9 * f + f) + 3 * (9 * f * f + f) + 4 * 4 * f;
+    Conv4 code = Conv4.of(28, 20).downsample("stride").globalAveragePooling(true).outputInit("standard-normal");
+    double[] params = code.toSpec().initialParams();
+    assertEquals(convs + f * 20 + 20, params.length);
+    // the output layer's weights come last but for its biases; N(0, 1): mean near 0, variance near 1
+    double sum = 0;
+    double squares = 0;
+    int weights = f * 20;
+    for (int i = convs; i < convs + weights; i++) {
+      sum += params[i];
+      squares += params[i] * params[i];
+    }
+    double mean = sum / weights;
+    double variance = squares / weights - mean * mean;
+    assertEquals(0, mean, 0.1);
+    assertEquals(1, variance, 0.15);
+    for (int i = convs + weights; i < params.length; i++) {
+      assertEquals(0.0, params[i], "bias " + i);
+    }
+    // Xavier's variance for 64 inputs and 20 outputs is 2 / 84
+    double[] xavier = Conv4.of(28, 20).downsample("stride").globalAveragePooling(true).toSpec().initialParams();
+    double xavierSquares = 0;
+    for (int i = convs; i < convs + weights; i++) {
+      xavierSquares += xavier[i] * xavier[i];
+    }
+    assertEquals(2.0 / 84, xavierSquares / weights, 0.01);
+    // with pooling the last block is 1x1 already: no averaging layer, the network the default builds
+    assertEquals(Conv4.of(28, 5).build(), Conv4.of(28, 5).globalAveragePooling(true).build());
+    assertEquals(Conv4.of(28, 5).downsample("stride").build().getConfs().size() + 1,
+        Conv4.of(28, 5).downsample("stride").globalAveragePooling(true).build().getConfs().size());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> Conv4.of(28, 5).outputInit("uniform"));
+    assertTrue(bad.getMessage().contains("'uniform'"), bad.getMessage());
+  }
+
   @Test
   void dl4jGradientOnAnEpisodeMatchesCentralDifferences() {
     ModelSpec spec = Conv4.of(28, 3).filters(4).dataType(DataType.DOUBLE).seed(5).toSpec();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.metaspark.core.model.conv.ConvLearner;
 import io.metaspark.core.task.Examples;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -16,6 +17,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +52,10 @@ class ExactHessianTest {
                 .toSpec());
       }
     }
+    // 20x20 with strides leaves a 2x2 last block, which the average takes to one value per filter
+    specs.put("conv4 stride batch norm, global average pooling",
+        Conv4.of(20, 3).filters(3).downsample("stride").globalAveragePooling(true).outputInit("standard-normal")
+            .dataType(DataType.DOUBLE).seed(5).toSpec());
     specs.put("padded relu convolutions", ModelSpec.of(paddedReluConvolutions()));
     return specs;
   }
@@ -255,7 +261,7 @@ class ExactHessianTest {
       }
       return new Examples(Nd4j.createFromArray(x), Nd4j.createFromArray(y));
     }
-    int size = conf.getConf(0).getLayer() instanceof ConvolutionLayer c && c.getPadding()[0] == 1 ? 8 : 16;
+    int size = imageSize(conf, (int) output.getNIn());
     double[][][][] pixels = new double[n][1][size][size];
     double[][] labels = new double[n][outputs];
     for (int i = 0; i < n; i++) {
@@ -267,6 +273,28 @@ class ExactHessianTest {
       labels[i][i % outputs] = 1;
     }
     return new Examples(Nd4j.create(pixels), Nd4j.create(labels));
+  }
+
+  /**
+   * The side of the square grey images a network here was built for: the first of the sizes used
+   * that fits every pooling window and gives the output layer its inputs.
+   */
+  private static int imageSize(MultiLayerConfiguration conf, int outputInputs) {
+    for (int size : new int[] {16, 8, 20}) {
+      InputType image = InputType.convolutional(size, size, 1);
+      List<InputType> types = conf.getLayerActivationTypes(image);
+      boolean fits = types.get(types.size() - 2).arrayElementsPerExample() == outputInputs;
+      for (int l = 0; l < types.size() && fits; l++) {
+        if (conf.getConf(l).getLayer() instanceof SubsamplingLayer pooling) {
+          InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) (l == 0 ? image : types.get(l - 1));
+          fits = in.getHeight() >= pooling.getKernelSize()[0] && in.getWidth() >= pooling.getKernelSize()[1];
+        }
+      }
+      if (fits) {
+        return size;
+      }
+    }
+    throw new IllegalArgumentException("no image size fits " + conf.toJson());
   }
 
   static double[] gaussian(SplittableRandom random, int n) {

@@ -49,7 +49,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>Only what it reproduces is accepted ({@link #of}): NCHW ConvolutionLayers (with bias, no
  * dilation, "same" or explicit padding, identity or ReLU), BatchNormalization (batch statistics,
  * learnable gamma and beta), ReLU ActivationLayers, max-pooling SubsamplingLayers (native, like the
- * convolutions), then the flattening DL4J inserts and one
+ * convolutions), average-pooling ones whose windows tile the image without padding, then the
+ * flattening DL4J inserts and one
  * OutputLayer with softmax and unweighted multi-class cross-entropy; nothing that changes the
  * function or its gradient (dropout, weight noise, regularization, constraints). Anything else
  * stays with DL4J.
@@ -226,6 +227,9 @@ public final class ConvLearner implements FeatureLearner {
         stages.add(() -> new BatchNormStage(gammaAt, betaAt, norm.getEps(), roundToFloat));
       } else if (layerConf instanceof ActivationLayer) {
         stages.add(ReluStage::new);
+      } else if (layerConf instanceof SubsamplingLayer pooling && pooling.getPoolingType() == PoolingType.AVG) {
+        int[] kernel = pooling.getKernelSize();
+        stages.add(() -> new AveragePoolingStage(kernel));
       } else if (layerConf instanceof SubsamplingLayer pooling) {
         Window window = new Window(pooling.getKernelSize(), pooling.getStride(), pooling.getPadding(),
             pooling.getConvolutionMode() == ConvolutionMode.Same);
@@ -369,8 +373,8 @@ public final class ConvLearner implements FeatureLearner {
         ok = PlainLayers.isPlainRelu(((ActivationLayer) layer).getActivationFn());
       } else if (type2 == SubsamplingLayer.class) {
         SubsamplingLayer p = (SubsamplingLayer) layer;
-        ok = p.getPoolingType() == PoolingType.MAX && p.getCnn2dDataFormat() == CNN2DFormat.NCHW
-            && isPlainWindow(p.getConvolutionMode(), p.getDilation());
+        ok = p.getCnn2dDataFormat() == CNN2DFormat.NCHW && isPlainWindow(p.getConvolutionMode(), p.getDilation())
+            && (p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG && tiles(p));
       } else {
         ok = false;
       }
@@ -379,6 +383,13 @@ public final class ConvLearner implements FeatureLearner {
       }
     }
     return sawConvolution;
+  }
+
+  /** Windows side by side without padding, as {@link AveragePoolingStage} takes them. */
+  private static boolean tiles(SubsamplingLayer pooling) {
+    return pooling.getConvolutionMode() != ConvolutionMode.Same
+        && Arrays.equals(pooling.getStride(), pooling.getKernelSize())
+        && Arrays.equals(pooling.getPadding(), new int[] {0, 0});
   }
 
   /** What {@link Window} computes: "same" or explicit padding (Truncate, Strict), no dilation. */

@@ -132,6 +132,34 @@ class ConvLearnerTest {
     assertSameFunction(spec, 16, DataType.DOUBLE, 1e-9, 3, 9);
   }
 
+  /** 20x20 with strides leaves a 2x2 last block: the average pooling layer is there to check. */
+  @Test
+  void conv4WithGlobalAveragePoolingIsDl4jsFunction() {
+    ModelSpec inDouble = Conv4.of(20, 3).filters(4).downsample("stride").globalAveragePooling(true)
+        .dataType(DataType.DOUBLE).toSpec();
+    assertSameFunction(inDouble, 20, DataType.DOUBLE, 1e-9, 3, 9);
+    ModelSpec inFloat = Conv4.of(20, 3).filters(4).downsample("stride").globalAveragePooling(true)
+        .dataType(DataType.FLOAT).toSpec();
+    assertSameFunction(inFloat, ConvolutionRoute.ONEDNN, 20, DataType.FLOAT, 2e-5, 3, 9);
+    // the float route's body is blocks and nothing else: this network keeps oneDNN's stages
+    assertEquals(ConvolutionRoute.ONEDNN,
+        ConvLearner.routeFor(inFloat.configuration(), ConvolutionRoute.ONEDNN_FLOAT).orElseThrow());
+  }
+
+  /** Windows that do not tile the image, with a third of a row left out by truncation: 7 -> 2 over windows of 3. */
+  @Test
+  void averagePoolingThatTruncatesIsDl4jsFunction() {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).convolutionMode(ConvolutionMode.Same)
+            .activation(Activation.RELU).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+            org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.AVG).kernelSize(3, 3).stride(3, 3).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(7, 7, 1))
+        .build();
+    assertSameFunction(ModelSpec.of(conf), 7, DataType.DOUBLE, 1e-9, 3, 9);
+  }
+
   @Test
   void conv4InFloatAgreesToFloatRounding() {
     ModelSpec spec = Conv4.of(16, 3).filters(4).downsample("stride").dataType(DataType.FLOAT).toSpec();
@@ -321,11 +349,11 @@ class ConvLearnerTest {
     MultiLayerConfiguration average = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
         .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).build())
         .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
-            org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build())
+            org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(1, 1).build())
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutional(8, 8, 1))
         .build();
-    assertTrue(ConvLearner.of(average).isEmpty(), "average pooling");
+    assertTrue(ConvLearner.of(average).isEmpty(), "average pooling over overlapping windows");
   }
 
   @Test
