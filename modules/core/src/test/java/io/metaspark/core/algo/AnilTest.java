@@ -57,6 +57,18 @@ class AnilTest {
     }
   }
 
+  /** The MAML code's head: the strided network's 2x2 last block averaged (20x20 images leave 2x2) before it. */
+  @Test
+  void theFastPathIsSecondOrderMamlThroughTheHeadOnAnAveragedStridedConv4() {
+    ModelSpec spec = Conv4.of(20, 3).filters(3).downsample("stride").globalAveragePooling(true)
+        .outputInit("standard-normal").dataType(DataType.DOUBLE).seed(5).toSpec();
+    TaskData task = NoiseImages.episodes(20, 3, 2).sample(new TaskDescriptor(0, 0, 17), DataType.DOUBLE);
+    for (int steps : new int[] {1, 3}) {
+      assertSameAsReference(new Anil(HeadSplit.of(spec), 0.1, steps), spec.newLearner(), spec.initialParams(), task,
+          1e-8);
+    }
+  }
+
   private static void assertSameAsReference(Anil anil, Learner learner, double[] theta, TaskData task,
       double tolerance) {
     TaskOutcome fast = anil.compute(learner, theta, task, true);
