@@ -173,7 +173,11 @@ class JobTest {
           "evaluate.baselines: unknown baseline 'pretrained'; expected scratch or joint"},
       {"evaluate.baselines = [joint, joint]", "evaluate.baselines lists a baseline twice"},
       {"evaluate.joint.epochs = 0", "evaluate.joint.epochs must be >= 1, got 0"},
-      {"evaluate.joint.lr = -1", "evaluate.joint.lr must be a positive number"}};
+      {"evaluate.joint.lr = -1", "evaluate.joint.lr must be a positive number"},
+      {"algorithm.name = meta-sgd\nalgorithm.meta-sgd.initial-rates = [0.1, 0.01]",
+          "algorithm.meta-sgd.initial-rates must be [] or [low, high] with 0 < low <= high, got [0.1, 0.01]"},
+      {"algorithm.name = meta-sgd\nalgorithm.meta-sgd.initial-rates = [0, 0.1]",
+          "algorithm.meta-sgd.initial-rates must be [] or [low, high] with 0 < low <= high, got [0.0, 0.1]"}};
 
   /** The paper config's policy starts from the MAML code's own draw, and from DL4J's normal one if asked. */
   @Test
@@ -185,6 +189,23 @@ class JobTest {
     assertArrayEquals(ParameterInit.XAVIER_UNIFORM.initialParams(xavier.model(), xavier.settings().model().seed()),
         xavier.initialParams());
     assertFalse(Arrays.equals(dl4j.initialParams(), xavier.initialParams()), "another draw");
+  }
+
+  /** Meta-SGD's rates start at inner-lr, or at draws from an interval that model.seed decides. */
+  @Test
+  void metaSgdsRatesStartAtTheInnerRateOrInTheirInterval() {
+    File sinusoid = new File("../../conf/sinusoid.conf");
+    Job constant = load(sinusoid, List.of("algorithm.name=meta-sgd"));
+    int n = constant.model().initialParams().length;
+    double[] rates = Arrays.copyOfRange(constant.algorithm().init(constant.initialParams()), n, 2 * n);
+    assertTrue(Arrays.stream(rates).allMatch(rate -> rate == 0.01), "inner-lr");
+    List<String> drawn = List.of("algorithm.name=meta-sgd", "algorithm.meta-sgd.initial-rates=[0.005, 0.1]");
+    Job job = load(sinusoid, drawn);
+    double[] first = job.algorithm().init(job.initialParams());
+    Job again = load(sinusoid, drawn);
+    assertArrayEquals(first, again.algorithm().init(again.initialParams()), "the same config, the same start");
+    assertTrue(Arrays.stream(Arrays.copyOfRange(first, n, 2 * n)).allMatch(rate -> rate >= 0.005 && rate < 0.1));
+    assertTrue(Arrays.stream(Arrays.copyOfRange(first, n, 2 * n)).distinct().count() > n / 2, "each its own draw");
   }
 
   /** Unless set, jobs mode's merge tree deepens with the partitions actually used, 32 sums per merge at most. */

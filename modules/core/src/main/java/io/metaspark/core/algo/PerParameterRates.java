@@ -1,17 +1,38 @@
 package io.metaspark.core.algo;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Meta-SGD's inner step (Li, Zhou, Chen and Li 2017): theta_{j+1} = theta_j - a ⊙ g_j, one learned
- * rate per network parameter, the same at every step, starting at the configured inner learning rate.
- * Its Jacobian with respect to theta_j is I - diag(a) H_j, so the backward pass is
- * v <- v - H_j (a ⊙ v) (H_j symmetric), and a's gradient through the step is -g_j ⊙ v.
+ * rate per network parameter, the same at every step. The rates start at the configured inner
+ * learning rate, or, given an interval, each at its own uniform draw from it (from {@code seed}, so
+ * a run's start is a function of its config). Its Jacobian with respect to theta_j is
+ * I - diag(a) H_j, so the backward pass is v <- v - H_j (a ⊙ v) (H_j symmetric), and a's gradient
+ * through the step is -g_j ⊙ v.
+ *
+ * @param initialRate the configured inner learning rate: where every rate starts without an interval
+ * @param lowest the interval the rates start in, [lowest, highest); both {@code initialRate} for none
  */
-public record PerParameterRates(int networkParams, double initialRate) implements UpdateRule {
+public record PerParameterRates(int networkParams, double initialRate, double lowest, double highest, long seed)
+    implements UpdateRule {
   public PerParameterRates {
-    if (!(initialRate > 0) || !Double.isFinite(initialRate)) {
-      throw new IllegalArgumentException("inner learning rate must be a positive number, got " + initialRate);
+    requirePositive(initialRate, "inner learning rate");
+    requirePositive(lowest, "the lowest initial rate");
+    requirePositive(highest, "the highest initial rate");
+    if (lowest > highest) {
+      throw new IllegalArgumentException("initial rates need lowest <= highest, got [" + lowest + ", " + highest + "]");
+    }
+  }
+
+  /** Every rate starts at {@code initialRate}. */
+  public PerParameterRates(int networkParams, double initialRate) {
+    this(networkParams, initialRate, initialRate, initialRate, 0);
+  }
+
+  private static void requirePositive(double rate, String what) {
+    if (!(rate > 0) || !Double.isFinite(rate)) {
+      throw new IllegalArgumentException(what + " must be a positive number, got " + rate);
     }
   }
 
@@ -22,7 +43,14 @@ public record PerParameterRates(int networkParams, double initialRate) implement
 
   @Override
   public void initLearned(double[] learned) {
-    Arrays.fill(learned, initialRate);
+    if (lowest == highest) {
+      Arrays.fill(learned, lowest);
+      return;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < learned.length; i++) {
+      learned[i] = lowest + (highest - lowest) * random.nextDouble();
+    }
   }
 
   @Override
@@ -57,6 +85,7 @@ public record PerParameterRates(int networkParams, double initialRate) implement
 
   @Override
   public String describe() {
-    return "at learned per-parameter rates (from " + initialRate + ")";
+    String start = lowest == highest ? String.valueOf(lowest) : "uniform in [" + lowest + ", " + highest + ")";
+    return "at learned per-parameter rates (from " + start + ")";
   }
 }

@@ -1,6 +1,9 @@
 package io.metaspark.core.algo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaspark.core.model.Learner;
@@ -28,6 +31,27 @@ class MetaSgdTest {
 
   private static Maml metaSgd(int n, int steps) {
     return new Maml(new Adaptation(new PerParameterRates(n, 0.01), steps), HessianVectorProduct.exactWhereAvailable(0));
+  }
+
+  /** An interval start: every rate its own draw inside it, the same draws for the same seed, others for another. */
+  @Test
+  void ratesStartAtUniformDrawsFromAnIntervalGivenOne() {
+    double[] network = ParameterInit.FAN_IN_UNIFORM.initialParams(SPEC, 3);
+    int n = network.length;
+    double[] meta = new Adaptation(new PerParameterRates(n, 0.01, 0.005, 0.1, 7), 1).initialMeta(network);
+    double[] rates = Arrays.copyOfRange(meta, n, 2 * n);
+    assertArrayEquals(network, Arrays.copyOf(meta, n));
+    assertTrue(Arrays.stream(rates).allMatch(rate -> rate >= 0.005 && rate < 0.1), "inside [0.005, 0.1)");
+    double mean = Arrays.stream(rates).average().orElseThrow();
+    assertEquals(0.0525, mean, 0.005, "uniform over the interval");
+    assertArrayEquals(meta, new Adaptation(new PerParameterRates(n, 0.01, 0.005, 0.1, 7), 1).initialMeta(network));
+    double[] other = new Adaptation(new PerParameterRates(n, 0.01, 0.005, 0.1, 8), 1).initialMeta(network);
+    assertFalse(Arrays.equals(meta, other), "another seed, other draws");
+    double[] constant = new Adaptation(new PerParameterRates(n, 0.01), 1).initialMeta(network);
+    assertTrue(Arrays.stream(Arrays.copyOfRange(constant, n, 2 * n)).allMatch(rate -> rate == 0.01));
+    IllegalArgumentException reversed = assertThrows(IllegalArgumentException.class,
+        () -> new PerParameterRates(n, 0.01, 0.1, 0.005, 7));
+    assertTrue(reversed.getMessage().contains("[0.1, 0.005]"), reversed.getMessage());
   }
 
   @Test
