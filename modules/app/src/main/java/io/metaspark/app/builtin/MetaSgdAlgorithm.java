@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * {@code meta-sgd}: MAML whose inner step takes a learned rate per parameter ({@link PerParameterRates}),
- * starting at {@code algorithm.inner-lr} or drawn from {@code algorithm.meta-sgd.initial-rates}; second order (with MAML's Hessian-vector products) or first order.
+ * starting at {@code algorithm.inner-lr} or drawn from {@code algorithm.meta-sgd.initial-rates}; second
+ * order (with MAML's Hessian-vector products) or first order.
  */
 final class MetaSgdAlgorithm {
   static final Key<Boolean> FIRST_ORDER = Key.flag("algorithm.meta-sgd.first-order", false,
