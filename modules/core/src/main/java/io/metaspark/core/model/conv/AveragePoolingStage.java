@@ -15,29 +15,39 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class AveragePoolingStage implements Stage {
   private final int[] kernel;
-  private int planes;
-  private int inH;
-  private int inW;
-  private int outH;
-  private int outW;
+  private final double size;
+  /** Per input position (n, c, y, x in C order), the output its window makes, or -1 where none covers it. */
+  private int[] windowOf;
   private double[] output;
   private double[] inGradient;
   private double[] inTangent;
 
   AveragePoolingStage(int[] kernel) {
     this.kernel = kernel.clone();
+    this.size = kernel[0] * kernel[1];
   }
 
   @Override
   public int[] prepare(int n, int[] in) {
-    planes = n * in[0];
-    inH = in[1];
-    inW = in[2];
-    outH = inH / kernel[0];
-    outW = inW / kernel[1];
-    output = new double[planes * outH * outW];
-    inGradient = new double[planes * inH * inW];
-    inTangent = new double[inGradient.length];
+    int inH = in[1];
+    int inW = in[2];
+    int outH = inH / kernel[0];
+    int outW = inW / kernel[1];
+    windowOf = new int[n * in[0] * inH * inW];
+    int i = 0;
+    for (int plane = 0; plane < n * in[0]; plane++) {
+      for (int y = 0; y < inH; y++) {
+        for (int x = 0; x < inW; x++) {
+          int oy = y / kernel[0];
+          int ox = x / kernel[1];
+          // a truncating window may leave the last rows or columns out
+          windowOf[i++] = oy < outH && ox < outW ? (plane * outH + oy) * outW + ox : -1;
+        }
+      }
+    }
+    output = new double[n * in[0] * outH * outW];
+    inGradient = new double[windowOf.length];
+    inTangent = new double[windowOf.length];
     return new int[] {in[0], outH, outW};
   }
 
@@ -76,44 +86,22 @@ final class AveragePoolingStage implements Stage {
     return new Deltas(inGradient, inTangent);
   }
 
+  /** Each window's sum, in the input's order, over the window's size. */
   private void average(double[] in, double[] out) {
-    double size = kernel[0] * kernel[1];
-    int o = 0;
-    for (int plane = 0; plane < planes; plane++) {
-      int planeStart = plane * inH * inW;
-      for (int oy = 0; oy < outH; oy++) {
-        for (int ox = 0; ox < outW; ox++) {
-          double sum = 0;
-          for (int ky = 0; ky < kernel[0]; ky++) {
-            int row = planeStart + (oy * kernel[0] + ky) * inW + ox * kernel[1];
-            for (int kx = 0; kx < kernel[1]; kx++) {
-              sum += in[row + kx];
-            }
-          }
-          out[o++] = sum / size;
-        }
+    Arrays.fill(out, 0);
+    for (int i = 0; i < windowOf.length; i++) {
+      if (windowOf[i] >= 0) {
+        out[windowOf[i]] += in[i];
       }
+    }
+    for (int o = 0; o < out.length; o++) {
+      out[o] /= size;
     }
   }
 
   private void spread(double[] out, double[] in) {
-    // a truncating window may leave the last rows or columns out: they stay zero
-    Arrays.fill(in, 0);
-    double size = kernel[0] * kernel[1];
-    int o = 0;
-    for (int plane = 0; plane < planes; plane++) {
-      int planeStart = plane * inH * inW;
-      for (int oy = 0; oy < outH; oy++) {
-        for (int ox = 0; ox < outW; ox++) {
-          double share = out[o++] / size;
-          for (int ky = 0; ky < kernel[0]; ky++) {
-            int row = planeStart + (oy * kernel[0] + ky) * inW + ox * kernel[1];
-            for (int kx = 0; kx < kernel[1]; kx++) {
-              in[row + kx] = share;
-            }
-          }
-        }
-      }
+    for (int i = 0; i < windowOf.length; i++) {
+      in[i] = windowOf[i] >= 0 ? out[windowOf[i]] / size : 0;
     }
   }
 }
